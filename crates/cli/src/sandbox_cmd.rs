@@ -1,0 +1,87 @@
+//! `nameauth sandbox`: the sandbox server in the foreground.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use nameauth_sandbox::{Fixtures, Sandbox, SignRule, APPID, KEY, SRC};
+
+/// Arguments of `nameauth sandbox`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Prints the endpoint and the NAMEAUTH_* settings a client needs, then \
+serves until interrupted. The default fixtures cover every verdict row and fault; \
+see crates/sandbox/fixtures/default.json. Exit status 2 if it cannot start."
+)]
+pub struct Args {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// Fixtures file (JSON: openid -> record) instead of the built-in set.
+    #[arg(long, value_name = "FILE")]
+    pub fixtures: Option<PathBuf>,
+    /// Serve HTTPS with a CA and certificate made at start (CA written as ca.pem).
+    #[arg(long)]
+    pub tls: bool,
+    /// Where to write ca.pem with --tls (default: a temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub cert_dir: Option<PathBuf>,
+    /// Which signature case to accept: lower, upper or either.
+    #[arg(long, default_value = "lower", value_parser = parse_rule, value_name = "CASE")]
+    pub sign_case: SignRule,
+    /// Latency added to every answer, in milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub latency_ms: u64,
+    /// Serve only this peer IP (repeatable); others get error 1007.
+    #[arg(long = "allow-ip", value_name = "IP")]
+    pub allow_ip: Vec<IpAddr>,
+}
+
+fn parse_rule(s: &str) -> Result<SignRule, String> {
+    SignRule::parse(s).ok_or_else(|| "expected lower, upper or either".to_owned())
+}
+
+pub fn run(a: Args) -> ExitCode {
+    let fixtures = match &a.fixtures {
+        Some(path) => match Fixtures::load(path) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("nameauth sandbox: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Fixtures::builtin(),
+    };
+    let mut b = Sandbox::builder()
+        .listen(a.listen)
+        .tls(a.tls)
+        .fixtures(fixtures)
+        .sign_rule(a.sign_case)
+        .latency(Duration::from_millis(a.latency_ms));
+    if !a.allow_ip.is_empty() {
+        b = b.allow_ips(a.allow_ip);
+    }
+    if let Some(dir) = a.cert_dir {
+        b = b.cert_dir(dir);
+    }
+    let sandbox = match b.start() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("nameauth sandbox: cannot start on {}: {e}", a.listen);
+            return ExitCode::from(2);
+        }
+    };
+    println!("nameauth sandbox serving {}", sandbox.endpoint());
+    println!("export NAMEAUTH_ENDPOINT={}", sandbox.endpoint());
+    println!("export NAMEAUTH_APPID={APPID}");
+    println!("export NAMEAUTH_SRC={SRC}");
+    // The sandbox's key is a published test value that protects nothing.
+    println!("export NAMEAUTH_KEY={KEY}");
+    if let Some(ca) = sandbox.ca_file() {
+        println!("export NAMEAUTH_CA_FILE={}", ca.display());
+    }
+    println!("# try: nameauth verify oZhangSan 张三 110101199003074477   (Ctrl-C stops)");
+    sandbox.wait();
+    ExitCode::SUCCESS
+}

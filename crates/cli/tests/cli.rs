@@ -1,0 +1,439 @@
+//! The `nameauth` binary against the sandbox: CONFORMANCE.md's one JSON line and exit
+//! status, the `sign` known answers, `--help` everywhere, and the demo.
+
+use std::process::{Command, Output};
+
+use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
+
+const BIN: &str = env!("CARGO_BIN_EXE_nameauth");
+const ZS_ID: &str = "110101199003074477";
+
+/// `nameauth args...` with exactly the given NAMEAUTH_* environment.
+fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("NAMEAUTH_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.envs(env.iter().copied());
+    cmd.output().expect("nameauth runs")
+}
+
+fn env_for(sb: &Sandbox) -> Vec<(&'static str, String)> {
+    vec![
+        ("NAMEAUTH_ENDPOINT", sb.endpoint()),
+        ("NAMEAUTH_APPID", APPID.to_string()),
+        ("NAMEAUTH_SRC", SRC.to_string()),
+        ("NAMEAUTH_KEY", KEY.to_string()),
+    ]
+}
+
+fn verify(sb: &Sandbox, args: &[&str], extra: &[(&str, &str)]) -> (String, i32) {
+    let env = env_for(sb);
+    let mut all: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    all.extend_from_slice(extra);
+    let mut full = vec!["verify"];
+    full.extend_from_slice(args);
+    let out = run(&full, &all);
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+    assert_eq!(
+        stdout.matches('\n').count(),
+        1,
+        "exactly one line: {stdout:?}"
+    );
+    assert!(!stdout.contains(KEY), "key in output: {stdout}");
+    (stdout.trim_end().to_string(), out.status.code().unwrap())
+}
+
+#[test]
+fn verdicts_print_one_exact_json_line_and_exit_0() {
+    let sb = Sandbox::builder().start().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["oZhangSan", "张三", ZS_ID],
+            r#"{"code":"A","reason":"verified","error_code":0,"nameauth_status":"1","notmatch_param":"","name_mask":"*三"}"#,
+        ),
+        (
+            &["oZhangSan", "李四", ZS_ID, "1"],
+            r#"{"code":"B","reason":"name_mismatch","error_code":0,"nameauth_status":"1","notmatch_param":"1","name_mask":"*三"}"#,
+        ),
+        (
+            &["oZhaoLiu", "李四", ZS_ID],
+            r#"{"code":"D","reason":"name_and_id_mismatch","error_code":0,"nameauth_status":"1","notmatch_param":"1|2","name_mask":"*六"}"#,
+        ),
+        (
+            &["oPoliceOnly", "张三", ZS_ID],
+            r#"{"code":"E","reason":"police_check_only","error_code":0,"nameauth_status":"2","notmatch_param":"","name_mask":""}"#,
+        ),
+        (
+            &["oRealnameUnverified", "张三", ZS_ID],
+            r#"{"code":"F","reason":"realname_unverified","error_code":51100002,"nameauth_status":"","notmatch_param":"","name_mask":""}"#,
+        ),
+        (
+            &["oSystemError", "张三", ZS_ID],
+            r#"{"code":"Other","reason":"system_error","error_code":9999,"nameauth_status":"","notmatch_param":"","name_mask":""}"#,
+        ),
+        (
+            &["oPassport", "JOHN SMITH", "E12345678", "2"],
+            r#"{"code":"A","reason":"verified","error_code":0,"nameauth_status":"1","notmatch_param":"","name_mask":"*OHN SMITH"}"#,
+        ),
+    ];
+    for (args, expected) in cases {
+        assert_eq!(
+            verify(&sb, args, &[]),
+            (expected.to_string(), 0),
+            "{args:?}"
+        );
+    }
+}
+
+fn error_of(line: &str) -> (String, String) {
+    let v: serde_json::Value = serde_json::from_str(line).expect("JSON");
+    let obj = v.as_object().unwrap();
+    assert_eq!(
+        obj.keys().collect::<Vec<_>>(),
+        ["error", "message"],
+        "{line}"
+    );
+    (
+        v["error"].as_str().unwrap().to_string(),
+        v["message"].as_str().unwrap().to_string(),
+    )
+}
+
+/// (arguments, extra environment, error kind, words in the message)
+type ErrorCase = (
+    &'static [&'static str],
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    &'static str,
+);
+
+#[test]
+fn errors_print_kind_and_message_and_exit_2() {
+    let sb = Sandbox::builder().start().unwrap();
+    let cases: &[ErrorCase] = &[
+        (
+            &["oZhangSan", "张三", "110101199003074478"],
+            &[],
+            "invalid_input",
+            "creid: the check character",
+        ),
+        (&["o.1", "张三", ZS_ID], &[], "invalid_input", "openid: "),
+        (
+            &["oZhangSan", "张三1", ZS_ID],
+            &[],
+            "invalid_input",
+            "truename: ",
+        ),
+        (
+            &["oZhangSan", "张三"],
+            &[],
+            "invalid_input",
+            "usage: nameauth verify",
+        ),
+        (
+            &["oZhangSan", "张三", ZS_ID, "1", "extra"],
+            &[],
+            "invalid_input",
+            "usage",
+        ),
+        (
+            &["oSlow", "张三", ZS_ID],
+            &[("NAMEAUTH_TIMEOUT_MS", "300")],
+            "timeout",
+            "300 ms",
+        ),
+        (
+            &["oHttp500", "张三", ZS_ID],
+            &[],
+            "transport",
+            "HTTP status 500",
+        ),
+        (&["oTruncated", "张三", ZS_ID], &[], "protocol", "JSON"),
+        (
+            &["oZhangSan", "张三", ZS_ID],
+            &[("NAMEAUTH_KEY", "")],
+            "invalid_config",
+            "key: ",
+        ),
+        (
+            &["oZhangSan", "张三", ZS_ID],
+            &[("NAMEAUTH_SIGN_CASE", "loud")],
+            "invalid_config",
+            "NAMEAUTH_SIGN_CASE",
+        ),
+        (
+            &["oZhangSan", "张三", ZS_ID],
+            &[("NAMEAUTH_ENDPOINT", "http://192.0.2.7/x")],
+            "invalid_config",
+            "endpoint: plain http://",
+        ),
+    ];
+    for (args, extra, kind, words) in cases {
+        let (line, code) = verify(&sb, args, extra);
+        assert_eq!(code, 2, "{args:?}: {line}");
+        let (k, m) = error_of(&line);
+        assert_eq!(&k, kind, "{args:?}: {line}");
+        assert!(m.contains(words), "{args:?}: {line}");
+        assert!(!m.contains("张三") && !m.contains(ZS_ID), "{line}");
+    }
+}
+
+#[test]
+fn missing_credentials_are_invalid_config() {
+    let out = run(&["verify", "oZhangSan", "张三", ZS_ID], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let (k, m) = error_of(String::from_utf8(out.stdout).unwrap().trim_end());
+    assert_eq!(k, "invalid_config");
+    assert_eq!(
+        m,
+        "appid: not set (set NAMEAUTH_APPID or pass it explicitly)"
+    );
+}
+
+#[test]
+fn flags_override_the_environment() {
+    let sb = Sandbox::builder().start().unwrap();
+    let endpoint = sb.endpoint();
+    let out = run(
+        &[
+            "verify",
+            "--endpoint",
+            &endpoint,
+            "--appid",
+            APPID,
+            "--src",
+            SRC,
+            "--key",
+            KEY,
+            "--timeout-ms",
+            "2000",
+            "--sign-case",
+            "lower",
+            "oZhangSan",
+            "张三",
+            ZS_ID,
+        ],
+        &[
+            ("NAMEAUTH_KEY", "a-wrong-key"),
+            ("NAMEAUTH_TIMEOUT_MS", "nonsense"),
+        ],
+    );
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(line.starts_with(r#"{"code":"A""#), "{line}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn https_sandbox_with_ca_file() {
+    let sb = Sandbox::builder().tls(true).start().unwrap();
+    let ca = sb.ca_file().unwrap().to_str().unwrap().to_string();
+    let (line, code) = verify(
+        &sb,
+        &["oZhangSan", "张三", ZS_ID],
+        &[("NAMEAUTH_CA_FILE", &ca)],
+    );
+    assert_eq!(code, 0, "{line}");
+    let (line, code) = verify(&sb, &["oZhangSan", "张三", ZS_ID], &[]);
+    assert_eq!(code, 2);
+    assert_eq!(error_of(&line).0, "transport");
+}
+
+#[test]
+fn upper_sign_case_against_a_lower_case_server_is_a_verdict() {
+    let sb = Sandbox::builder().start().unwrap();
+    let (line, code) = verify(
+        &sb,
+        &["oZhangSan", "张三", ZS_ID],
+        &[("NAMEAUTH_SIGN_CASE", "upper")],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        line.contains(r#""reason":"sign_invalid","error_code":1002"#),
+        "{line}"
+    );
+}
+
+#[test]
+fn sign_prints_the_known_answers() {
+    let text = include_str!("../../../tests/data/sign-vectors.json");
+    let vectors: serde_json::Value = serde_json::from_str(text).unwrap();
+    for v in vectors.as_array().unwrap() {
+        let p = &v["params"];
+        let s = |k: &str| p[k].as_str().unwrap().to_string();
+        let args = [
+            "sign".to_string(),
+            "--appid".into(),
+            s("appid"),
+            "--openid".into(),
+            s("openid"),
+            "--src".into(),
+            s("src"),
+            "--truename".into(),
+            s("truename"),
+            "--creid".into(),
+            s("creid"),
+            "--cretype".into(),
+            s("cretype"),
+        ];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let key = v["key"].as_str().unwrap();
+        let out = run(&args, &[("NAMEAUTH_KEY", key)]);
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap().trim_end(),
+            v["sign_lower"].as_str().unwrap()
+        );
+        let mut upper = args.clone();
+        upper.extend(["--upper", "--key", key]);
+        let out = run(&upper, &[]);
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap().trim_end(),
+            v["sign_upper"].as_str().unwrap()
+        );
+    }
+    let out = run(
+        &[
+            "sign",
+            "--appid",
+            "a",
+            "--openid",
+            "o",
+            "--src",
+            "s",
+            "--truename",
+            "n",
+            "--creid",
+            "c",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("key: not set"));
+    let out = run(
+        &[
+            "sign",
+            "--appid",
+            "",
+            "--openid",
+            "o",
+            "--src",
+            "s",
+            "--truename",
+            "n",
+            "--creid",
+            "c",
+            "--key",
+            "k",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("appid: must not be empty"));
+}
+
+#[test]
+fn help_everywhere() {
+    for args in [
+        vec!["--help"],
+        vec!["verify", "--help"],
+        vec!["sign", "--help"],
+        vec!["sandbox", "--help"],
+        vec!["demo", "--help"],
+    ] {
+        let out = run(&args, &[]);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Usage: nameauth"), "{args:?}: {text}");
+    }
+    let out = run(&["verify", "--help"], &[]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("NAMEAUTH_ENDPOINT") && text.contains("Exit status"),
+        "{text}"
+    );
+    let out = run(&["frobnicate"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn demo_covers_a_to_f_and_other() {
+    for args in [vec!["demo"], vec!["demo", "--tls"]] {
+        let out = run(&args, &[]);
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        for code in [
+            "  A  ",
+            "  B  ",
+            "  C  ",
+            "  D  ",
+            "  E  ",
+            "  F  ",
+            "  Other  ",
+        ] {
+            assert!(text.contains(code), "{code:?} missing:\n{text}");
+        }
+        for kind in ["invalid_input", "timeout", "transport", "protocol"] {
+            assert!(text.contains(kind), "{kind} missing");
+        }
+        assert!(
+            !text.contains("张三") && !text.contains(ZS_ID),
+            "clear PII in the demo"
+        );
+    }
+}
+
+#[test]
+fn sandbox_command_prints_its_settings_and_serves() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(BIN)
+        .args([
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--sign-case",
+            "either",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut endpoint = String::new();
+    for _ in 0..4 {
+        let line = lines.next().unwrap().unwrap();
+        if let Some(e) = line.strip_prefix("export NAMEAUTH_ENDPOINT=") {
+            endpoint = e.to_string();
+        }
+    }
+    assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
+    let out = run(
+        &[
+            "verify",
+            "--sign-case",
+            "upper",
+            "oNotRealname",
+            "张三",
+            ZS_ID,
+        ],
+        &[
+            ("NAMEAUTH_ENDPOINT", &endpoint),
+            ("NAMEAUTH_APPID", APPID),
+            ("NAMEAUTH_SRC", SRC),
+            ("NAMEAUTH_KEY", KEY),
+        ],
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        line.starts_with(r#"{"code":"F","reason":"not_realname""#),
+        "{line}"
+    );
+}

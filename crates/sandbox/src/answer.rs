@@ -1,0 +1,409 @@
+//! What the server answers to one request, decided without any I/O: SPEC §7's checks in
+//! order (presence 1000, appid/src 1001, sign 1002, IP 1007), then the openid's record.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use md5::{Digest, Md5};
+use percent_encoding::percent_decode_str;
+use serde_json::{json, Map, Value};
+
+use crate::fixtures::{Fault, Fixtures, NotMatchFormat, Outcome, Record};
+
+/// The path of the real endpoint; anything else is a 404.
+pub const PATH: &str = "/cgi-bin/nameauth/nameautheasy";
+
+/// Which letter case of the hex signature the sandbox accepts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SignRule {
+    /// Lower-case hex only (the default, as PHP's `md5()` writes it).
+    #[default]
+    Lower,
+    /// Upper-case hex only.
+    Upper,
+    /// Either.
+    Either,
+}
+
+impl SignRule {
+    /// Parses `lower`, `upper` or `either`.
+    pub fn parse(s: &str) -> Option<SignRule> {
+        match s {
+            "lower" => Some(SignRule::Lower),
+            "upper" => Some(SignRule::Upper),
+            "either" => Some(SignRule::Either),
+            _ => None,
+        }
+    }
+}
+
+/// The merchant account the sandbox accepts, and its rules.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The app id it accepts.
+    pub appid: String,
+    /// The `src` it accepts.
+    pub src: String,
+    /// The key it signs with.
+    pub key: String,
+    /// Which signature case it accepts.
+    pub sign_rule: SignRule,
+    /// If set, only these peers are served; others get 1007.
+    pub allow_ips: Option<Vec<IpAddr>>,
+    /// Added to every answer.
+    pub latency: Duration,
+}
+
+/// What to do with the connection.
+#[derive(Debug, PartialEq)]
+pub enum Action {
+    /// Send this response.
+    Respond {
+        /// HTTP status.
+        status: u16,
+        /// `Content-Type`.
+        content_type: &'static str,
+        /// Body.
+        body: Vec<u8>,
+    },
+    /// Reset the connection (TCP RST).
+    Reset,
+    /// Close the connection (FIN).
+    Hangup,
+}
+
+/// The decision for one request: what to do, after how long.
+#[derive(Debug, PartialEq)]
+pub struct Reply {
+    /// What to do.
+    pub action: Action,
+    /// How long to wait first.
+    pub delay: Duration,
+}
+
+/// Decodes a query string (`+` is a space, as CGI servers read it). First value wins.
+fn parse_query(query: &str) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |s: &str| {
+            percent_decode_str(&s.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        out.entry(decode(k)).or_insert_with(|| decode(v));
+    }
+    out
+}
+
+fn md5_hex(text: &str) -> String {
+    hex::encode(Md5::digest(text.as_bytes()))
+}
+
+/// The sandbox's own rendering of SPEC §2's signature, independent of the client's.
+fn expected_sign(q: &HashMap<String, String>, key: &str) -> String {
+    let f = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    md5_hex(&format!(
+        "appid={}&creid={}&cretype={}&openid={}&src={}&truename={}&key={}",
+        f("appid"),
+        f("creid"),
+        f("cretype"),
+        f("openid"),
+        f("src"),
+        f("truename"),
+        key
+    ))
+}
+
+fn error_body(code: i64) -> Map<String, Value> {
+    let v =
+        json!({"error_code": code, "nameauth_status": "", "name_mask": "", "notmatch_param": ""});
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+fn status_body(status: u8, name_mask: &str, notmatch: &str) -> Map<String, Value> {
+    let v = json!({
+        "error_code": 0,
+        "nameauth_status": status.to_string(),
+        "name_mask": name_mask,
+        "notmatch_param": notmatch,
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// The answer body for a record that has no (more) fault to apply.
+fn record_body(rec: &Record, q: &HashMap<String, String>) -> Map<String, Value> {
+    let mut body = match &rec.outcome {
+        Outcome::OnFile {
+            truename,
+            creid,
+            name_mask,
+        } => {
+            let name_ok = q.get("truename") == Some(truename);
+            let id_ok = q.get("creid") == Some(creid);
+            let notmatch = match (name_ok, id_ok, rec.notmatch_format) {
+                (true, true, _) => "",
+                (false, true, _) => "1",
+                (true, false, _) => "2",
+                (false, false, NotMatchFormat::Encoded) => "1%7C2",
+                (false, false, NotMatchFormat::Pipe) => "1|2",
+                (false, false, NotMatchFormat::Reversed) => "2|1",
+            };
+            status_body(1, name_mask, notmatch)
+        }
+        Outcome::Status(s) => status_body(*s, "", ""),
+        Outcome::ErrorCode(code) => error_body(*code),
+        Outcome::Answer(m) => return m.clone(),
+        Outcome::FaultOnly => error_body(-1),
+    };
+    if rec.swap_types {
+        if let Some(Value::Number(n)) = body.get("error_code").cloned() {
+            body.insert("error_code".into(), Value::String(n.to_string()));
+        }
+        if let Some(Value::String(s)) = body.get("nameauth_status").cloned() {
+            if let Ok(n) = s.parse::<u64>() {
+                body.insert("nameauth_status".into(), Value::from(n));
+            }
+        }
+    }
+    body
+}
+
+fn respond(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) -> Action {
+    Action::Respond {
+        status,
+        content_type,
+        body: body.into(),
+    }
+}
+
+/// What a fault does instead of answering; `None` for `slow`, which answers normally
+/// after its delay.
+fn fault_action(fault: Fault) -> Option<Action> {
+    Some(match fault {
+        Fault::Slow => return None,
+        Fault::Reset => Action::Reset,
+        Fault::Hangup => Action::Hangup,
+        Fault::HttpStatus(code) => respond(
+            code,
+            "text/html; charset=utf-8",
+            format!("<html><body><h1>{code}</h1>sandbox fault</body></html>"),
+        ),
+        Fault::Garbage => respond(
+            200,
+            "text/html; charset=utf-8",
+            "<html><body>502 Bad Gateway (a proxy's error page)</body></html>",
+        ),
+        Fault::Oversized => {
+            let mut body = br#"{"error_code":0,"nameauth_status":"1","padding":""#.to_vec();
+            body.resize(body.len() + 80 * 1024, b'x');
+            body.extend_from_slice(b"\"}");
+            respond(200, "application/json", body)
+        }
+        Fault::Truncated => respond(
+            200,
+            "application/json",
+            r#"{"error_code":0,"nameauth_status":"1","notmatch_par"#,
+        ),
+        Fault::Empty => respond(200, "application/json", ""),
+    })
+}
+
+/// Decides the reply to `GET path?query` from `peer`. `hit` is how many requests for
+/// this openid have arrived, this one included (for `fail_times`).
+pub fn decide(
+    settings: &Settings,
+    fixtures: &Fixtures,
+    method: &str,
+    path: &str,
+    query: &str,
+    peer: IpAddr,
+    hit: impl FnOnce(&str) -> u64,
+) -> Reply {
+    let mut delay = settings.latency;
+    if path != PATH {
+        return Reply {
+            action: respond(404, "text/plain", "not found"),
+            delay,
+        };
+    }
+    if method != "GET" {
+        return Reply {
+            action: respond(405, "text/plain", "method not allowed"),
+            delay,
+        };
+    }
+    let q = parse_query(query);
+    let hits = q.get("openid").map(|o| hit(o)).unwrap_or(0);
+    let present = [
+        "appid", "openid", "src", "truename", "creid", "cretype", "sign",
+    ]
+    .iter()
+    .all(|k| q.get(*k).is_some_and(|v| !v.is_empty()));
+    let body = if !present {
+        error_body(1000)
+    } else if q["appid"] != settings.appid || q["src"] != settings.src {
+        error_body(1001)
+    } else if !sign_ok(
+        &q["sign"],
+        &expected_sign(&q, &settings.key),
+        settings.sign_rule,
+    ) {
+        error_body(1002)
+    } else if settings
+        .allow_ips
+        .as_ref()
+        .is_some_and(|ips| !ips.contains(&peer))
+    {
+        error_body(1007)
+    } else {
+        match fixtures.get(&q["openid"]) {
+            None => error_body(51_068_401),
+            Some(rec) => {
+                let faulty = rec
+                    .fault
+                    .filter(|_| rec.fail_times.is_none_or(|n| hits <= n));
+                if let Some(fault) = faulty {
+                    match fault_action(fault) {
+                        Some(action) => return Reply { action, delay },
+                        None => delay += Duration::from_millis(rec.delay_ms),
+                    }
+                }
+                record_body(rec, &q)
+            }
+        }
+    };
+    let json = Value::Object(body).to_string();
+    let action = if q.get("type").map(String::as_str) == Some("jsonp") {
+        let cb = q
+            .get("callback")
+            .filter(|c| {
+                !c.is_empty()
+                    && c.len() <= 64
+                    && c.chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '$' | '.'))
+            })
+            .map_or("callback", String::as_str);
+        respond(200, "application/javascript", format!("{cb}({json});"))
+    } else {
+        respond(200, "application/json", json)
+    };
+    Reply { action, delay }
+}
+
+fn sign_ok(got: &str, expected_lower: &str, rule: SignRule) -> bool {
+    match rule {
+        SignRule::Lower => got == expected_lower,
+        SignRule::Upper => got == expected_lower.to_ascii_uppercase(),
+        SignRule::Either => got.eq_ignore_ascii_case(expected_lower),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            appid: "wx1".into(),
+            src: "s".into(),
+            key: "k".into(),
+            sign_rule: SignRule::Lower,
+            allow_ips: None,
+            latency: Duration::ZERO,
+        }
+    }
+
+    fn query(openid: &str, name: &str, creid: &str, upper: bool) -> String {
+        let mut q = HashMap::new();
+        for (k, v) in [
+            ("appid", "wx1"),
+            ("openid", openid),
+            ("src", "s"),
+            ("truename", name),
+            ("creid", creid),
+            ("cretype", "1"),
+        ] {
+            q.insert(k.to_string(), v.to_string());
+        }
+        let mut sign = expected_sign(&q, "k");
+        if upper {
+            sign = sign.to_ascii_uppercase();
+        }
+        let enc = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        format!(
+            "appid=wx1&openid={}&src=s&truename={}&creid={}&cretype=1&sign={sign}&type=json",
+            enc(openid),
+            enc(name),
+            enc(creid)
+        )
+    }
+
+    fn body(s: &Settings, q: &str) -> String {
+        let r = decide(
+            s,
+            &Fixtures::builtin(),
+            "GET",
+            PATH,
+            q,
+            [127, 0, 0, 1].into(),
+            |_| 1,
+        );
+        match r.action {
+            Action::Respond { body, .. } => String::from_utf8(body).unwrap(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn status_one_compares_name_and_id() {
+        let s = settings();
+        let a = body(&s, &query("oZhangSan", "张三", "110101199003074477", false));
+        assert_eq!(
+            a,
+            r#"{"error_code":0,"name_mask":"*三","nameauth_status":"1","notmatch_param":""}"#
+        );
+        let d = body(&s, &query("oZhangSan", "李四", "110101199003074478", false));
+        assert!(d.contains(r#""notmatch_param":"1%7C2""#), "{d}");
+    }
+
+    #[test]
+    fn checks_come_in_the_documented_order() {
+        let mut s = settings();
+        assert!(body(&s, "appid=wx1&openid=o").contains("1000"));
+        let q = query("oZhangSan", "张三", "110101199003074477", false);
+        assert!(body(&s, &q.replace("src=s", "src=t")).contains("1001"));
+        assert!(body(&s, &q.replace("appid=wx1", "appid=wx2")).contains("1001"));
+        let upper = query("oZhangSan", "张三", "110101199003074477", true);
+        assert!(body(&s, &upper).contains("1002"));
+        s.sign_rule = SignRule::Either;
+        assert!(!body(&s, &upper).contains("1002"));
+        s.sign_rule = SignRule::Upper;
+        assert!(body(&s, &q).contains("1002"));
+        s.sign_rule = SignRule::Lower;
+        s.allow_ips = Some(vec!["10.0.0.1".parse().unwrap()]);
+        assert!(body(&s, &q).contains("1007"));
+    }
+
+    #[test]
+    fn jsonp_wraps_the_answer() {
+        let q = query("oPoliceOnly", "张三", "110101199003074477", false)
+            .replace("type=json", "type=jsonp&callback=cb_1");
+        let b = body(&settings(), &q);
+        assert!(b.starts_with("cb_1({") && b.ends_with("});"), "{b}");
+    }
+
+    #[test]
+    fn plus_decodes_to_space() {
+        assert_eq!(parse_query("a=x+y%20z")["a"], "x y z");
+    }
+}

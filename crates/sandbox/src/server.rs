@@ -1,0 +1,169 @@
+//! The network side: hyper's HTTP/1.1 server on a tokio runtime, keep-alive, optional
+//! TLS, and the two faults that act on the connection itself (reset, hang-up).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio_rustls::TlsAcceptor;
+
+use crate::answer::{self, Action, Settings};
+use crate::fixtures::Fixtures;
+
+/// Everything the connections share.
+pub(crate) struct State {
+    pub(crate) settings: Settings,
+    pub(crate) fixtures: Fixtures,
+    pub(crate) requests: AtomicU64,
+    pub(crate) connections: AtomicU64,
+    pub(crate) hits: Mutex<HashMap<String, u64>>,
+}
+
+impl State {
+    pub(crate) fn new(settings: Settings, fixtures: Fixtures) -> State {
+        State {
+            settings,
+            fixtures,
+            requests: AtomicU64::new(0),
+            connections: AtomicU64::new(0),
+            hits: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn hit(&self, openid: &str) -> u64 {
+        let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
+        let n = hits.entry(openid.to_owned()).or_insert(0);
+        *n += 1;
+        *n
+    }
+}
+
+/// Returned by the service to make hyper drop the connection without answering.
+#[derive(Debug)]
+struct Dropped;
+
+impl fmt::Display for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped on purpose (sandbox fault)")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Accepts connections until `shutdown` fires.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    acceptor: Option<TlsAcceptor>,
+    state: Arc<State>,
+    mut shutdown: oneshot::Receiver<()>,
+) {
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let Ok((stream, peer)) = accepted else {
+                    // Out of descriptors or similar: back off instead of spinning.
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                };
+                state.connections.fetch_add(1, Ordering::Relaxed);
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(connection(stream, peer, acceptor.clone(), state.clone()));
+            }
+        }
+    }
+}
+
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    acceptor: Option<TlsAcceptor>,
+    state: Arc<State>,
+) {
+    // The descriptor stays valid while hyper owns the stream, which outlives every
+    // request on it; a reset fault sets SO_LINGER on it before the drop.
+    let fd = stream.as_raw_fd();
+    let service = service_fn(move |req| {
+        let state = state.clone();
+        async move { handle(req, peer, fd, &state).await }
+    });
+    let http = hyper::server::conn::http1::Builder::new();
+    let _ = match acceptor {
+        Some(acceptor) => match acceptor.accept(stream).await {
+            Ok(tls) => http.serve_connection(TokioIo::new(tls), service).await,
+            Err(_) => return,
+        },
+        None => http.serve_connection(TokioIo::new(stream), service).await,
+    };
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    peer: SocketAddr,
+    fd: RawFd,
+    state: &State,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    state.requests.fetch_add(1, Ordering::Relaxed);
+    let reply = answer::decide(
+        &state.settings,
+        &state.fixtures,
+        req.method().as_str(),
+        req.uri().path(),
+        req.uri().query().unwrap_or(""),
+        peer.ip(),
+        |openid| state.hit(openid),
+    );
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    match reply.action {
+        Action::Respond {
+            status,
+            content_type,
+            body,
+        } => {
+            let mut resp = Response::new(Full::new(Bytes::from(body)));
+            *resp.status_mut() =
+                hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::OK);
+            resp.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            Ok(resp)
+        }
+        Action::Reset => {
+            set_zero_linger(fd);
+            Err(Dropped)
+        }
+        Action::Hangup => Err(Dropped),
+    }
+}
+
+/// With a zero linger time, closing the socket sends RST instead of FIN.
+fn set_zero_linger(fd: RawFd) {
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: `fd` is the open socket of the connection being served (see `connection`),
+    // and `linger` is a valid `struct linger` for the size passed.
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! The client: validate, normalise, sign, send, map. Built once, shared by every thread.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use zeroize::Zeroizing;
+
+use crate::config::{redact_url, ClientBuilder};
+use crate::error::Error;
+use crate::request::{build_url, normalise_creid};
+use crate::sign::{Params, SignCase};
+use crate::transport::Transport;
+use crate::validate;
+use crate::verdict::Verdict;
+
+/// A configured WeChat Pay real-name client.
+///
+/// `Send + Sync` and cheap to clone (clones share one connection pool): build one per
+/// merchant account and share it. The key is wiped from memory when the last clone is
+/// dropped, and `Debug` never shows it.
+///
+/// ```no_run
+/// let client = nameauth::Client::builder("wx1234567890abcdef", "src", "key").build()?;
+/// let verdict = client.verify("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "张三", "110101199003074477")?;
+/// println!("{} {}", verdict.code(), verdict.message_en());
+/// # Ok::<(), nameauth::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    appid: String,
+    src: String,
+    key: Zeroizing<String>,
+    endpoint: String,
+    sign_case: SignCase,
+    validate_id: bool,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retries: u32,
+    proxy: Option<String>,
+    transport: Transport,
+}
+
+impl Client {
+    /// A builder with the three credentials WeChat Pay issues.
+    pub fn builder(
+        appid: impl Into<String>,
+        src: impl Into<String>,
+        key: impl Into<String>,
+    ) -> ClientBuilder {
+        ClientBuilder::new(appid, src, key)
+    }
+
+    /// A client from the `NAMEAUTH_*` environment of `CONFORMANCE.md`.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    pub(crate) fn from_builder(mut b: ClientBuilder) -> Result<Client, Error> {
+        b.check()?;
+        let transport = Transport::new(&b)?;
+        // `check` guarantees the three credentials are present.
+        let (Some(appid), Some(src), Some(key)) = (b.appid.take(), b.src.take(), b.key.take())
+        else {
+            return Err(Error::internal("credentials vanished after checking"));
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                appid,
+                src,
+                key,
+                endpoint: b.endpoint.clone(),
+                sign_case: b.sign_case,
+                validate_id: b.validate_id,
+                connect_timeout: b.connect_timeout,
+                timeout: b.timeout,
+                retries: b.retries,
+                proxy: b.proxy.as_ref().map(|p| redact_url(p)),
+                transport,
+            }),
+        })
+    }
+
+    /// Verifies a user with a resident ID card (`cretype=1`).
+    pub fn verify(&self, openid: &str, truename: &str, creid: &str) -> Result<Verdict, Error> {
+        self.verify_with_cretype(openid, truename, creid, "1")
+    }
+
+    /// Verifies a user with any document type.
+    ///
+    /// Checks every rule of SPEC §3 first (an `invalid_input` error, and nothing sent, if
+    /// one fails), upper-cases a trailing `x` of a resident ID, signs, sends and maps the
+    /// answer. Every answer of the server is a [`Verdict`], `Other` included; failing to
+    /// get one is an [`Error`].
+    pub fn verify_with_cretype(
+        &self,
+        openid: &str,
+        truename: &str,
+        creid: &str,
+        cretype: &str,
+    ) -> Result<Verdict, Error> {
+        let url = self.request_url(openid, truename, creid, cretype)?;
+        let body = self.inner.transport.get(&url)?;
+        Verdict::from_body(&body)
+    }
+
+    /// Validates, normalises and signs: the URL that would be sent. It holds the name and
+    /// the ID number, so it is wiped when dropped.
+    fn request_url(
+        &self,
+        openid: &str,
+        truename: &str,
+        creid: &str,
+        cretype: &str,
+    ) -> Result<Zeroizing<String>, Error> {
+        let inner = &*self.inner;
+        validate::user(openid, truename, creid, cretype, inner.validate_id)?;
+        let creid = normalise_creid(creid, cretype);
+        let params = Params {
+            appid: &inner.appid,
+            openid,
+            src: &inner.src,
+            truename,
+            creid: &creid,
+            cretype,
+        };
+        Ok(Zeroizing::new(build_url(
+            &inner.endpoint,
+            &params,
+            &inner.key,
+            inner.sign_case,
+        )))
+    }
+
+    /// Checks one user's inputs as `verify` would, without sending anything.
+    pub fn validate(
+        &self,
+        openid: &str,
+        truename: &str,
+        creid: &str,
+        cretype: &str,
+    ) -> Result<(), Error> {
+        validate::user(openid, truename, creid, cretype, self.inner.validate_id)
+    }
+
+    /// The endpoint this client sends to (credentials in it, if any, removed).
+    pub fn endpoint(&self) -> String {
+        redact_url(&self.inner.endpoint)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &*self.inner;
+        f.debug_struct("Client")
+            .field("appid", &i.appid)
+            .field("src", &i.src)
+            .field("key", &"<redacted>")
+            .field("endpoint", &redact_url(&i.endpoint))
+            .field("connect_timeout", &i.connect_timeout)
+            .field("timeout", &i.timeout)
+            .field("sign_case", &i.sign_case)
+            .field("retries", &i.retries)
+            .field("proxy", &i.proxy)
+            .field("validate_id", &i.validate_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn client_is_send_and_sync() {
+        assert_send_sync::<Client>();
+    }
+
+    #[test]
+    fn debug_shows_no_key() {
+        let c = Client::builder("wx1", "s", "super-secret-key-123")
+            .endpoint("http://127.0.0.1:1/x")
+            .build()
+            .unwrap();
+        let d = format!("{c:?}");
+        assert!(!d.contains("super-secret-key-123"), "{d}");
+        assert!(d.contains("wx1") && d.contains("<redacted>"), "{d}");
+    }
+
+    #[test]
+    fn the_url_is_signed_over_the_normalised_id() {
+        let c = Client::builder("wx2421b1c4370ec43b", "s", "key")
+            .endpoint("http://127.0.0.1:1/x")
+            .build()
+            .unwrap();
+        let url = c
+            .request_url("o1", "李四", "11010519491231002x", "1")
+            .unwrap();
+        let upper = Params {
+            appid: "wx2421b1c4370ec43b",
+            openid: "o1",
+            src: "s",
+            truename: "李四",
+            creid: "11010519491231002X",
+            cretype: "1",
+        };
+        let sig = crate::sign::sign(&upper, "key", SignCase::Lower);
+        assert!(
+            url.contains("&creid=11010519491231002X&"),
+            "{}",
+            url.as_str()
+        );
+        assert!(url.contains(&format!("&sign={sig}&")));
+    }
+}

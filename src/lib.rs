@@ -1,0 +1,49 @@
+//! # nameauth
+//!
+//! One audited implementation of the WeChat Pay real-name check (微信支付实名信息验证,
+//! the `nameautheasy` interface): given a user's openid, real name and ID number, it
+//! validates them, signs the request, calls WeChat Pay and maps the answer to the verdict
+//! table (A–F, Other).
+//!
+//! ```no_run
+//! use nameauth::{Client, Code};
+//!
+//! let client = Client::builder("wx1234567890abcdef", "your-src", "your-key").build()?;
+//! let verdict = client.verify("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "张三", "110101199003074477")?;
+//! match verdict.code() {
+//!     Code::A => println!("verified"),
+//!     other => println!("{other}: {} ({})", verdict.message_en(), verdict.advice_en()),
+//! }
+//! # Ok::<(), nameauth::Error>(())
+//! ```
+//!
+//! The pieces, from the protocol outwards: [`sign`] (SPEC §2's MD5), [`validate`] and
+//! [`idcard`] (SPEC §3), [`request`] (the query), [`response`] and [`verdict`] (SPEC §4
+//! and §5), the [`Client`] and its [`ClientBuilder`]. Only the transport does I/O.
+
+#![deny(missing_docs)]
+
+mod client;
+mod config;
+pub mod error;
+pub mod idcard;
+pub mod mask;
+pub mod request;
+pub mod response;
+pub mod sign;
+mod transport;
+pub mod validate;
+pub mod verdict;
+
+pub use client::Client;
+pub use config::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES,
+    OPTION_NAMES,
+};
+pub use error::{Error, ErrorKind, Rule};
+pub use request::DEFAULT_ENDPOINT;
+pub use sign::{sign, Params, SignCase, Signature};
+pub use verdict::{Code, Reason, ReasonInfo, Verdict, REASONS};
+
+/// This library's version, from `Cargo.toml`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,150 @@
+//! SPEC §2's signature: MD5 over the six fields sorted by name, then `&key=<key>`.
+//!
+//! The string to sign is fed to MD5 piece by piece, so the key is never copied into a
+//! buffer of ours; MD5's own state is wiped on drop (the `zeroize` feature of `md-5`).
+
+use std::fmt;
+
+use md5::{Digest, Md5};
+
+/// Letter case of the hex digits of a signature.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum SignCase {
+    /// `0-9a-f`, the default (what PHP's `md5()` gives, and the sandbox's default rule).
+    #[default]
+    Lower,
+    /// `0-9A-F`, as other WeChat Pay APIs of that era expect.
+    Upper,
+}
+
+impl SignCase {
+    /// Parses `lower` or `upper` (the spellings of options and environment variables).
+    pub fn parse(s: &str) -> Option<SignCase> {
+        match s {
+            "lower" => Some(SignCase::Lower),
+            "upper" => Some(SignCase::Upper),
+            _ => None,
+        }
+    }
+
+    /// `"lower"` or `"upper"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignCase::Lower => "lower",
+            SignCase::Upper => "upper",
+        }
+    }
+}
+
+/// The six signed fields of one request, borrowed. Values are signed exactly as given.
+#[derive(Clone, Copy)]
+pub struct Params<'a> {
+    /// Merchant app id.
+    pub appid: &'a str,
+    /// The user's openid under that app id.
+    pub openid: &'a str,
+    /// `src`, issued by WeChat Pay.
+    pub src: &'a str,
+    /// The user's real name (UTF-8, not percent-encoded).
+    pub truename: &'a str,
+    /// ID document number.
+    pub creid: &'a str,
+    /// Document type, `"1"` for a resident ID card.
+    pub cretype: &'a str,
+}
+
+impl fmt::Debug for Params<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Params")
+            .field("appid", &self.appid)
+            .field("openid", &self.openid)
+            .field("src", &self.src)
+            .field("truename", &crate::mask::name(self.truename))
+            .field("creid", &crate::mask::id(self.creid))
+            .field("cretype", &self.cretype)
+            .finish()
+    }
+}
+
+/// A signature: 32 hex digits, held inline (no allocation).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Signature([u8; 32]);
+
+impl Signature {
+    /// The 32 hex digits.
+    pub fn as_str(&self) -> &str {
+        // Only ever filled with ASCII hex digits by `sign`.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Signature({})", self.as_str())
+    }
+}
+
+/// Signs `params` with `key`: MD5 of
+/// `appid=…&creid=…&cretype=…&openid=…&src=…&truename=…&key=…` as 32 hex digits.
+///
+/// This is the bare primitive: values are signed as given, without validation or the
+/// `x` → `X` normalisation of the verify path.
+pub fn sign(params: &Params<'_>, key: &str, case: SignCase) -> Signature {
+    let mut md5 = Md5::new();
+    for (prefix, value) in [
+        ("appid=", params.appid),
+        ("&creid=", params.creid),
+        ("&cretype=", params.cretype),
+        ("&openid=", params.openid),
+        ("&src=", params.src),
+        ("&truename=", params.truename),
+        ("&key=", key),
+    ] {
+        md5.update(prefix.as_bytes());
+        md5.update(value.as_bytes());
+    }
+    let digest = md5.finalize();
+    let mut out = [0u8; 32];
+    let encoded = hex::encode_to_slice(digest, &mut out);
+    debug_assert!(encoded.is_ok(), "16 bytes always fit 32 hex digits");
+    if case == SignCase::Upper {
+        out.make_ascii_uppercase();
+    }
+    Signature(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_spellings() {
+        assert_eq!(SignCase::parse("lower"), Some(SignCase::Lower));
+        assert_eq!(SignCase::parse("upper"), Some(SignCase::Upper));
+        assert_eq!(SignCase::parse("Upper"), None);
+        assert_eq!(SignCase::Upper.as_str(), "upper");
+    }
+
+    #[test]
+    fn debug_of_params_masks_name_and_id() {
+        let p = Params {
+            appid: "wx1",
+            openid: "o1",
+            src: "s",
+            truename: "张三",
+            creid: "110101199003074477",
+            cretype: "1",
+        };
+        let d = format!("{p:?}");
+        assert!(
+            !d.contains("张三") && !d.contains("110101199003074477"),
+            "{d}"
+        );
+    }
+}

@@ -1,0 +1,349 @@
+//! SPEC §6: the only module that does I/O. One ureq agent (one keep-alive pool) per
+//! client, timeouts always set, bounded bodies, retries only where the request cannot
+//! have been processed, and messages that never carry the URL (it holds the name and ID).
+
+use std::hash::{BuildHasher, Hasher};
+use std::io;
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+
+use crate::config::{redact_url, ClientBuilder};
+use crate::error::{Error, Rule};
+use crate::response::MAX_BODY_BYTES;
+
+/// First backoff before a retry; doubled each time, with ±50 % jitter.
+const BACKOFF_BASE: Duration = Duration::from_millis(100);
+
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retries: u32,
+    /// `scheme://host:port/path` of the endpoint, for messages.
+    label: String,
+}
+
+/// One failed attempt, and whether another may follow.
+struct Failure {
+    error: Error,
+    retryable: bool,
+}
+
+impl Transport {
+    /// Checks the endpoint, proxy and roots and builds the agent.
+    pub(crate) fn new(b: &ClientBuilder) -> Result<Transport, Error> {
+        check_endpoint(&b.endpoint, b.allow_http)?;
+        let proxy = match &b.proxy {
+            Some(p) => Some(ureq::Proxy::new(p).map_err(|_| {
+                Error::config(
+                    "proxy",
+                    Rule::BadValue,
+                    "is not a valid proxy URL (http://[user:password@]host:port)",
+                )
+            })?),
+            None => None,
+        };
+        let mut extra = Vec::new();
+        if let Some(path) = &b.ca_file {
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::config(
+                    "ca_file",
+                    Rule::BadValue,
+                    format_args!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            extra.extend(parse_roots(&pem, "ca_file")?);
+        }
+        if let Some(pem) = &b.ca_pem {
+            extra.extend(parse_roots(pem, "ca_pem")?);
+        }
+        let mut tls = TlsConfig::builder();
+        if !extra.is_empty() {
+            // Mozilla's roots plus the caller's, not the caller's alone.
+            let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                .iter()
+                .map(|c| Certificate::from_der(c.as_ref()))
+                .collect();
+            roots.extend(extra);
+            tls = tls.root_certs(RootCerts::Specific(Arc::new(roots)));
+        }
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            // Never follow a redirect: the query holds personal data.
+            .max_redirects(0)
+            .proxy(proxy)
+            .tls_config(tls.build())
+            .timeout_connect(Some(b.connect_timeout))
+            .timeout_global(Some(b.timeout))
+            .max_idle_connections(64)
+            .max_idle_connections_per_host(32)
+            .user_agent(concat!("nameauth/", env!("CARGO_PKG_VERSION")))
+            .accept("application/json, text/javascript")
+            .build();
+        Ok(Transport {
+            agent: config.new_agent(),
+            timeout: b.timeout,
+            connect_timeout: b.connect_timeout,
+            retries: b.retries,
+            label: redact_url(&b.endpoint),
+        })
+    }
+
+    /// GETs `url` and returns the body of a 2xx answer, at most 64 KiB. The whole call,
+    /// retries and backoff included, ends within the configured timeout.
+    pub(crate) fn get(&self, url: &str) -> Result<Vec<u8>, Error> {
+        let deadline = Instant::now() + self.timeout;
+        let mut attempt = 0;
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(self.whole_call_timeout());
+            }
+            let failure = match self.attempt(url, remaining) {
+                Ok(body) => return Ok(body),
+                Err(f) => f,
+            };
+            if !failure.retryable || attempt >= self.retries {
+                return Err(failure.error);
+            }
+            let pause = backoff(attempt);
+            if Instant::now() + pause >= deadline {
+                return Err(failure.error);
+            }
+            thread::sleep(pause);
+            attempt += 1;
+        }
+    }
+
+    fn attempt(&self, url: &str, remaining: Duration) -> Result<Vec<u8>, Failure> {
+        let mut response = self
+            .agent
+            .get(url)
+            .config()
+            .timeout_global(Some(remaining))
+            .timeout_connect(Some(self.connect_timeout.min(remaining)))
+            .build()
+            .call()
+            .map_err(|e| self.classify(e))?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY_BYTES as u64)
+            .read_to_vec();
+        if !(200..300).contains(&status) {
+            return Err(Failure {
+                error: Error::http_status(status),
+                retryable: matches!(status, 502..=504),
+            });
+        }
+        body.map_err(|e| self.classify(e))
+    }
+
+    fn whole_call_timeout(&self) -> Error {
+        Error::timeout(format!(
+            "no complete answer from {} within the {} ms timeout",
+            self.label,
+            self.timeout.as_millis()
+        ))
+    }
+
+    /// Maps a ureq error to ours. Only variants known not to carry the URL are shown.
+    fn classify(&self, e: ureq::Error) -> Failure {
+        let label = &self.label;
+        let fatal = |error| Failure {
+            error,
+            retryable: false,
+        };
+        let retry = |error| Failure {
+            error,
+            retryable: true,
+        };
+        match e {
+            ureq::Error::Timeout(ureq::Timeout::Connect) => retry(Error::timeout(format!(
+                "could not connect to {label} within the {} ms connect timeout",
+                self.connect_timeout.as_millis()
+            ))),
+            ureq::Error::Timeout(_) => fatal(self.whole_call_timeout()),
+            ureq::Error::Io(io) => self.classify_io(&io),
+            ureq::Error::HostNotFound => {
+                fatal(Error::transport(format!("host not found for {label}")))
+            }
+            ureq::Error::ConnectionFailed => {
+                retry(Error::transport(format!("could not connect to {label}")))
+            }
+            ureq::Error::BodyExceedsLimit(_) => fatal(Error::protocol(format!(
+                "response body exceeds the {} KiB limit",
+                MAX_BODY_BYTES / 1024
+            ))),
+            ureq::Error::LargeResponseHeader(..) => fatal(Error::protocol(format!(
+                "response headers from {label} are too large"
+            ))),
+            ureq::Error::Protocol(_) => fatal(Error::transport(format!(
+                "malformed HTTP answer from {label}"
+            ))),
+            ureq::Error::Tls(msg) => {
+                retry(Error::transport(format!("TLS failure with {label}: {msg}")))
+            }
+            ureq::Error::Rustls(tls) => self.classify_tls(&tls),
+            ureq::Error::ConnectProxyFailed(_) | ureq::Error::InvalidProxyUrl => fatal(
+                Error::transport(format!("the proxy refused or failed to connect to {label}")),
+            ),
+            ureq::Error::BadUri(_) | ureq::Error::Http(_) => fatal(Error::config(
+                "endpoint",
+                Rule::BadValue,
+                "is not a usable URL",
+            )),
+            _ => fatal(Error::transport(format!(
+                "HTTP client error talking to {label}"
+            ))),
+        }
+    }
+
+    fn classify_io(&self, io: &io::Error) -> Failure {
+        let label = &self.label;
+        if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+            return self.classify_tls(tls);
+        }
+        let (text, retryable) = match io.kind() {
+            io::ErrorKind::ConnectionRefused => (format!("connection refused by {label}"), true),
+            io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
+                (format!("connection reset by {label}"), false)
+            }
+            io::ErrorKind::UnexpectedEof | io::ErrorKind::BrokenPipe => (
+                format!("connection closed by {label} before a complete answer"),
+                false,
+            ),
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+                return Failure {
+                    error: self.whole_call_timeout(),
+                    retryable: false,
+                }
+            }
+            _ => (format!("I/O error talking to {label}: {io}"), false),
+        };
+        Failure {
+            error: Error::transport(text),
+            retryable,
+        }
+    }
+
+    fn classify_tls(&self, tls: &rustls::Error) -> Failure {
+        Failure {
+            error: Error::transport(format!("TLS failure with {}: {tls}", self.label)),
+            // A certificate that does not verify will not verify next time either.
+            retryable: !matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            ),
+        }
+    }
+}
+
+/// `https://` anywhere; `http://` only to a loopback address unless `allow_http`.
+fn check_endpoint(endpoint: &str, allow_http: bool) -> Result<(), Error> {
+    let bad = |text: &str| Error::config("endpoint", Rule::BadValue, text);
+    let uri: ureq::http::Uri = endpoint
+        .parse()
+        .map_err(|_| bad("is not a valid URL (expected https://host/path)"))?;
+    let host = uri
+        .host()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| bad("has no host (expected https://host/path)"))?;
+    match uri.scheme_str() {
+        Some("https") => Ok(()),
+        Some("http") if allow_http || is_loopback(host) => Ok(()),
+        Some("http") => Err(bad(
+            "plain http:// is only allowed to a loopback address; use https:// \
+             (or the allow_http opt-in for a test rig you control)",
+        )),
+        _ => Err(bad(
+            "must start with https:// (or http:// to a loopback address)",
+        )),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn parse_roots(pem: &[u8], field: &'static str) -> Result<Vec<Certificate<'static>>, Error> {
+    let mut out = Vec::new();
+    for item in ureq::tls::parse_pem(pem) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => out.push(c),
+            Ok(_) => {}
+            Err(_) => return Err(Error::config(field, Rule::BadValue, "holds malformed PEM")),
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::config(
+            field,
+            Rule::BadValue,
+            "holds no PEM certificate",
+        ));
+    }
+    Ok(out)
+}
+
+/// `BACKOFF_BASE * 2^attempt`, times a random factor in [0.5, 1.5).
+fn backoff(attempt: u32) -> Duration {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(attempt);
+    let unit = (h.finish() % 1000) as f64 / 1000.0;
+    BACKOFF_BASE
+        .saturating_mul(1 << attempt.min(10))
+        .mul_f64(0.5 + unit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_must_be_https_or_loopback_http() {
+        for ok in [
+            "https://api.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy",
+            "http://127.0.0.1:8080/x",
+            "http://127.8.9.10/x",
+            "http://localhost:1/x",
+            "http://[::1]:1/x",
+        ] {
+            assert!(check_endpoint(ok, false).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://example.test/x",
+            "http://10.0.0.1/x",
+            "ftp://h/x",
+            "not a url",
+            "",
+            "/relative",
+        ] {
+            let e = check_endpoint(bad, false).unwrap_err();
+            assert_eq!(e.field(), Some("endpoint"), "{bad}");
+        }
+        assert!(check_endpoint("http://example.test/x", true).is_ok());
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter() {
+        for attempt in 0..4 {
+            let b = backoff(attempt);
+            let base = BACKOFF_BASE * (1 << attempt);
+            assert!(b >= base / 2 && b < base * 3 / 2, "{attempt}: {b:?}");
+        }
+    }
+
+    #[test]
+    fn roots_must_be_pem_certificates() {
+        let e = parse_roots(b"not pem", "ca_file").unwrap_err();
+        assert_eq!(e.to_string(), "ca_file: holds no PEM certificate");
+    }
+}

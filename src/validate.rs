@@ -1,0 +1,280 @@
+//! The checks SPEC §3 asks for before anything is sent.
+//!
+//! Generic rules (non-empty, no control characters) apply to every field and cannot be
+//! switched off; the resident-ID rules live in [`crate::idcard`] and can be. No message
+//! repeats the value it refuses.
+
+use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
+
+use crate::error::{Error, Rule};
+use crate::idcard;
+
+/// Longest accepted `openid`, in characters.
+pub const OPENID_MAX_CHARS: usize = 128;
+/// Longest accepted `truename`, in characters.
+pub const TRUENAME_MAX_CHARS: usize = 64;
+/// Longest accepted `creid` and `cretype` for document types other than `1`.
+pub const OTHER_DOCUMENT_MAX_CHARS: usize = 32;
+
+/// Non-empty, no control characters (NUL, C0, DEL, C1).
+pub fn generic(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(Error::input(field, Rule::Empty, "must not be empty"));
+    }
+    if let Some(pos) = value.chars().position(char::is_control) {
+        return Err(Error::input(
+            field,
+            Rule::ControlCharacter,
+            format_args!("character {} is a control character", pos + 1),
+        ));
+    }
+    Ok(())
+}
+
+fn max_chars(field: &'static str, value: &str, max: usize) -> Result<(), Error> {
+    let n = value.chars().count();
+    if n > max {
+        return Err(Error::input(
+            field,
+            Rule::TooLong,
+            format_args!("must be at most {max} characters (got {n})"),
+        ));
+    }
+    Ok(())
+}
+
+/// `openid`: 1–128 characters of `A-Z a-z 0-9 _ -`.
+pub fn openid(value: &str) -> Result<(), Error> {
+    generic("openid", value)?;
+    max_chars("openid", value, OPENID_MAX_CHARS)?;
+    if let Some(pos) = value
+        .chars()
+        .position(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    {
+        return Err(Error::input(
+            "openid",
+            Rule::Charset,
+            format_args!("character {} is not one of A-Z a-z 0-9 _ -", pos + 1),
+        ));
+    }
+    Ok(())
+}
+
+/// Separators a name may hold besides letters, marks and single inner spaces.
+const NAME_SEPARATORS: [char; 5] = ['\u{00B7}', '\u{2022}', '.', '-', '\''];
+
+/// `truename`: 1–64 characters of letters and combining marks of any script, the name
+/// separators `·` `•` `.` `-` `'`, and single inner spaces; no digits; at least one letter.
+pub fn truename(value: &str) -> Result<(), Error> {
+    const FIELD: &str = "truename";
+    generic(FIELD, value)?;
+    max_chars(FIELD, value, TRUENAME_MAX_CHARS)?;
+    if value.starts_with(char::is_whitespace) || value.ends_with(char::is_whitespace) {
+        return Err(Error::input(
+            FIELD,
+            Rule::Whitespace,
+            "must not start or end with white space",
+        ));
+    }
+    let mut letters = 0usize;
+    let mut prev_space = false;
+    for (i, c) in value.chars().enumerate() {
+        let pos = i + 1;
+        if c == ' ' {
+            if prev_space {
+                return Err(Error::input(
+                    FIELD,
+                    Rule::Whitespace,
+                    format_args!("two spaces in a row at character {pos}; use single spaces"),
+                ));
+            }
+            prev_space = true;
+            continue;
+        }
+        prev_space = false;
+        match c.general_category_group() {
+            GeneralCategoryGroup::Letter => letters += 1,
+            GeneralCategoryGroup::Mark => {}
+            GeneralCategoryGroup::Number
+                if c.general_category() == GeneralCategory::DecimalNumber =>
+            {
+                return Err(Error::input(
+                    FIELD,
+                    Rule::Digit,
+                    format_args!("character {pos} is a digit; names hold no digits"),
+                ))
+            }
+            _ if NAME_SEPARATORS.contains(&c) => {}
+            _ => {
+                // The code point of a non-letter is not personal data and tells the
+                // caller exactly what to fix (say, a full-width middle dot).
+                return Err(Error::input(
+                    FIELD,
+                    Rule::Charset,
+                    format_args!(
+                        "character {pos} (U+{:04X}) is not allowed; use letters, combining \
+                         marks, \u{00B7} \u{2022} . - ' and single inner spaces",
+                        c as u32
+                    ),
+                ));
+            }
+        }
+    }
+    if letters == 0 {
+        return Err(Error::input(
+            FIELD,
+            Rule::NoLetter,
+            "must contain at least one letter",
+        ));
+    }
+    Ok(())
+}
+
+/// `cretype`: generic checks, at most 32 characters.
+pub fn cretype(value: &str) -> Result<(), Error> {
+    generic("cretype", value)?;
+    max_chars("cretype", value, OTHER_DOCUMENT_MAX_CHARS)
+}
+
+/// `creid` for the given `cretype`. With `validate_id` false only the generic checks run.
+pub fn creid(value: &str, cretype: &str, validate_id: bool) -> Result<(), Error> {
+    generic("creid", value)?;
+    if cretype == "1" && validate_id {
+        idcard::validate(value, idcard::Date::today_china())
+    } else {
+        max_chars("creid", value, OTHER_DOCUMENT_MAX_CHARS)
+    }
+}
+
+/// Every check of SPEC §3 for one user, in the order the fields appear in a request.
+pub fn user(
+    openid_v: &str,
+    truename_v: &str,
+    creid_v: &str,
+    cretype_v: &str,
+    validate_id: bool,
+) -> Result<(), Error> {
+    openid(openid_v)?;
+    truename(truename_v)?;
+    cretype(cretype_v)?;
+    creid(creid_v, cretype_v, validate_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn rule_of(r: Result<(), Error>) -> Rule {
+        let e = r.expect_err("expected a refusal");
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        e.rule().unwrap()
+    }
+
+    #[test]
+    fn generic_refuses_empty_and_control_characters() {
+        assert_eq!(rule_of(generic("appid", "")), Rule::Empty);
+        assert_eq!(rule_of(generic("appid", "a\0b")), Rule::ControlCharacter);
+        assert_eq!(rule_of(generic("appid", "a\u{7f}")), Rule::ControlCharacter);
+        assert_eq!(rule_of(generic("appid", "a\u{85}")), Rule::ControlCharacter);
+        assert_eq!(rule_of(generic("appid", "\t")), Rule::ControlCharacter);
+        assert!(generic("appid", "wx1234567890abcdef").is_ok());
+    }
+
+    #[test]
+    fn openid_accepts_its_alphabet_up_to_128() {
+        assert!(openid("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o").is_ok());
+        assert!(openid("a").is_ok());
+        assert!(openid("-_").is_ok());
+        assert!(openid(&"a".repeat(128)).is_ok());
+    }
+
+    #[test]
+    fn openid_refuses_other_characters_and_lengths() {
+        assert_eq!(rule_of(openid("")), Rule::Empty);
+        assert_eq!(rule_of(openid(&"a".repeat(129))), Rule::TooLong);
+        assert_eq!(rule_of(openid("o.1")), Rule::Charset);
+        assert_eq!(rule_of(openid("o 1")), Rule::Charset);
+        assert_eq!(rule_of(openid("o+1")), Rule::Charset);
+        assert_eq!(rule_of(openid("о1")), Rule::Charset); // Cyrillic о
+        assert_eq!(rule_of(openid("o\n")), Rule::ControlCharacter);
+    }
+
+    #[test]
+    fn truename_accepts_real_names_of_many_scripts() {
+        for name in [
+            "张三",
+            "ZHANG SAN",
+            "阿卜杜热合曼·买买提",
+            "阿卜杜热合曼•买买提",
+            "𠮷野家",
+            "陳大文",
+            "O'Brien",
+            "Jean-Luc Picard",
+            "J. R. R. Tolkien",
+            "Zoë",
+            "Zoe\u{0308}", // combining diaeresis
+            "Маргарита",
+            "محمد",
+            "김민준",
+            "たなか",
+        ] {
+            assert!(truename(name).is_ok(), "{name:?} should be accepted");
+        }
+        assert!(truename(&"名".repeat(64)).is_ok());
+    }
+
+    #[test]
+    fn truename_refuses_what_no_name_holds() {
+        assert_eq!(rule_of(truename("")), Rule::Empty);
+        assert_eq!(rule_of(truename(&"名".repeat(65))), Rule::TooLong);
+        assert_eq!(rule_of(truename("张三1")), Rule::Digit);
+        assert_eq!(rule_of(truename("张三١")), Rule::Digit); // Arabic-Indic one
+        assert_eq!(rule_of(truename(" 张三")), Rule::Whitespace);
+        assert_eq!(rule_of(truename("张三 ")), Rule::Whitespace);
+        assert_eq!(rule_of(truename("张三\u{3000}")), Rule::Whitespace);
+        assert_eq!(rule_of(truename("ZHANG  SAN")), Rule::Whitespace);
+        assert_eq!(rule_of(truename("张\u{3000}三")), Rule::Charset);
+        assert_eq!(rule_of(truename("张_三")), Rule::Charset);
+        assert_eq!(rule_of(truename("张三!")), Rule::Charset);
+        assert_eq!(rule_of(truename("阿卜杜・买买提")), Rule::Charset); // U+30FB
+        assert_eq!(rule_of(truename("张\t三")), Rule::ControlCharacter);
+        assert_eq!(rule_of(truename("·-.")), Rule::NoLetter);
+    }
+
+    #[test]
+    fn truename_messages_never_repeat_the_name() {
+        for bad in ["张三1", " 张三", "张_三", "张三!"] {
+            let e = truename(bad).unwrap_err();
+            assert!(!e.message().contains("张"), "{}", e.message());
+            assert!(e.message().starts_with("truename: "));
+        }
+        let e = truename("阿卜杜・买买提").unwrap_err();
+        assert!(e.message().contains("U+30FB"), "{}", e.message());
+    }
+
+    #[test]
+    fn cretype_and_other_documents_get_generic_checks_only() {
+        assert!(cretype("1").is_ok());
+        assert!(cretype("2").is_ok());
+        assert_eq!(rule_of(cretype("")), Rule::Empty);
+        assert_eq!(rule_of(cretype(&"9".repeat(33))), Rule::TooLong);
+        assert!(creid("E12345678", "2", true).is_ok());
+        assert!(creid("G-1234 5678", "3", true).is_ok());
+        assert_eq!(rule_of(creid(&"A".repeat(33), "2", true)), Rule::TooLong);
+        assert_eq!(rule_of(creid("E1\u{1}", "2", true)), Rule::ControlCharacter);
+    }
+
+    #[test]
+    fn id_rules_can_be_switched_off_but_generic_ones_cannot() {
+        assert_eq!(
+            rule_of(creid("110101199003074478", "1", true)),
+            Rule::IdCheckCharacter
+        );
+        assert!(creid("110101199003074478", "1", false).is_ok());
+        assert!(creid("12345", "1", false).is_ok());
+        assert_eq!(rule_of(creid("", "1", false)), Rule::Empty);
+        assert_eq!(rule_of(creid("1\u{0}", "1", false)), Rule::ControlCharacter);
+        assert_eq!(rule_of(creid(&"1".repeat(33), "1", false)), Rule::TooLong);
+    }
+}

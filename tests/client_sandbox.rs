@@ -1,0 +1,761 @@
+//! The client against the real sandbox over loopback: every verdict row over HTTP, HTTPS
+//! and JSONP, every fault, retries, keep-alive, threads, and requests that must never
+//! leave the process.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use nameauth::{Client, ClientBuilder, ErrorKind, SignCase};
+use nameauth_sandbox::{Sandbox, SignRule, APPID, KEY, SRC};
+
+const ZS_ID: &str = "110101199003074477"; // on file for oZhangSan (张三)
+const OTHER_ID: &str = "440305199912310011"; // valid, but not oZhangSan's
+
+fn builder(sb: &Sandbox) -> ClientBuilder {
+    let b = Client::builder(APPID, SRC, KEY)
+        .endpoint(sb.endpoint())
+        .timeout(Duration::from_secs(5));
+    match sb.ca_pem() {
+        Some(pem) => b.ca_pem(pem),
+        None => b,
+    }
+}
+
+fn client(sb: &Sandbox) -> Client {
+    builder(sb).build().expect("client builds")
+}
+
+/// (openid, truename, creid, cretype) → (code, reason, nameauth_status, notmatch_param,
+/// name_mask, error_code)
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+);
+
+const ROWS: &[Row] = &[
+    (
+        "oZhangSan",
+        "张三",
+        ZS_ID,
+        "1",
+        "A",
+        "verified",
+        "1",
+        "",
+        "*三",
+        0,
+    ),
+    (
+        "oZhangSan",
+        "李四",
+        ZS_ID,
+        "1",
+        "B",
+        "name_mismatch",
+        "1",
+        "1",
+        "*三",
+        0,
+    ),
+    (
+        "oZhangSan",
+        "张三",
+        OTHER_ID,
+        "1",
+        "C",
+        "id_mismatch",
+        "1",
+        "2",
+        "*三",
+        0,
+    ),
+    (
+        "oZhangSan",
+        "李四",
+        OTHER_ID,
+        "1",
+        "D",
+        "name_and_id_mismatch",
+        "1",
+        "1|2",
+        "*三",
+        0,
+    ),
+    (
+        "oWangXiaoming",
+        "李四",
+        OTHER_ID,
+        "1",
+        "D",
+        "name_and_id_mismatch",
+        "1",
+        "1|2",
+        "*小明",
+        0,
+    ),
+    (
+        "oZhaoLiu",
+        "李四",
+        OTHER_ID,
+        "1",
+        "D",
+        "name_and_id_mismatch",
+        "1",
+        "1|2",
+        "*六",
+        0,
+    ),
+    (
+        "oSunQi",
+        "孙七",
+        "370202196606065672",
+        "1",
+        "A",
+        "verified",
+        "1",
+        "",
+        "*七",
+        0,
+    ),
+    (
+        "oLiSi",
+        "李四",
+        "11010519491231002x",
+        "1",
+        "A",
+        "verified",
+        "1",
+        "",
+        "*四",
+        0,
+    ),
+    (
+        "oMaimaiti",
+        "阿卜杜热合曼·买买提",
+        "650102198506151232",
+        "1",
+        "A",
+        "verified",
+        "1",
+        "",
+        "*卜杜热合曼·买买提",
+        0,
+    ),
+    (
+        "oChanTaiMan",
+        "陳大文",
+        "810000199408230021",
+        "1",
+        "A",
+        "verified",
+        "1",
+        "",
+        "*大文",
+        0,
+    ),
+    (
+        "oZhangSanLatin",
+        "ZHANG SAN",
+        OTHER_ID,
+        "1",
+        "A",
+        "verified",
+        "1",
+        "",
+        "*HANG SAN",
+        0,
+    ),
+    (
+        "oPassport",
+        "JOHN SMITH",
+        "E12345678",
+        "2",
+        "A",
+        "verified",
+        "1",
+        "",
+        "*OHN SMITH",
+        0,
+    ),
+    (
+        "oPoliceOnly",
+        "张三",
+        ZS_ID,
+        "1",
+        "E",
+        "police_check_only",
+        "2",
+        "",
+        "",
+        0,
+    ),
+    (
+        "oNotRealname",
+        "张三",
+        ZS_ID,
+        "1",
+        "F",
+        "not_realname",
+        "3",
+        "",
+        "",
+        0,
+    ),
+    (
+        "oForeignCard",
+        "张三",
+        ZS_ID,
+        "1",
+        "F",
+        "foreign_card",
+        "4",
+        "",
+        "",
+        0,
+    ),
+    (
+        "oBankUnsupported",
+        "张三",
+        ZS_ID,
+        "1",
+        "F",
+        "bank_unsupported",
+        "5",
+        "",
+        "",
+        0,
+    ),
+    (
+        "oTenpayUnregistered",
+        "张三",
+        ZS_ID,
+        "1",
+        "F",
+        "tenpay_account_unregistered",
+        "",
+        "",
+        "",
+        51_100_001,
+    ),
+    (
+        "oRealnameUnverified",
+        "张三",
+        ZS_ID,
+        "1",
+        "F",
+        "realname_unverified",
+        "",
+        "",
+        "",
+        51_100_002,
+    ),
+    (
+        "oUserNotFound",
+        "张三",
+        ZS_ID,
+        "1",
+        "F",
+        "user_not_found",
+        "",
+        "",
+        "",
+        51_068_401,
+    ),
+    (
+        "oNobodyKnowsThisOne",
+        "张三",
+        ZS_ID,
+        "1",
+        "F",
+        "user_not_found",
+        "",
+        "",
+        "",
+        51_068_401,
+    ),
+    (
+        "oEmptyParameter",
+        "张三",
+        ZS_ID,
+        "1",
+        "Other",
+        "empty_parameter",
+        "",
+        "",
+        "",
+        1000,
+    ),
+    (
+        "oSrcInvalid",
+        "张三",
+        ZS_ID,
+        "1",
+        "Other",
+        "src_invalid",
+        "",
+        "",
+        "",
+        1001,
+    ),
+    (
+        "oSignInvalid",
+        "张三",
+        ZS_ID,
+        "1",
+        "Other",
+        "sign_invalid",
+        "",
+        "",
+        "",
+        1002,
+    ),
+    (
+        "oIpUnauthorized",
+        "张三",
+        ZS_ID,
+        "1",
+        "Other",
+        "ip_unauthorized",
+        "",
+        "",
+        "",
+        1007,
+    ),
+    (
+        "oSystemError",
+        "张三",
+        ZS_ID,
+        "1",
+        "Other",
+        "system_error",
+        "",
+        "",
+        "",
+        9999,
+    ),
+    (
+        "oOddStatus",
+        "张三",
+        ZS_ID,
+        "1",
+        "Other",
+        "unexpected_response",
+        "7",
+        "",
+        "",
+        0,
+    ),
+    (
+        "oOddNotmatch",
+        "张三",
+        ZS_ID,
+        "1",
+        "Other",
+        "unexpected_response",
+        "1",
+        "3",
+        "",
+        0,
+    ),
+];
+
+fn check_every_row(c: &Client, how: &str) {
+    for &(openid, name, creid, cretype, code, reason, status, notmatch, mask, ec) in ROWS {
+        let v = c
+            .verify_with_cretype(openid, name, creid, cretype)
+            .unwrap_or_else(|e| panic!("{how} {openid}: {e}"));
+        let got = (
+            v.code().as_str(),
+            v.reason().id(),
+            v.nameauth_status(),
+            v.notmatch_param(),
+            v.name_mask(),
+            v.error_code(),
+        );
+        assert_eq!(
+            got,
+            (code, reason, status, notmatch, mask, ec),
+            "{how} {openid}"
+        );
+        assert_eq!(v.passed(), code == "A");
+        assert_eq!(
+            v.is_config_problem(),
+            matches!(ec, 1000 | 1001 | 1002 | 1007)
+        );
+    }
+}
+
+#[test]
+fn every_verdict_row_over_http() {
+    let sb = Sandbox::builder().start().unwrap();
+    check_every_row(&client(&sb), "http");
+}
+
+#[test]
+fn every_verdict_row_over_https_with_the_sandbox_ca() {
+    let sb = Sandbox::builder().tls(true).start().unwrap();
+    assert!(sb.endpoint().starts_with("https://127.0.0.1:"));
+    check_every_row(&client(&sb), "https (ca_pem)");
+    // The same through the CA file the sandbox wrote.
+    let by_file = Client::builder(APPID, SRC, KEY)
+        .endpoint(sb.endpoint())
+        .ca_file(sb.ca_file().unwrap())
+        .build()
+        .unwrap();
+    check_every_row(&by_file, "https (ca_file)");
+}
+
+#[test]
+fn every_verdict_row_over_jsonp() {
+    let sb = Sandbox::builder().start().unwrap();
+    // The sandbox takes the first `type`; the endpoint's own query asks for JSONP.
+    let c = Client::builder(APPID, SRC, KEY)
+        .endpoint(format!("{}?type=jsonp&callback=jQuery_17", sb.endpoint()))
+        .build()
+        .unwrap();
+    check_every_row(&c, "jsonp");
+}
+
+#[test]
+fn https_to_an_untrusted_certificate_is_a_transport_error_not_retried() {
+    let sb = Sandbox::builder().tls(true).start().unwrap();
+    let c = Client::builder(APPID, SRC, KEY)
+        .endpoint(sb.endpoint())
+        .build()
+        .unwrap();
+    let e = c.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(e.to_string().contains("TLS"), "{e}");
+    assert_eq!(
+        sb.stats().connections,
+        1,
+        "a certificate failure is not retried"
+    );
+    assert_eq!(sb.stats().requests, 0);
+}
+
+#[test]
+fn https_checks_the_host_name() {
+    // The certificate names localhost, 127.0.0.1 and ::1; Linux serves all of 127/8.
+    let sb = Sandbox::builder()
+        .tls(true)
+        .listen("127.0.0.2:0".parse().unwrap())
+        .start()
+        .unwrap();
+    assert!(sb.endpoint().starts_with("https://127.0.0.2:"));
+    let e = client(&sb).verify("oZhangSan", "张三", ZS_ID).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(e.to_string().contains("TLS failure"), "{e}");
+    assert!(e.to_string().contains("not valid for name"), "{e}");
+    assert_eq!(sb.stats().requests, 0);
+}
+
+/// (openid, expected kind, words in the message, requests expected at the sandbox)
+const FAULTS: &[(&str, ErrorKind, &str, u64)] = &[
+    ("oSlow", ErrorKind::Timeout, "500 ms timeout", 1),
+    ("oReset", ErrorKind::Transport, "reset", 1),
+    ("oHangup", ErrorKind::Transport, "closed", 1),
+    ("oHttp500", ErrorKind::Transport, "HTTP status 500", 1),
+    ("oHttp503", ErrorKind::Transport, "HTTP status 503", 3),
+    ("oGarbage", ErrorKind::Protocol, "JSON", 1),
+    ("oOversized", ErrorKind::Protocol, "64 KiB", 1),
+    ("oTruncated", ErrorKind::Protocol, "JSON", 1),
+    ("oEmpty", ErrorKind::Protocol, "empty", 1),
+];
+
+fn check_faults(sb: &Sandbox) {
+    let c = builder(sb)
+        .timeout(Duration::from_millis(500))
+        .retries(2)
+        .build()
+        .unwrap();
+    for &(openid, kind, words, requests) in FAULTS {
+        let started = Instant::now();
+        let e = c.verify(openid, "张三", ZS_ID).unwrap_err();
+        let took = started.elapsed();
+        assert_eq!(e.kind(), kind, "{openid}: {e}");
+        assert!(e.to_string().contains(words), "{openid}: {e}");
+        // Generous slack: this proves the call is bounded, not how fast it is.
+        assert!(
+            took < Duration::from_millis(500 + 1500),
+            "{openid} took {took:?}"
+        );
+        assert_eq!(
+            sb.hits(openid),
+            requests,
+            "{openid}: requests reaching the sandbox"
+        );
+        let m = e.to_string();
+        assert!(
+            !m.contains(KEY) && !m.contains("张三") && !m.contains(ZS_ID),
+            "{m}"
+        );
+        if openid == "oHttp503" {
+            assert_eq!(e.status(), Some(503));
+        }
+    }
+}
+
+#[test]
+fn every_fault_gives_its_error_kind_within_the_timeout_over_http() {
+    check_faults(&Sandbox::builder().start().unwrap());
+}
+
+#[test]
+fn every_fault_gives_its_error_kind_within_the_timeout_over_https() {
+    check_faults(&Sandbox::builder().tls(true).start().unwrap());
+}
+
+#[test]
+fn retries_recover_from_a_passing_503() {
+    let sb = Sandbox::builder().start().unwrap();
+    let v = client(&sb).verify("oFlaky503", "张三", ZS_ID).unwrap();
+    assert_eq!(v.code().as_str(), "E");
+    assert_eq!(sb.hits("oFlaky503"), 3);
+}
+
+#[test]
+fn no_retries_when_configured_so() {
+    let sb = Sandbox::builder().start().unwrap();
+    let c = builder(&sb).retries(0).build().unwrap();
+    let e = c.verify("oFlaky503", "张三", ZS_ID).unwrap_err();
+    assert_eq!(e.status(), Some(503));
+    assert_eq!(sb.hits("oFlaky503"), 1);
+}
+
+#[test]
+fn connection_refused_is_a_transport_error_after_bounded_retries() {
+    // Bind and drop to get a port that nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let c = Client::builder(APPID, SRC, KEY)
+        .endpoint(format!(
+            "http://127.0.0.1:{port}/cgi-bin/nameauth/nameautheasy"
+        ))
+        .timeout(Duration::from_secs(3))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let e = c.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(e.to_string().contains("connection refused"), "{e}");
+    // Two retries with backoff of at least 50 ms and 100 ms happened.
+    assert!(started.elapsed() >= Duration::from_millis(150));
+}
+
+#[test]
+fn sequential_verifies_reuse_one_connection() {
+    for tls in [false, true] {
+        let sb = Sandbox::builder().tls(tls).start().unwrap();
+        let c = client(&sb);
+        for _ in 0..20 {
+            assert!(c.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
+        }
+        assert_eq!(sb.stats().requests, 20);
+        assert_eq!(sb.stats().connections, 1, "tls={tls}: keep-alive not used");
+    }
+}
+
+#[test]
+fn threads_share_one_client() {
+    let sb = Sandbox::builder().start().unwrap();
+    let c = Arc::new(client(&sb));
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            let c = Arc::clone(&c);
+            std::thread::spawn(move || {
+                for i in 0..50 {
+                    let (name, code) = if (t + i) % 2 == 0 {
+                        ("张三", "A")
+                    } else {
+                        ("李四", "B")
+                    };
+                    let v = c.verify("oZhangSan", name, ZS_ID).unwrap();
+                    assert_eq!(v.code().as_str(), code);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(sb.stats().requests, 400);
+    assert!(
+        sb.stats().connections <= 8,
+        "pool not shared: {:?}",
+        sb.stats()
+    );
+}
+
+#[test]
+fn locally_invalid_requests_never_reach_the_sandbox() {
+    let sb = Sandbox::builder().start().unwrap();
+    let c = client(&sb);
+    let bad: &[(&str, &str, &str, &str, &str)] = &[
+        ("", "张三", ZS_ID, "1", "openid"),
+        ("o.1", "张三", ZS_ID, "1", "openid"),
+        ("oZhangSan", "", ZS_ID, "1", "truename"),
+        ("oZhangSan", "张三3", ZS_ID, "1", "truename"),
+        ("oZhangSan", "张三", "110101199003074478", "1", "creid"),
+        ("oZhangSan", "张三", "110101900307447", "1", "creid"),
+        ("oZhangSan", "张三", "110101209903074471", "1", "creid"),
+        ("oZhangSan", "张三", "", "2", "creid"),
+        ("oZhangSan", "张三", ZS_ID, "", "cretype"),
+        ("oZhangSan", "张\0三", ZS_ID, "1", "truename"),
+    ];
+    for &(openid, name, creid, cretype, field) in bad {
+        let e = c
+            .verify_with_cretype(openid, name, creid, cretype)
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput, "{e}");
+        assert_eq!(e.field(), Some(field), "{e}");
+        let m = e.to_string();
+        assert!(!m.contains("张三") && !m.contains(ZS_ID), "{m}");
+    }
+    assert_eq!(sb.stats(), Default::default(), "something was sent");
+}
+
+#[test]
+fn id_validation_can_be_switched_off() {
+    let sb = Sandbox::builder().start().unwrap();
+    let c = builder(&sb).validate_id(false).build().unwrap();
+    // A wrong check character reaches the server, which says the ID does not match.
+    let v = c.verify("oZhangSan", "张三", "110101199003074478").unwrap();
+    assert_eq!(v.code().as_str(), "C");
+}
+
+#[test]
+fn sign_case_follows_the_configuration() {
+    let upper_only = Sandbox::builder()
+        .sign_rule(SignRule::Upper)
+        .start()
+        .unwrap();
+    let lower = client(&upper_only);
+    let v = lower.verify("oZhangSan", "张三", ZS_ID).unwrap();
+    assert_eq!(v.reason().id(), "sign_invalid");
+    assert!(v.is_config_problem());
+    let upper = builder(&upper_only)
+        .sign_case(SignCase::Upper)
+        .build()
+        .unwrap();
+    assert!(upper.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
+    let either = Sandbox::builder()
+        .sign_rule(SignRule::Either)
+        .start()
+        .unwrap();
+    assert!(builder(&either)
+        .sign_case(SignCase::Upper)
+        .build()
+        .unwrap()
+        .verify("oZhangSan", "张三", ZS_ID)
+        .unwrap()
+        .passed());
+}
+
+#[test]
+fn wrong_credentials_and_ip_get_their_real_error_codes() {
+    let sb = Sandbox::builder().start().unwrap();
+    let wrong_key = Client::builder(APPID, SRC, "not-the-key")
+        .endpoint(sb.endpoint())
+        .build()
+        .unwrap();
+    let v = wrong_key.verify("oZhangSan", "张三", ZS_ID).unwrap();
+    assert_eq!((v.error_code(), v.reason().id()), (1002, "sign_invalid"));
+    let wrong_src = Client::builder(APPID, "other", KEY)
+        .endpoint(sb.endpoint())
+        .build()
+        .unwrap();
+    let v = wrong_src.verify("oZhangSan", "张三", ZS_ID).unwrap();
+    assert_eq!((v.error_code(), v.reason().id()), (1001, "src_invalid"));
+
+    let fenced = Sandbox::builder()
+        .allow_ips(["192.0.2.1".parse().unwrap()])
+        .start()
+        .unwrap();
+    let v = client(&fenced).verify("oZhangSan", "张三", ZS_ID).unwrap();
+    assert_eq!((v.error_code(), v.reason().id()), (1007, "ip_unauthorized"));
+    let open = Sandbox::builder()
+        .allow_ips(["127.0.0.1".parse().unwrap()])
+        .start()
+        .unwrap();
+    assert!(client(&open)
+        .verify("oZhangSan", "张三", ZS_ID)
+        .unwrap()
+        .passed());
+}
+
+#[test]
+fn configuration_errors_are_reported_before_anything_is_sent() {
+    let sb = Sandbox::builder().start().unwrap();
+    for (b, field) in [
+        (Client::builder("", SRC, KEY), "appid"),
+        (Client::builder(APPID, "", KEY), "src"),
+        (Client::builder(APPID, SRC, ""), "key"),
+        (
+            Client::builder(APPID, SRC, KEY).endpoint("http://192.0.2.1/x"),
+            "endpoint",
+        ),
+        (Client::builder(APPID, SRC, KEY).proxy("::::"), "proxy"),
+        (
+            Client::builder(APPID, SRC, KEY).ca_file("/nonexistent/ca.pem"),
+            "ca_file",
+        ),
+        (
+            Client::builder(APPID, SRC, KEY).timeout(Duration::ZERO),
+            "timeout",
+        ),
+    ] {
+        let e = b.endpoint_if_default(&sb).build().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{e}");
+        assert_eq!(e.field(), Some(field), "{e}");
+        assert!(!e.to_string().contains(KEY));
+    }
+    assert_eq!(sb.stats(), Default::default());
+}
+
+trait EndpointIfDefault {
+    fn endpoint_if_default(self, sb: &Sandbox) -> Self;
+}
+
+impl EndpointIfDefault for ClientBuilder {
+    /// Points builders that kept the default endpoint at the sandbox, so that nothing in
+    /// this test could reach the real server.
+    fn endpoint_if_default(self, sb: &Sandbox) -> Self {
+        if format!("{self:?}").contains(nameauth::DEFAULT_ENDPOINT) {
+            self.endpoint(sb.endpoint())
+        } else {
+            self
+        }
+    }
+}
+
+#[test]
+fn a_proxy_that_is_not_there_is_a_transport_error() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sb = Sandbox::builder().start().unwrap();
+    let c = builder(&sb)
+        .proxy(format!("http://user:pw-secret@127.0.0.1:{port}"))
+        .retries(0)
+        .build()
+        .unwrap();
+    let e = c.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(!e.to_string().contains("pw-secret"), "{e}");
+    assert!(!format!("{c:?}").contains("pw-secret"));
+    assert_eq!(sb.stats().requests, 0);
+}

@@ -1,20 +1,38 @@
 # nameauth: one entry point for building, testing and installing every front end.
 #
-#   make demo     the demo: the real client against the built-in sandbox
-#   make test     every test of every front end, plus formatting and lints
-#   make bench    the core benchmarks and their summary table
+#   make demo                 the demo: the real client against the built-in sandbox
+#   make test                 every test of every front end, plus formatting and lints
+#   make lib                  target/release/libnameauth.{so,a} (the C library)
+#   make examples             the C and C++ verify examples, in build/examples
+#   make install PREFIX=/usr/local   header, libraries and nameauth.pc
+#   make header               regenerate include/ from src/ffi.rs
+#   make bench                the core benchmarks and their summary table
 
 CARGO ?= cargo
+CC ?= cc
+CXX ?= c++
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all demo test lint test-rust bench
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+MAJOR := $(word 1,$(subst ., ,$(VERSION)))
+RELEASE := target/release
+BUILD := build
+NAMEAUTH_BIN := target/debug/nameauth
+# What a program linking libnameauth.a also needs (cargo rustc -- --print native-static-libs).
+STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+WARN := -Wall -Wextra -Wpedantic -Werror
+RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
-all:
-	$(CARGO) build --workspace
+.PHONY: all demo test lint test-rust lib header examples test-c test-install \
+        test-conformance install bench clean cli
+
+all: lib cli
 
 demo:
 	$(CARGO) run -q -p nameauth-cli -- demo
 
-test: lint test-rust
+test: lint test-rust test-c test-install test-conformance
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -23,6 +41,95 @@ lint:
 test-rust:
 	$(CARGO) test -q --workspace
 
+cli:
+	$(CARGO) build -q -p nameauth-cli
+
+# The shared library carries the SONAME libnameauth.so.$(MAJOR); the link lets programs
+# linked against target/release run from the build tree.
+lib:
+	$(CARGO) build -q --release -p nameauth
+	ln -sf libnameauth.so $(RELEASE)/libnameauth.so.$(MAJOR)
+
+header:
+	NAMEAUTH_UPDATE_HEADERS=1 $(CARGO) build -q -p nameauth
+
+examples: lib
+	mkdir -p $(BUILD)/examples
+	$(CC) examples/c/verify.c -Iinclude -L$(RELEASE) -lnameauth -o $(BUILD)/examples/verify-c
+	$(CXX) -std=c++17 examples/cpp/verify.cpp -Iinclude -L$(RELEASE) -lnameauth \
+		-o $(BUILD)/examples/verify-cpp
+
+# tests/c/test_abi.c as C99 and C++17, linked dynamically and statically, plus an
+# AddressSanitizer build; all run against sandboxes, and the C99 one under valgrind.
+C_TESTS := $(BUILD)/c/test_abi_c $(BUILD)/c/test_abi_c_static $(BUILD)/c/test_abi_cpp \
+           $(BUILD)/c/test_abi_cpp_static $(BUILD)/c/test_abi_asan
+
+$(BUILD)/c/test_abi_c: tests/c/test_abi.c include/nameauth.h lib
+	@mkdir -p $(BUILD)/c
+	$(CC) -std=c99 $(WARN) -Iinclude $< -L$(RELEASE) -lnameauth -lpthread $(RPATH) -o $@
+$(BUILD)/c/test_abi_c_static: tests/c/test_abi.c include/nameauth.h lib
+	@mkdir -p $(BUILD)/c
+	$(CC) -std=c99 $(WARN) -Iinclude $< $(RELEASE)/libnameauth.a $(STATIC_LIBS) -o $@
+$(BUILD)/c/test_abi_cpp: tests/c/test_abi.c include/nameauth.h lib
+	@mkdir -p $(BUILD)/c
+	$(CXX) -x c++ -std=c++17 $(WARN) -Iinclude $< -x none -L$(RELEASE) -lnameauth -lpthread \
+		$(RPATH) -o $@
+$(BUILD)/c/test_abi_cpp_static: tests/c/test_abi.c include/nameauth.h lib
+	@mkdir -p $(BUILD)/c
+	$(CXX) -x c++ -std=c++17 $(WARN) -Iinclude $< -x none $(RELEASE)/libnameauth.a \
+		$(STATIC_LIBS) -o $@
+$(BUILD)/c/test_abi_asan: tests/c/test_abi.c include/nameauth.h lib
+	@mkdir -p $(BUILD)/c
+	$(CC) -std=c99 $(WARN) -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude \
+		$< -L$(RELEASE) -lnameauth -lpthread $(RPATH) -o $@
+
+VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
+            --suppressions=tests/c/valgrind.supp \
+            --errors-for-leak-kinds=definite,indirect,possible \
+            --show-leak-kinds=definite,indirect,possible
+
+test-c: $(C_TESTS) examples cli
+	@echo "== exported symbols and SONAME of $(RELEASE)/libnameauth.so"
+	@! nm -D --defined-only $(RELEASE)/libnameauth.so | awk '{print $$3}' | grep -v '^nameauth_'
+	@readelf -d $(RELEASE)/libnameauth.so | grep -q 'SONAME.*\[libnameauth.so.$(MAJOR)\]'
+	@for t in $(C_TESTS); do \
+		echo "== $$t"; \
+		ASAN_OPTIONS=detect_leaks=1 python3 tests/with_sandbox.py --bin $(NAMEAUTH_BIN) -- $$t \
+			|| exit 1; \
+	done
+	@echo "== valgrind $(BUILD)/c/test_abi_c"
+	python3 tests/with_sandbox.py --bin $(NAMEAUTH_BIN) -- $(VALGRIND) $(BUILD)/c/test_abi_c
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/nameauth.h include/nameauth_decls.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(RELEASE)/libnameauth.so $(DESTDIR)$(PREFIX)/lib/libnameauth.so.$(VERSION)
+	ln -sf libnameauth.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libnameauth.so.$(MAJOR)
+	ln -sf libnameauth.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libnameauth.so
+	install -m 644 $(RELEASE)/libnameauth.a $(DESTDIR)$(PREFIX)/lib/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' nameauth.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nameauth.pc
+
+# Install into a scratch prefix, build the C example with pkg-config against the
+# installed copy only, and ask the sandbox through it.
+STAGE := $(abspath $(BUILD)/stage)
+test-install: cli
+	rm -rf $(STAGE)
+	$(MAKE) -s install PREFIX=$(STAGE)
+	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig sh -c \
+		'$(CC) examples/c/verify.c $$(pkg-config --cflags --libs nameauth) -o $(STAGE)/verify'
+	@test "$$(readelf -d $(STAGE)/verify | grep -c 'libnameauth.so.$(MAJOR)')" = 1
+	LD_LIBRARY_PATH=$(STAGE)/lib python3 tests/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
+		'$(STAGE)/verify oZhangSan 张三 110101199003074477 | tee /dev/stderr | grep -q "\"code\":\"A\""'
+
+test-conformance: examples cli
+	python3 tests/conformance/run.py --frontends cli,c,cpp
+
 bench:
 	$(CARGO) bench --bench core
 	python3 benches/table.py
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD)

@@ -26,6 +26,7 @@
 mod client;
 mod config;
 pub mod error;
+pub mod ffi;
 pub mod idcard;
 pub mod mask;
 pub mod request;

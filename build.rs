@@ -1,0 +1,93 @@
+//! Generates the C header from `src/ffi.rs` with cbindgen, and gives the shared library
+//! its SONAME.
+//!
+//! The header lands in `$OUT_DIR`; `tests/header.rs` fails when `include/` differs from
+//! it. `NAMEAUTH_UPDATE_HEADERS=1 cargo build` (what `make header` runs) writes it into
+//! `include/` as well.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    println!("cargo:rerun-if-changed=src/ffi.rs");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=include/nameauth.h");
+    println!("cargo:rerun-if-changed=include/nameauth_decls.h");
+    println!("cargo:rerun-if-env-changed=NAMEAUTH_UPDATE_HEADERS");
+
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libnameauth.so.{major}");
+    }
+
+    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets it"));
+    let (header, decls) = generate(&dir);
+    fs::write(out.join("nameauth.h"), &header).expect("write header");
+    fs::write(out.join("nameauth_decls.h"), &decls).expect("write declarations");
+    if env::var("NAMEAUTH_UPDATE_HEADERS").as_deref() == Ok("1") {
+        fs::write(dir.join("include/nameauth.h"), &header).expect("update include/nameauth.h");
+        fs::write(dir.join("include/nameauth_decls.h"), &decls)
+            .expect("update include/nameauth_decls.h");
+    }
+}
+
+/// The header, and the flat declarations (no preprocessor lines, no comments) that PHP's
+/// `FFI::cdef` and Python's cffi accept.
+fn generate(dir: &Path) -> (String, String) {
+    let version = |k: &str| env::var(k).unwrap_or_default();
+    let (major, minor, patch) = (
+        version("CARGO_PKG_VERSION_MAJOR"),
+        version("CARGO_PKG_VERSION_MINOR"),
+        version("CARGO_PKG_VERSION_PATCH"),
+    );
+    let num = |s: &str| s.parse::<u32>().unwrap_or(0);
+    let mut config =
+        cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml parses");
+    config.after_includes = Some(format!(
+        "\n/* The version of nameauth this header belongs to. */\n\
+         #define NAMEAUTH_VERSION \"{major}.{minor}.{patch}\"\n\
+         #define NAMEAUTH_VERSION_MAJOR {major}\n\
+         #define NAMEAUTH_VERSION_MINOR {minor}\n\
+         #define NAMEAUTH_VERSION_PATCH {patch}\n\
+         /* 0xMMmmpp, for comparisons: NAMEAUTH_VERSION_NUM >= 0x000100 */\n\
+         #define NAMEAUTH_VERSION_NUM 0x{:02x}{:02x}{:02x}",
+        num(&major),
+        num(&minor),
+        num(&patch)
+    ));
+    let header = render(dir, config.clone());
+
+    let mut flat = config;
+    flat.header = Some(String::new());
+    flat.after_includes = None;
+    flat.include_guard = None;
+    flat.cpp_compat = false;
+    flat.documentation = false;
+    flat.sys_includes = Vec::new();
+    flat.autogen_warning = None;
+    let mut decls = String::new();
+    let mut blank = true;
+    for line in render(dir, flat).lines() {
+        let line = line.trim_end();
+        if line.starts_with('#') || (line.is_empty() && blank) {
+            continue;
+        }
+        blank = line.is_empty();
+        decls.push_str(line);
+        decls.push('\n');
+    }
+    (header, decls)
+}
+
+fn render(dir: &Path, config: cbindgen::Config) -> String {
+    let bindings = cbindgen::Builder::new()
+        .with_src(dir.join("src/ffi.rs"))
+        .with_config(config)
+        .generate()
+        .expect("cbindgen generates the header");
+    let mut buf = Vec::new();
+    bindings.write(&mut buf);
+    String::from_utf8(buf).expect("the header is UTF-8")
+}

@@ -1,0 +1,734 @@
+//! The C ABI: `include/nameauth.h` is generated from this file by cbindgen (see
+//! `build.rs`). Every function runs inside one panic boundary, checks its pointers and
+//! its UTF-8, and reports failure through a `nameauth_result` plus a per-thread message.
+
+#![allow(non_camel_case_types)]
+
+use std::cell::RefCell;
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use crate::error::{Error, ErrorKind, Rule};
+use crate::{Client, ClientBuilder, Params, SignCase, Verdict};
+
+/// A status code: `NAMEAUTH_OK` (0) or one of the `NAMEAUTH_*` errors below. The numbers
+/// are fixed and never reused.
+pub type nameauth_result = u32;
+
+/// Success.
+pub const NAMEAUTH_OK: nameauth_result = 0;
+/// A user input (openid, name, ID number, document type, flags) breaks a rule; nothing
+/// was sent. CONFORMANCE kind `invalid_input`.
+pub const NAMEAUTH_INVALID_INPUT: nameauth_result = 1;
+/// The configuration is unusable (credentials, endpoint, options). CONFORMANCE kind
+/// `invalid_config`.
+pub const NAMEAUTH_INVALID_CONFIG: nameauth_result = 2;
+/// No complete answer within the timeout. CONFORMANCE kind `timeout`.
+pub const NAMEAUTH_TIMEOUT: nameauth_result = 3;
+/// Connection refused or reset, TLS failure, non-2xx HTTP status. CONFORMANCE kind
+/// `transport`.
+pub const NAMEAUTH_TRANSPORT: nameauth_result = 4;
+/// The server's answer is not a well-formed nameauth response. CONFORMANCE kind
+/// `protocol`.
+pub const NAMEAUTH_PROTOCOL: nameauth_result = 5;
+/// A bug in nameauth. CONFORMANCE kind `internal`.
+pub const NAMEAUTH_INTERNAL: nameauth_result = 6;
+/// A required pointer argument was NULL. CONFORMANCE kind `invalid_input`.
+pub const NAMEAUTH_NULL_ARGUMENT: nameauth_result = 7;
+/// A string argument was not valid UTF-8. CONFORMANCE kind `invalid_input`.
+pub const NAMEAUTH_INVALID_UTF8: nameauth_result = 8;
+/// The caller's output buffer is too small. CONFORMANCE kind `invalid_input`.
+pub const NAMEAUTH_BUFFER_TOO_SMALL: nameauth_result = 9;
+/// A panic inside nameauth was caught at the boundary (a bug). CONFORMANCE kind
+/// `internal`.
+pub const NAMEAUTH_PANIC: nameauth_result = 10;
+
+/// `nameauth_sign` flag: upper-case hex digits (default lower case).
+pub const NAMEAUTH_SIGN_UPPER: u32 = 1;
+
+/// Bytes `nameauth_sign` needs in `out`: 32 hex digits and a NUL.
+pub const NAMEAUTH_SIGN_LEN: usize = 33;
+
+/// A configured client: credentials, endpoint, timeouts and one keep-alive connection
+/// pool. Opaque. Created by `nameauth_client_new` or `nameauth_client_new_from_env`,
+/// freed by `nameauth_client_free`. One client may be used by many threads at once.
+pub struct nameauth_client {
+    client: Client,
+}
+
+/// A verdict: what the server answered, mapped to the table. Opaque. Created by
+/// `nameauth_verify`, freed by `nameauth_verdict_free`; the strings its accessors return
+/// belong to it and stay valid until it is freed. Read-only, so any number of threads may
+/// read one verdict at once.
+pub struct nameauth_verdict {
+    verdict: Verdict,
+    /// NUL-terminated copies of the strings the accessors hand out.
+    strings: [CString; 9],
+}
+
+enum Field {
+    Code,
+    Reason,
+    MessageZh,
+    MessageEn,
+    AdviceZh,
+    AdviceEn,
+    Status,
+    NotMatch,
+    NameMask,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+/// A C string of `s`, with any NUL (impossible in our own texts, possible in a server's
+/// field) replaced so that nothing after it is lost.
+fn c_string(s: &str) -> CString {
+    CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default()
+}
+
+fn set_last_error(message: &str) {
+    let c = c_string(message);
+    LAST_ERROR.with(|e| *e.borrow_mut() = c);
+}
+
+/// Records `e` as this thread's last error and returns its status.
+fn fail(e: &Error) -> nameauth_result {
+    set_last_error(e.message());
+    match e.kind() {
+        ErrorKind::InvalidInput if e.rule() == Some(Rule::InvalidUtf8) => NAMEAUTH_INVALID_UTF8,
+        ErrorKind::InvalidInput => NAMEAUTH_INVALID_INPUT,
+        ErrorKind::InvalidConfig => NAMEAUTH_INVALID_CONFIG,
+        ErrorKind::Timeout => NAMEAUTH_TIMEOUT,
+        ErrorKind::Transport => NAMEAUTH_TRANSPORT,
+        ErrorKind::Protocol => NAMEAUTH_PROTOCOL,
+        ErrorKind::Internal => NAMEAUTH_INTERNAL,
+    }
+}
+
+/// Records a failure of the caller's own making (NULL, buffer size) and returns `code`.
+fn fail_with(code: nameauth_result, message: &str) -> nameauth_result {
+    set_last_error(message);
+    code
+}
+
+/// Runs `body`; a panic becomes `NAMEAUTH_PANIC` with a message, never an unwind into C.
+fn boundary(body: impl FnOnce() -> Result<(), nameauth_result>) -> nameauth_result {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => NAMEAUTH_OK,
+        Ok(Err(code)) => code,
+        Err(_) => fail_with(
+            NAMEAUTH_PANIC,
+            "internal: a panic was caught at the C boundary (a bug in nameauth; please report it)",
+        ),
+    }
+}
+
+/// Like `boundary` for functions that return a value; `fallback` on panic.
+fn boundary_value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+/// A required string argument: not NULL, valid UTF-8.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives `'a`.
+unsafe fn arg_str<'a>(p: *const c_char, field: &'static str) -> Result<&'a str, nameauth_result> {
+    if p.is_null() {
+        return Err(fail_with(
+            NAMEAUTH_NULL_ARGUMENT,
+            &format!("{field}: is NULL"),
+        ));
+    }
+    // SAFETY: non-NULL and NUL-terminated per the caller's contract.
+    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
+    std::str::from_utf8(bytes).map_err(|_| {
+        fail(&Error::front_end_input(
+            field,
+            Rule::InvalidUtf8,
+            "is not valid UTF-8",
+        ))
+    })
+}
+
+/// An optional string argument: NULL gives `None`.
+///
+/// # Safety
+/// As for [`arg_str`].
+unsafe fn opt_str<'a>(
+    p: *const c_char,
+    field: &'static str,
+) -> Result<Option<&'a str>, nameauth_result> {
+    if p.is_null() {
+        Ok(None)
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { arg_str(p, field) }.map(Some)
+    }
+}
+
+/// Writes `value` into `*out` (if `out` is not NULL).
+///
+/// # Safety
+/// `out` is NULL or valid for one write.
+unsafe fn put<T>(out: *mut T, value: T) {
+    if !out.is_null() {
+        // SAFETY: valid for writes per the caller's contract.
+        unsafe { out.write(value) };
+    }
+}
+
+/// Computes the signature of a request (SPEC §2): MD5 over
+/// `appid=…&creid=…&cretype=…&openid=…&src=…&truename=…&key=…` as 32 hex digits, values
+/// signed exactly as given.
+///
+/// `cretype` may be NULL for `"1"`; every other string must be non-NULL, valid UTF-8,
+/// non-empty and free of control characters. `flags`: `NAMEAUTH_SIGN_UPPER` for
+/// upper-case hex; other bits are reserved and refused. `out` receives the 32 digits and a
+/// NUL and must hold `NAMEAUTH_SIGN_LEN` (33) bytes; with a smaller `out_len` the result
+/// is `NAMEAUTH_BUFFER_TOO_SMALL` and `out` holds an empty string (if `out_len` > 0).
+///
+/// Thread-safe. The key is not kept.
+///
+/// # Safety
+/// Every non-NULL string argument is NUL-terminated; `out` is NULL or valid for
+/// `out_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_sign(
+    appid: *const c_char,
+    openid: *const c_char,
+    src: *const c_char,
+    truename: *const c_char,
+    creid: *const c_char,
+    cretype: *const c_char,
+    key: *const c_char,
+    flags: u32,
+    out: *mut c_char,
+    out_len: usize,
+) -> nameauth_result {
+    boundary(|| {
+        if !out.is_null() && out_len > 0 {
+            // SAFETY: `out` is valid for `out_len` (> 0) bytes.
+            unsafe { out.write(0) };
+        }
+        // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
+        let fields = unsafe {
+            [
+                ("appid", arg_str(appid, "appid")?),
+                ("openid", arg_str(openid, "openid")?),
+                ("src", arg_str(src, "src")?),
+                ("truename", arg_str(truename, "truename")?),
+                ("creid", arg_str(creid, "creid")?),
+                ("cretype", opt_str(cretype, "cretype")?.unwrap_or("1")),
+            ]
+        };
+        // SAFETY: as above.
+        let key = unsafe { arg_str(key, "key")? };
+        if out.is_null() {
+            return Err(fail_with(NAMEAUTH_NULL_ARGUMENT, "out: is NULL"));
+        }
+        if flags & !NAMEAUTH_SIGN_UPPER != 0 {
+            return Err(fail_with(
+                NAMEAUTH_INVALID_INPUT,
+                "flags: unknown bits set (only NAMEAUTH_SIGN_UPPER is defined)",
+            ));
+        }
+        if out_len < NAMEAUTH_SIGN_LEN {
+            return Err(fail_with(
+                NAMEAUTH_BUFFER_TOO_SMALL,
+                &format!("out: needs {NAMEAUTH_SIGN_LEN} bytes (got {out_len})"),
+            ));
+        }
+        for (field, value) in fields {
+            crate::validate::generic(field, value).map_err(|e| fail(&e))?;
+        }
+        if key.is_empty() {
+            return Err(fail_with(NAMEAUTH_INVALID_CONFIG, "key: must not be empty"));
+        }
+        let [appid, openid, src, truename, creid, cretype] = fields.map(|(_, v)| v);
+        let params = Params {
+            appid,
+            openid,
+            src,
+            truename,
+            creid,
+            cretype,
+        };
+        let case = if flags & NAMEAUTH_SIGN_UPPER != 0 {
+            SignCase::Upper
+        } else {
+            SignCase::Lower
+        };
+        let sig = crate::sign(&params, key, case);
+        // SAFETY: `out` holds at least 33 bytes; the signature is 32 ASCII bytes.
+        unsafe {
+            ptr::copy_nonoverlapping(sig.as_str().as_ptr().cast::<c_char>(), out, 32);
+            out.add(32).write(0);
+        }
+        Ok(())
+    })
+}
+
+/// Creates a client from the three credentials WeChat Pay issues and an option string.
+///
+/// `options` is NULL for the defaults, or `name=value` pairs separated by `;` or newlines
+/// (white space around names and values is ignored): `endpoint` (default the real WeChat
+/// Pay URL), `connect_timeout_ms` (3000), `timeout_ms` (10000, the whole call including
+/// retries), `sign_case` (`lower`|`upper`), `retries` (2, at most 10), `proxy`
+/// (`http://[user:password@]host:port`), `ca_file` (PEM file of extra root certificates),
+/// `validate_id` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
+/// non-loopback host). An unknown name is `NAMEAUTH_INVALID_CONFIG`.
+///
+/// On success `*out` receives a client to free with `nameauth_client_free`; on failure
+/// `*out` is set to NULL and `nameauth_last_error` says what is wrong (never the key).
+/// The key is copied; the caller may wipe its own copy at once.
+///
+/// # Safety
+/// Non-NULL strings are NUL-terminated; `out` is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_client_new(
+    appid: *const c_char,
+    src: *const c_char,
+    key: *const c_char,
+    options: *const c_char,
+    out: *mut *mut nameauth_client,
+) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: `out` is NULL or valid for one write.
+        unsafe { put(out, ptr::null_mut()) };
+        // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
+        let (appid, src, key, options) = unsafe {
+            (
+                arg_str(appid, "appid")?,
+                arg_str(src, "src")?,
+                arg_str(key, "key")?,
+                opt_str(options, "options")?,
+            )
+        };
+        if out.is_null() {
+            return Err(fail_with(NAMEAUTH_NULL_ARGUMENT, "out: is NULL"));
+        }
+        let builder = ClientBuilder::new(appid, src, key);
+        finish_client(builder, options, out)
+    })
+}
+
+/// Creates a client from the environment of CONFORMANCE.md (`NAMEAUTH_APPID`,
+/// `NAMEAUTH_SRC`, `NAMEAUTH_KEY`, and optionally `NAMEAUTH_ENDPOINT`,
+/// `NAMEAUTH_TIMEOUT_MS`, `NAMEAUTH_SIGN_CASE`, `NAMEAUTH_CA_FILE`), then applies
+/// `options` (NULL for none) as `nameauth_client_new` does. A missing credential is
+/// `NAMEAUTH_INVALID_CONFIG` naming the variable.
+///
+/// On success `*out` receives a client to free with `nameauth_client_free`; on failure
+/// `*out` is set to NULL.
+///
+/// # Safety
+/// `options` is NULL or NUL-terminated; `out` is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_client_new_from_env(
+    options: *const c_char,
+    out: *mut *mut nameauth_client,
+) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: `out` is NULL or valid for one write.
+        unsafe { put(out, ptr::null_mut()) };
+        // SAFETY: NUL-terminated per the contract.
+        let options = unsafe { opt_str(options, "options")? };
+        if out.is_null() {
+            return Err(fail_with(NAMEAUTH_NULL_ARGUMENT, "out: is NULL"));
+        }
+        finish_client(ClientBuilder::from_env(), options, out)
+    })
+}
+
+fn finish_client(
+    builder: ClientBuilder,
+    options: Option<&str>,
+    out: *mut *mut nameauth_client,
+) -> Result<(), nameauth_result> {
+    let builder = match options {
+        Some(o) => builder.options(o).map_err(|e| fail(&e))?,
+        None => builder,
+    };
+    let client = builder.build().map_err(|e| fail(&e))?;
+    let handle = Box::into_raw(Box::new(nameauth_client { client }));
+    // SAFETY: `out` was checked non-NULL by the caller of this function.
+    unsafe { out.write(handle) };
+    Ok(())
+}
+
+/// Frees a client: closes its connections and wipes its key. NULL is a no-op. The client
+/// must not be in use by another thread, nor used afterwards.
+///
+/// # Safety
+/// `client` is NULL or a client from `nameauth_client_new*` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_client_free(client: *mut nameauth_client) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        if !client.is_null() {
+            // SAFETY: a pointer from `Box::into_raw` in `finish_client`, freed once.
+            drop(unsafe { Box::from_raw(client) });
+        }
+    }));
+}
+
+/// Verifies one user: checks every rule of SPEC §3 (nothing is sent if one fails), signs,
+/// sends and maps the answer.
+///
+/// `cretype` may be NULL for `"1"` (resident ID card). On `NAMEAUTH_OK`, `*out` receives
+/// a verdict to free with `nameauth_verdict_free`: the server answered, and the verdict
+/// says what (A–F or Other). On any other status `*out` is set to NULL and
+/// `nameauth_last_error` gives a one-line message (never the key, name or ID in clear).
+///
+/// Thread-safe: many threads may verify with one client at once. Blocks for at most the
+/// client's `timeout_ms`.
+///
+/// # Safety
+/// `client` is a live client; non-NULL strings are NUL-terminated; `out` is NULL or valid
+/// for one write.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verify(
+    client: *const nameauth_client,
+    openid: *const c_char,
+    truename: *const c_char,
+    creid: *const c_char,
+    cretype: *const c_char,
+    out: *mut *mut nameauth_verdict,
+) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: `out` is NULL or valid for one write.
+        unsafe { put(out, ptr::null_mut()) };
+        // SAFETY: a live client per the contract, or NULL (checked).
+        let Some(client) = (unsafe { client.as_ref() }) else {
+            return Err(fail_with(NAMEAUTH_NULL_ARGUMENT, "client: is NULL"));
+        };
+        // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
+        let (openid, truename, creid, cretype) = unsafe {
+            (
+                arg_str(openid, "openid")?,
+                arg_str(truename, "truename")?,
+                arg_str(creid, "creid")?,
+                opt_str(cretype, "cretype")?.unwrap_or("1"),
+            )
+        };
+        if out.is_null() {
+            return Err(fail_with(NAMEAUTH_NULL_ARGUMENT, "out: is NULL"));
+        }
+        let verdict = client
+            .client
+            .verify_with_cretype(openid, truename, creid, cretype)
+            .map_err(|e| fail(&e))?;
+        let strings = [
+            c_string(verdict.code().as_str()),
+            c_string(verdict.reason().id()),
+            c_string(verdict.message_zh()),
+            c_string(verdict.message_en()),
+            c_string(verdict.advice_zh()),
+            c_string(verdict.advice_en()),
+            c_string(verdict.nameauth_status()),
+            c_string(verdict.notmatch_param()),
+            c_string(verdict.name_mask()),
+        ];
+        let handle = Box::into_raw(Box::new(nameauth_verdict { verdict, strings }));
+        // SAFETY: `out` checked non-NULL above.
+        unsafe { out.write(handle) };
+        Ok(())
+    })
+}
+
+/// Checks a resident ID number (`cretype=1`) against every rule of SPEC §3: 18
+/// characters, GB 11643-1999 check character, a real birth date between 1900 and today.
+/// `NAMEAUTH_OK` or `NAMEAUTH_INVALID_INPUT` with `nameauth_last_error` naming the rule.
+///
+/// # Safety
+/// `creid` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_validate_id(creid: *const c_char) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: NUL-terminated per the contract.
+        let creid = unsafe { arg_str(creid, "creid")? };
+        crate::validate::creid(creid, "1", true).map_err(|e| fail(&e))
+    })
+}
+
+fn field(v: *const nameauth_verdict, f: Field) -> *const c_char {
+    boundary_value(c"".as_ptr(), || {
+        // SAFETY: a live verdict per the accessor's contract, or NULL (checked).
+        match unsafe { v.as_ref() } {
+            Some(v) => v.strings[f as usize].as_ptr(),
+            None => c"".as_ptr(),
+        }
+    })
+}
+
+/// The verdict code: `"A"` … `"F"` or `"Other"`. `""` for NULL. Owned by the verdict.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_code(v: *const nameauth_verdict) -> *const c_char {
+    field(v, Field::Code)
+}
+
+/// The reason id of SPEC §5, e.g. `"name_mismatch"`. `""` for NULL. Owned by the verdict.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_reason(v: *const nameauth_verdict) -> *const c_char {
+    field(v, Field::Reason)
+}
+
+/// The meaning in Chinese (UTF-8), e.g. `"姓名错误"`. `""` for NULL. Owned by the
+/// verdict.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_message_zh(v: *const nameauth_verdict) -> *const c_char {
+    field(v, Field::MessageZh)
+}
+
+/// The meaning in English. `""` for NULL. Owned by the verdict.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_message_en(v: *const nameauth_verdict) -> *const c_char {
+    field(v, Field::MessageEn)
+}
+
+/// What the merchant should do, in Chinese (UTF-8). `""` for NULL. Owned by the verdict.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_advice_zh(v: *const nameauth_verdict) -> *const c_char {
+    field(v, Field::AdviceZh)
+}
+
+/// What the merchant should do, in English. `""` for NULL. Owned by the verdict.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_advice_en(v: *const nameauth_verdict) -> *const c_char {
+    field(v, Field::AdviceEn)
+}
+
+/// The server's `nameauth_status` as a string, `""` when absent (or for NULL). Owned by
+/// the verdict.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_nameauth_status(
+    v: *const nameauth_verdict,
+) -> *const c_char {
+    field(v, Field::Status)
+}
+
+/// The server's `notmatch_param`, normalised to `"1"`, `"2"` or `"1|2"` (other values as
+/// they arrived), `""` when absent (or for NULL). Owned by the verdict.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_notmatch_param(
+    v: *const nameauth_verdict,
+) -> *const c_char {
+    field(v, Field::NotMatch)
+}
+
+/// The server's `name_mask` (masked by the server), `""` when absent (or for NULL). Owned
+/// by the verdict.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_name_mask(v: *const nameauth_verdict) -> *const c_char {
+    field(v, Field::NameMask)
+}
+
+/// The server's `error_code` (0 when the query ran). 0 for NULL.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_error_code(v: *const nameauth_verdict) -> i64 {
+    // SAFETY: a live verdict or NULL per the contract.
+    boundary_value(0, || {
+        unsafe { v.as_ref() }.map_or(0, |v| v.verdict.error_code())
+    })
+}
+
+/// True only for code A (verified). False for NULL.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_passed(v: *const nameauth_verdict) -> bool {
+    // SAFETY: a live verdict or NULL per the contract.
+    boundary_value(false, || {
+        unsafe { v.as_ref() }.is_some_and(|v| v.verdict.passed())
+    })
+}
+
+/// True for error codes 1000, 1001, 1002 and 1007: the merchant's request or
+/// configuration is wrong (empty parameter, src, signature, IP allow-list); never retry
+/// these. False for NULL.
+///
+/// # Safety
+/// `v` is NULL or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_is_config_problem(v: *const nameauth_verdict) -> bool {
+    // SAFETY: a live verdict or NULL per the contract.
+    boundary_value(false, || {
+        unsafe { v.as_ref() }.is_some_and(|v| v.verdict.is_config_problem())
+    })
+}
+
+/// Frees a verdict and the strings its accessors returned. NULL is a no-op.
+///
+/// # Safety
+/// `v` is NULL or a verdict from `nameauth_verify` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verdict_free(v: *mut nameauth_verdict) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        if !v.is_null() {
+            // SAFETY: a pointer from `Box::into_raw` in `nameauth_verify`, freed once.
+            drop(unsafe { Box::from_raw(v) });
+        }
+    }));
+}
+
+/// A static English description of a status, e.g. `"timeout"`. Unknown values give
+/// `"unknown result"`. Never NULL; never freed.
+#[no_mangle]
+pub extern "C" fn nameauth_result_str(r: nameauth_result) -> *const c_char {
+    let s: &CStr = match r {
+        NAMEAUTH_OK => c"ok",
+        NAMEAUTH_INVALID_INPUT => c"invalid input",
+        NAMEAUTH_INVALID_CONFIG => c"invalid configuration",
+        NAMEAUTH_TIMEOUT => c"timeout",
+        NAMEAUTH_TRANSPORT => c"transport failure",
+        NAMEAUTH_PROTOCOL => c"protocol error",
+        NAMEAUTH_INTERNAL => c"internal error",
+        NAMEAUTH_NULL_ARGUMENT => c"a required pointer argument was NULL",
+        NAMEAUTH_INVALID_UTF8 => c"a string argument was not valid UTF-8",
+        NAMEAUTH_BUFFER_TOO_SMALL => c"the output buffer is too small",
+        NAMEAUTH_PANIC => c"a panic was caught at the C boundary",
+        _ => c"unknown result",
+    };
+    s.as_ptr()
+}
+
+/// The CONFORMANCE.md error kind of a status: `"invalid_input"`, `"invalid_config"`,
+/// `"timeout"`, `"transport"`, `"protocol"` or `"internal"`; `""` for `NAMEAUTH_OK`.
+/// NULL-argument, UTF-8 and buffer statuses are `"invalid_input"`; a caught panic and
+/// unknown values are `"internal"`. Never NULL; never freed.
+#[no_mangle]
+pub extern "C" fn nameauth_result_kind(r: nameauth_result) -> *const c_char {
+    let s: &CStr = match r {
+        NAMEAUTH_OK => c"",
+        NAMEAUTH_INVALID_INPUT
+        | NAMEAUTH_NULL_ARGUMENT
+        | NAMEAUTH_INVALID_UTF8
+        | NAMEAUTH_BUFFER_TOO_SMALL => c"invalid_input",
+        NAMEAUTH_INVALID_CONFIG => c"invalid_config",
+        NAMEAUTH_TIMEOUT => c"timeout",
+        NAMEAUTH_TRANSPORT => c"transport",
+        NAMEAUTH_PROTOCOL => c"protocol",
+        _ => c"internal",
+    };
+    s.as_ptr()
+}
+
+/// Copies the message of the last failed call on this thread into `buf`, NUL-terminated
+/// and truncated to fit, and returns the full length of the message in bytes, without the
+/// NUL (like `snprintf`): a return value >= `buf_len` means it was truncated. `buf` may
+/// be NULL when `buf_len` is 0, to ask for the length. Successful calls leave the message
+/// as it was; before any failure it is empty. Messages never contain the key, the name or
+/// the ID number in clear.
+///
+/// # Safety
+/// `buf` is NULL or valid for `buf_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_last_error(buf: *mut c_char, buf_len: usize) -> usize {
+    boundary_value(0, || {
+        LAST_ERROR.with(|e| {
+            let e = e.borrow();
+            let bytes = e.as_bytes();
+            if !buf.is_null() && buf_len > 0 {
+                // Truncate on a UTF-8 character boundary so the copy stays valid text.
+                let mut n = bytes.len().min(buf_len - 1);
+                while n > 0 && n < bytes.len() && (bytes[n] & 0xC0) == 0x80 {
+                    n -= 1;
+                }
+                // SAFETY: `buf` is valid for `buf_len` > `n` bytes.
+                unsafe {
+                    ptr::copy_nonoverlapping(bytes.as_ptr().cast::<c_char>(), buf, n);
+                    buf.add(n).write(0);
+                }
+            }
+            bytes.len()
+        })
+    })
+}
+
+/// The library's version, e.g. `"0.1.0"` (the same as `NAMEAUTH_VERSION` for the header
+/// this library was built with). Static; never freed.
+#[no_mangle]
+pub extern "C" fn nameauth_version() -> *const c_char {
+    const V: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => c"",
+        };
+    V.as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn last_error() -> String {
+        // SAFETY: NULL with length 0 asks for the length only.
+        let n = unsafe { nameauth_last_error(ptr::null_mut(), 0) };
+        let mut buf = vec![0 as c_char; n + 1];
+        // SAFETY: `buf` holds `n + 1` bytes.
+        unsafe { nameauth_last_error(buf.as_mut_ptr(), buf.len()) };
+        // SAFETY: NUL-terminated by `nameauth_last_error`.
+        unsafe { CStr::from_ptr(buf.as_ptr()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn version_matches_cargo() {
+        // SAFETY: static NUL-terminated string.
+        let v = unsafe { CStr::from_ptr(nameauth_version()) };
+        assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn a_panic_becomes_a_status() {
+        let r = boundary(|| panic!("boom"));
+        assert_eq!(r, NAMEAUTH_PANIC);
+        assert!(last_error().contains("panic"));
+    }
+
+    #[test]
+    fn last_error_truncates_on_character_boundaries() {
+        set_last_error("creid: 检查");
+        let mut buf = [0 as c_char; 10];
+        // SAFETY: `buf` holds 10 bytes.
+        let n = unsafe { nameauth_last_error(buf.as_mut_ptr(), buf.len()) };
+        assert_eq!(n, "creid: 检查".len());
+        // SAFETY: NUL-terminated.
+        let got = unsafe { CStr::from_ptr(buf.as_ptr()) };
+        assert_eq!(got.to_str().unwrap(), "creid: ");
+    }
+}

@@ -1,0 +1,507 @@
+/*
+ * Tests of the C ABI against the sandbox, built as C99 and as C++17, linked dynamically
+ * and statically, and run under AddressSanitizer and valgrind (see the Makefile).
+ *
+ * Run through tests/with_sandbox.py, which sets NAMEAUTH_ENDPOINT, NAMEAUTH_APPID,
+ * NAMEAUTH_SRC, NAMEAUTH_KEY (an HTTP sandbox) and NAMEAUTH_TEST_TLS_ENDPOINT,
+ * NAMEAUTH_TEST_CA_FILE (an HTTPS one).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nameauth.h"
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond)                                                                   \
+  do {                                                                                \
+    checks++;                                                                         \
+    if (!(cond)) {                                                                    \
+      fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);       \
+      failures++;                                                                     \
+    }                                                                                 \
+  } while (0)
+
+#define CHECK_STR(got, want)                                                          \
+  do {                                                                                \
+    const char *g_ = (got);                                                           \
+    const char *w_ = (want);                                                          \
+    checks++;                                                                         \
+    if (g_ == NULL || strcmp(g_, w_) != 0) {                                          \
+      fprintf(stderr, "%s:%d: %s is \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got, \
+              g_ ? g_ : "(null)", w_);                                                \
+      failures++;                                                                     \
+    }                                                                                 \
+  } while (0)
+
+static const char *ZS_ID = "110101199003074477";
+
+/* The last error of this thread, in a static buffer. */
+static const char *last_error(void) {
+  static char buf[512];
+  nameauth_last_error(buf, sizeof buf);
+  return buf;
+}
+
+static const char *env_or_die(const char *name) {
+  const char *v = getenv(name);
+  if (v == NULL || *v == '\0') {
+    fprintf(stderr, "%s is not set: run me through tests/with_sandbox.py\n", name);
+    exit(2);
+  }
+  return v;
+}
+
+/* A client for the HTTP sandbox; `options` (NULL for none) come after its endpoint. */
+static nameauth_client *make_client(const char *options) {
+  nameauth_client *c = NULL;
+  char all[1024];
+  nameauth_result r;
+  snprintf(all, sizeof all, "endpoint=%s;%s", env_or_die("NAMEAUTH_ENDPOINT"),
+           options ? options : "");
+  r = nameauth_client_new(env_or_die("NAMEAUTH_APPID"), env_or_die("NAMEAUTH_SRC"),
+                          env_or_die("NAMEAUTH_KEY"), all, &c);
+  if (r != NAMEAUTH_OK) {
+    fprintf(stderr, "client: %s\n", last_error());
+    exit(2);
+  }
+  return c;
+}
+
+static void test_version(void) {
+  CHECK_STR(nameauth_version(), NAMEAUTH_VERSION);
+  CHECK(NAMEAUTH_VERSION_NUM ==
+        ((NAMEAUTH_VERSION_MAJOR << 16) | (NAMEAUTH_VERSION_MINOR << 8) | NAMEAUTH_VERSION_PATCH));
+  {
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", NAMEAUTH_VERSION_MAJOR, NAMEAUTH_VERSION_MINOR,
+             NAMEAUTH_VERSION_PATCH);
+    CHECK_STR(nameauth_version(), want);
+  }
+}
+
+static void test_result_strings(void) {
+  nameauth_result r;
+  for (r = NAMEAUTH_OK; r <= NAMEAUTH_PANIC; r++) {
+    CHECK(nameauth_result_str(r) != NULL && strlen(nameauth_result_str(r)) > 0);
+    CHECK(strcmp(nameauth_result_str(r), "unknown result") != 0);
+  }
+  CHECK_STR(nameauth_result_str(999), "unknown result");
+  CHECK_STR(nameauth_result_str(NAMEAUTH_TIMEOUT), "timeout");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_OK), "");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_INVALID_INPUT), "invalid_input");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_NULL_ARGUMENT), "invalid_input");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_INVALID_UTF8), "invalid_input");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_BUFFER_TOO_SMALL), "invalid_input");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_INVALID_CONFIG), "invalid_config");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_TIMEOUT), "timeout");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_TRANSPORT), "transport");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_PROTOCOL), "protocol");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_INTERNAL), "internal");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_PANIC), "internal");
+  CHECK_STR(nameauth_result_kind(12345), "internal");
+}
+
+/* Known answers from tests/data/sign-vectors.json. */
+struct vector {
+  const char *appid, *openid, *src, *truename, *creid, *cretype, *key, *lower, *upper;
+};
+
+static const struct vector VECTORS[] = {
+    {"wx1234567890abcdef", "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "test", "张三", "110101199003074477",
+     "1", "0123456789abcdef0123456789abcdef", "248079715d01cbc57b5020835d6a11ae",
+     "248079715D01CBC57B5020835D6A11AE"},
+    {"wx2421b1c4370ec43b", "oLVPpjqs9BhvzwPj5A-vTYAX3GLc", "src_9", "阿卜杜热合曼·买买提",
+     "650102198506151232", "1", "k3y-with-symbols&=?", "4e723559f64b68aade732a2118da410e",
+     "4E723559F64B68AADE732A2118DA410E"},
+    {"wx2421b1c4370ec43b", "o1", "s", "李四", "11010519491231002x", "1", "key",
+     "287fb04467b30a882cb6c1ff91d6b1b2", "287FB04467B30A882CB6C1FF91D6B1B2"},
+};
+
+static void test_sign(void) {
+  char out[NAMEAUTH_SIGN_LEN];
+  size_t i;
+  for (i = 0; i < sizeof VECTORS / sizeof VECTORS[0]; i++) {
+    const struct vector *v = &VECTORS[i];
+    CHECK(nameauth_sign(v->appid, v->openid, v->src, v->truename, v->creid, v->cretype, v->key, 0,
+                        out, sizeof out) == NAMEAUTH_OK);
+    CHECK_STR(out, v->lower);
+    CHECK(nameauth_sign(v->appid, v->openid, v->src, v->truename, v->creid, NULL, v->key,
+                        NAMEAUTH_SIGN_UPPER, out, sizeof out) == NAMEAUTH_OK);
+    CHECK_STR(out, v->upper);
+  }
+  {
+    const struct vector *v = &VECTORS[0];
+    const char *args[7];
+    int k;
+    memset(out, 'z', sizeof out);
+    CHECK(nameauth_sign(v->appid, v->openid, v->src, v->truename, v->creid, NULL, v->key, 0, out,
+                        32) == NAMEAUTH_BUFFER_TOO_SMALL);
+    CHECK(out[0] == '\0');
+    CHECK(strstr(last_error(), "33") != NULL);
+    CHECK(nameauth_sign(v->appid, v->openid, v->src, v->truename, v->creid, NULL, v->key, 0, NULL,
+                        33) == NAMEAUTH_NULL_ARGUMENT);
+    CHECK_STR(last_error(), "out: is NULL");
+    CHECK(nameauth_sign(v->appid, v->openid, v->src, v->truename, v->creid, NULL, v->key, 2, out,
+                        sizeof out) == NAMEAUTH_INVALID_INPUT);
+    CHECK(strstr(last_error(), "flags") != NULL);
+    CHECK(nameauth_sign(v->appid, v->openid, v->src, "\xff\xfe", v->creid, NULL, v->key, 0, out,
+                        sizeof out) == NAMEAUTH_INVALID_UTF8);
+    CHECK_STR(last_error(), "truename: is not valid UTF-8");
+    CHECK(nameauth_sign(v->appid, "", v->src, v->truename, v->creid, NULL, v->key, 0, out,
+                        sizeof out) == NAMEAUTH_INVALID_INPUT);
+    CHECK_STR(last_error(), "openid: must not be empty");
+    CHECK(nameauth_sign(v->appid, v->openid, v->src, "a\tb", v->creid, NULL, v->key, 0, out,
+                        sizeof out) == NAMEAUTH_INVALID_INPUT);
+    CHECK(nameauth_sign(v->appid, v->openid, v->src, v->truename, v->creid, NULL, "", 0, out,
+                        sizeof out) == NAMEAUTH_INVALID_CONFIG);
+    /* Each pointer NULL in turn: a status naming it, never a crash. */
+    for (k = 0; k < 7; k++) {
+      const char *names[7] = {"appid", "openid", "src", "truename", "creid", "cretype", "key"};
+      args[0] = v->appid;
+      args[1] = v->openid;
+      args[2] = v->src;
+      args[3] = v->truename;
+      args[4] = v->creid;
+      args[5] = v->cretype;
+      args[6] = v->key;
+      args[k] = NULL;
+      if (k == 5) {
+        CHECK(nameauth_sign(args[0], args[1], args[2], args[3], args[4], args[5], args[6], 0, out,
+                            sizeof out) == NAMEAUTH_OK);
+        CHECK_STR(out, v->lower);
+      } else {
+        char want[64];
+        CHECK(nameauth_sign(args[0], args[1], args[2], args[3], args[4], args[5], args[6], 0, out,
+                            sizeof out) == NAMEAUTH_NULL_ARGUMENT);
+        snprintf(want, sizeof want, "%s: is NULL", names[k]);
+        CHECK_STR(last_error(), want);
+      }
+    }
+  }
+}
+
+static void test_last_error(void) {
+  char small[8];
+  size_t n;
+  const char *full = "openid: must not be empty";
+  char out[NAMEAUTH_SIGN_LEN];
+  CHECK(nameauth_sign("a", "", "s", "n", "c", NULL, "k", 0, out, sizeof out) ==
+        NAMEAUTH_INVALID_INPUT);
+  n = nameauth_last_error(NULL, 0);
+  CHECK(n == strlen(full));
+  n = nameauth_last_error(small, sizeof small);
+  CHECK(n == strlen(full));
+  CHECK_STR(small, "openid:");
+  memset(small, 'x', sizeof small);
+  CHECK(nameauth_last_error(small, 1) == strlen(full));
+  CHECK(small[0] == '\0');
+  /* A success leaves the message alone. */
+  CHECK(nameauth_sign("a", "o", "s", "n", "c", NULL, "k", 0, out, sizeof out) == NAMEAUTH_OK);
+  CHECK_STR(last_error(), full);
+}
+
+static void test_client_new(void) {
+  nameauth_client *c = (nameauth_client *)1;
+  const char *appid = env_or_die("NAMEAUTH_APPID");
+  const char *src = env_or_die("NAMEAUTH_SRC");
+  const char *key = env_or_die("NAMEAUTH_KEY");
+  CHECK(nameauth_client_new(appid, src, key, NULL, NULL) == NAMEAUTH_NULL_ARGUMENT);
+  CHECK(nameauth_client_new(NULL, src, key, NULL, &c) == NAMEAUTH_NULL_ARGUMENT);
+  CHECK(c == NULL);
+  CHECK_STR(last_error(), "appid: is NULL");
+  c = (nameauth_client *)1;
+  CHECK(nameauth_client_new(appid, src, "", NULL, &c) == NAMEAUTH_INVALID_CONFIG);
+  CHECK(c == NULL);
+  CHECK_STR(last_error(), "key: must not be empty");
+  CHECK(nameauth_client_new(appid, src, key, "colour=blue", &c) == NAMEAUTH_INVALID_CONFIG);
+  CHECK(strstr(last_error(), "unknown option \"colour\"") != NULL);
+  CHECK(nameauth_client_new(appid, src, key, "timeout_ms=soon", &c) == NAMEAUTH_INVALID_CONFIG);
+  CHECK(strstr(last_error(), "timeout_ms") != NULL);
+  CHECK(nameauth_client_new(appid, src, key, "endpoint=\xc3", &c) == NAMEAUTH_INVALID_UTF8);
+  CHECK(nameauth_client_new(appid, src, key, "endpoint=http://192.0.2.1/x", &c) ==
+        NAMEAUTH_INVALID_CONFIG);
+  CHECK(strstr(last_error(), "endpoint") != NULL);
+  CHECK(nameauth_client_new(appid, src, key, "endpoint=https://192.0.2.1/x;timeout_ms=100\nretries=0",
+                            &c) == NAMEAUTH_OK);
+  CHECK(c != NULL);
+  CHECK(strstr(last_error(), key) == NULL);
+  nameauth_client_free(c);
+  nameauth_client_free(NULL);
+}
+
+static void test_client_from_env(void) {
+  nameauth_client *c = NULL;
+  char *key = strdup(env_or_die("NAMEAUTH_KEY"));
+  CHECK(nameauth_client_new_from_env(NULL, NULL) == NAMEAUTH_NULL_ARGUMENT);
+  CHECK(nameauth_client_new_from_env(NULL, &c) == NAMEAUTH_OK);
+  nameauth_client_free(c);
+  c = NULL;
+  CHECK(nameauth_client_new_from_env("retries=0", &c) == NAMEAUTH_OK);
+  nameauth_client_free(c);
+  unsetenv("NAMEAUTH_KEY");
+  CHECK(nameauth_client_new_from_env(NULL, &c) == NAMEAUTH_INVALID_CONFIG);
+  CHECK(c == NULL);
+  CHECK_STR(last_error(), "key: not set (set NAMEAUTH_KEY or pass it explicitly)");
+  setenv("NAMEAUTH_KEY", key, 1);
+  setenv("NAMEAUTH_TIMEOUT_MS", "0", 1);
+  CHECK(nameauth_client_new_from_env(NULL, &c) == NAMEAUTH_INVALID_CONFIG);
+  CHECK(strstr(last_error(), "NAMEAUTH_TIMEOUT_MS") != NULL);
+  unsetenv("NAMEAUTH_TIMEOUT_MS");
+  free(key);
+}
+
+struct row {
+  const char *openid, *truename, *creid, *cretype;
+  const char *code, *reason, *status, *notmatch, *mask;
+  long long error_code;
+};
+
+static const struct row ROWS[] = {
+    {"oZhangSan", "张三", "110101199003074477", NULL, "A", "verified", "1", "", "*三", 0},
+    {"oZhangSan", "李四", "110101199003074477", "1", "B", "name_mismatch", "1", "1", "*三", 0},
+    {"oZhangSan", "张三", "440305199912310011", "1", "C", "id_mismatch", "1", "2", "*三", 0},
+    {"oZhangSan", "李四", "440305199912310011", "1", "D", "name_and_id_mismatch", "1", "1|2", "*三",
+     0},
+    {"oZhaoLiu", "李四", "440305199912310011", "1", "D", "name_and_id_mismatch", "1", "1|2", "*六",
+     0},
+    {"oSunQi", "孙七", "370202196606065672", "1", "A", "verified", "1", "", "*七", 0},
+    {"oLiSi", "李四", "11010519491231002x", "1", "A", "verified", "1", "", "*四", 0},
+    {"oPassport", "JOHN SMITH", "E12345678", "2", "A", "verified", "1", "", "*OHN SMITH", 0},
+    {"oPoliceOnly", "张三", "110101199003074477", "1", "E", "police_check_only", "2", "", "", 0},
+    {"oNotRealname", "张三", "110101199003074477", "1", "F", "not_realname", "3", "", "", 0},
+    {"oForeignCard", "张三", "110101199003074477", "1", "F", "foreign_card", "4", "", "", 0},
+    {"oBankUnsupported", "张三", "110101199003074477", "1", "F", "bank_unsupported", "5", "", "", 0},
+    {"oTenpayUnregistered", "张三", "110101199003074477", "1", "F", "tenpay_account_unregistered",
+     "", "", "", 51100001},
+    {"oRealnameUnverified", "张三", "110101199003074477", "1", "F", "realname_unverified", "", "",
+     "", 51100002},
+    {"oUserNotFound", "张三", "110101199003074477", "1", "F", "user_not_found", "", "", "",
+     51068401},
+    {"oEmptyParameter", "张三", "110101199003074477", "1", "Other", "empty_parameter", "", "", "",
+     1000},
+    {"oSrcInvalid", "张三", "110101199003074477", "1", "Other", "src_invalid", "", "", "", 1001},
+    {"oSignInvalid", "张三", "110101199003074477", "1", "Other", "sign_invalid", "", "", "", 1002},
+    {"oIpUnauthorized", "张三", "110101199003074477", "1", "Other", "ip_unauthorized", "", "", "",
+     1007},
+    {"oSystemError", "张三", "110101199003074477", "1", "Other", "system_error", "", "", "", 9999},
+    {"oOddStatus", "张三", "110101199003074477", "1", "Other", "unexpected_response", "7", "", "", 0},
+    {"oOddNotmatch", "张三", "110101199003074477", "1", "Other", "unexpected_response", "1", "3", "",
+     0},
+};
+
+static void check_rows(nameauth_client *c, const char *how) {
+  size_t i;
+  for (i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
+    const struct row *w = &ROWS[i];
+    nameauth_verdict *v = NULL;
+    nameauth_result r = nameauth_verify(c, w->openid, w->truename, w->creid, w->cretype, &v);
+    if (r != NAMEAUTH_OK) {
+      fprintf(stderr, "%s %s: %s\n", how, w->openid, last_error());
+      failures++;
+      continue;
+    }
+    CHECK_STR(nameauth_verdict_code(v), w->code);
+    CHECK_STR(nameauth_verdict_reason(v), w->reason);
+    CHECK_STR(nameauth_verdict_nameauth_status(v), w->status);
+    CHECK_STR(nameauth_verdict_notmatch_param(v), w->notmatch);
+    CHECK_STR(nameauth_verdict_name_mask(v), w->mask);
+    CHECK(nameauth_verdict_error_code(v) == w->error_code);
+    CHECK(nameauth_verdict_passed(v) == (strcmp(w->code, "A") == 0));
+    CHECK(nameauth_verdict_is_config_problem(v) ==
+          (w->error_code == 1000 || w->error_code == 1001 || w->error_code == 1002 ||
+           w->error_code == 1007));
+    CHECK(strlen(nameauth_verdict_message_zh(v)) > 0);
+    CHECK(strlen(nameauth_verdict_message_en(v)) > 0);
+    CHECK(strlen(nameauth_verdict_advice_zh(v)) > 0);
+    CHECK(strlen(nameauth_verdict_advice_en(v)) > 0);
+    nameauth_verdict_free(v);
+  }
+}
+
+static void test_every_row(void) {
+  nameauth_client *c = make_client(NULL);
+  nameauth_verdict *v = NULL;
+  check_rows(c, "http");
+  CHECK(nameauth_verify(c, "oZhangSan", "李四", ZS_ID, NULL, &v) == NAMEAUTH_OK);
+  CHECK_STR(nameauth_verdict_message_zh(v), "姓名错误");
+  CHECK_STR(nameauth_verdict_advice_zh(v), "再次输入姓名");
+  nameauth_verdict_free(v);
+  nameauth_client_free(c);
+}
+
+static void test_https(void) {
+  char options[1024];
+  nameauth_client *c;
+  nameauth_verdict *v = (nameauth_verdict *)1;
+  snprintf(options, sizeof options, "endpoint=%s;ca_file=%s",
+           env_or_die("NAMEAUTH_TEST_TLS_ENDPOINT"), env_or_die("NAMEAUTH_TEST_CA_FILE"));
+  c = make_client(options);
+  check_rows(c, "https");
+  nameauth_client_free(c);
+  snprintf(options, sizeof options, "endpoint=%s", env_or_die("NAMEAUTH_TEST_TLS_ENDPOINT"));
+  c = make_client(options);
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", ZS_ID, NULL, &v) == NAMEAUTH_TRANSPORT);
+  CHECK(v == NULL);
+  CHECK(strstr(last_error(), "TLS") != NULL);
+  nameauth_client_free(c);
+}
+
+struct fault {
+  const char *openid;
+  nameauth_result status;
+  const char *words;
+};
+
+static void test_faults(void) {
+  static const struct fault FAULTS[] = {
+      {"oSlow", NAMEAUTH_TIMEOUT, "2000 ms timeout"},
+      {"oReset", NAMEAUTH_TRANSPORT, "reset"},
+      {"oHangup", NAMEAUTH_TRANSPORT, "closed"},
+      {"oHttp500", NAMEAUTH_TRANSPORT, "HTTP status 500"},
+      {"oHttp503", NAMEAUTH_TRANSPORT, "HTTP status 503"},
+      {"oGarbage", NAMEAUTH_PROTOCOL, "JSON"},
+      {"oOversized", NAMEAUTH_PROTOCOL, "64 KiB"},
+      {"oTruncated", NAMEAUTH_PROTOCOL, "JSON"},
+      {"oEmpty", NAMEAUTH_PROTOCOL, "empty"},
+  };
+  nameauth_client *c = make_client("timeout_ms=2000");
+  size_t i;
+  for (i = 0; i < sizeof FAULTS / sizeof FAULTS[0]; i++) {
+    nameauth_verdict *v = (nameauth_verdict *)1;
+    nameauth_result r = nameauth_verify(c, FAULTS[i].openid, "张三", ZS_ID, NULL, &v);
+    if (r != FAULTS[i].status) {
+      fprintf(stderr, "%s: got %s (%s)\n", FAULTS[i].openid, nameauth_result_str(r), last_error());
+    }
+    CHECK(r == FAULTS[i].status);
+    CHECK(v == NULL);
+    CHECK(strstr(last_error(), FAULTS[i].words) != NULL);
+    CHECK(strstr(last_error(), "张三") == NULL && strstr(last_error(), ZS_ID) == NULL);
+  }
+  nameauth_client_free(c);
+}
+
+static void test_bad_arguments(void) {
+  nameauth_client *c = make_client(NULL);
+  nameauth_verdict *v = (nameauth_verdict *)1;
+  CHECK(nameauth_verify(NULL, "oZhangSan", "张三", ZS_ID, NULL, &v) == NAMEAUTH_NULL_ARGUMENT);
+  CHECK(v == NULL);
+  CHECK_STR(last_error(), "client: is NULL");
+  CHECK(nameauth_verify(c, NULL, "张三", ZS_ID, NULL, &v) == NAMEAUTH_NULL_ARGUMENT);
+  CHECK(nameauth_verify(c, "oZhangSan", NULL, ZS_ID, NULL, &v) == NAMEAUTH_NULL_ARGUMENT);
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", NULL, NULL, &v) == NAMEAUTH_NULL_ARGUMENT);
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", ZS_ID, NULL, NULL) == NAMEAUTH_NULL_ARGUMENT);
+  CHECK(nameauth_verify(c, "oZhangSan", "\xe5\xbc", ZS_ID, NULL, &v) == NAMEAUTH_INVALID_UTF8);
+  CHECK_STR(last_error(), "truename: is not valid UTF-8");
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", ZS_ID, "\x80", &v) == NAMEAUTH_INVALID_UTF8);
+  CHECK(nameauth_verify(c, "o.1", "张三", ZS_ID, NULL, &v) == NAMEAUTH_INVALID_INPUT);
+  CHECK(strncmp(last_error(), "openid: ", 8) == 0);
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", "110101199003074478", NULL, &v) ==
+        NAMEAUTH_INVALID_INPUT);
+  CHECK(strstr(last_error(), "check character") != NULL);
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", "110105491231002", NULL, &v) ==
+        NAMEAUTH_INVALID_INPUT);
+  CHECK(strstr(last_error(), "2013") != NULL);
+  CHECK(v == NULL);
+  /* Accessors and frees on NULL. */
+  CHECK_STR(nameauth_verdict_code(NULL), "");
+  CHECK_STR(nameauth_verdict_reason(NULL), "");
+  CHECK_STR(nameauth_verdict_message_zh(NULL), "");
+  CHECK_STR(nameauth_verdict_name_mask(NULL), "");
+  CHECK(nameauth_verdict_error_code(NULL) == 0);
+  CHECK(!nameauth_verdict_passed(NULL));
+  CHECK(!nameauth_verdict_is_config_problem(NULL));
+  nameauth_verdict_free(NULL);
+  /* validate_id */
+  CHECK(nameauth_validate_id(ZS_ID) == NAMEAUTH_OK);
+  CHECK(nameauth_validate_id("11010519491231002x") == NAMEAUTH_OK);
+  CHECK(nameauth_validate_id("110101199002304470") == NAMEAUTH_INVALID_INPUT);
+  CHECK(strstr(last_error(), "birth date") != NULL);
+  CHECK(nameauth_validate_id(NULL) == NAMEAUTH_NULL_ARGUMENT);
+  nameauth_client_free(c);
+}
+
+#define THREADS 8
+#define CALLS 25
+
+struct job {
+  nameauth_client *client;
+  int index;
+  int bad;
+};
+
+static void *worker(void *arg) {
+  struct job *job = (struct job *)arg;
+  int i;
+  char out[NAMEAUTH_SIGN_LEN];
+  /* Each thread's last error is its own. */
+  if (nameauth_sign("a", "o", "", "n", "c", NULL, "k", 0, out, sizeof out) != NAMEAUTH_INVALID_INPUT ||
+      strcmp(last_error(), "src: must not be empty") != 0) {
+    job->bad++;
+  }
+  for (i = 0; i < CALLS; i++) {
+    int wrong = (job->index + i) % 2;
+    nameauth_verdict *v = NULL;
+    if (nameauth_verify(job->client, "oZhangSan", wrong ? "李四" : "张三", ZS_ID, NULL, &v) !=
+        NAMEAUTH_OK) {
+      job->bad++;
+      continue;
+    }
+    if (strcmp(nameauth_verdict_code(v), wrong ? "B" : "A") != 0) job->bad++;
+    nameauth_verdict_free(v);
+  }
+  return NULL;
+}
+
+static void test_threads(void) {
+  pthread_t threads[THREADS];
+  struct job jobs[THREADS];
+  int i;
+  char out[NAMEAUTH_SIGN_LEN];
+  nameauth_client *c = make_client(NULL);
+  CHECK(nameauth_sign("a", "", "s", "n", "c", NULL, "k", 0, out, sizeof out) ==
+        NAMEAUTH_INVALID_INPUT);
+  for (i = 0; i < THREADS; i++) {
+    jobs[i].client = c;
+    jobs[i].index = i;
+    jobs[i].bad = 0;
+    CHECK(pthread_create(&threads[i], NULL, worker, &jobs[i]) == 0);
+  }
+  for (i = 0; i < THREADS; i++) {
+    CHECK(pthread_join(threads[i], NULL) == 0);
+    CHECK(jobs[i].bad == 0);
+  }
+  CHECK_STR(last_error(), "openid: must not be empty");
+  nameauth_client_free(c);
+}
+
+int main(void) {
+  test_version();
+  test_result_strings();
+  test_sign();
+  test_last_error();
+  test_client_new();
+  test_client_from_env();
+  test_every_row();
+  test_https();
+  test_faults();
+  test_bad_arguments();
+  test_threads();
+  if (failures) {
+    fprintf(stderr, "test_abi: %d of %d checks failed\n", failures, checks);
+    return 1;
+  }
+  printf("test_abi (%s): %d checks passed\n",
+#ifdef __cplusplus
+         "C++",
+#else
+         "C",
+#endif
+         checks);
+  return 0;
+}

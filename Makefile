@@ -6,9 +6,12 @@
 #   make examples             the C and C++ verify examples, in build/examples
 #   make install PREFIX=/usr/local   header, libraries and nameauth.pc
 #   make header               regenerate include/ from src/ffi.rs
+#   make wheel                the Python wheel (abi3, CPython 3.8+), in build/wheels
 #   make bench                the core benchmarks and their summary table
+#   make bench-python         nameauth against a requests + hashlib loop, client CPU
 
 CARGO ?= cargo
+PYTHON ?= python3
 CC ?= cc
 CXX ?= c++
 PREFIX ?= /usr/local
@@ -24,19 +27,45 @@ STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 WARN := -Wall -Wextra -Wpedantic -Werror
 RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
-.PHONY: all demo test lint test-rust lib header examples test-c test-install \
-        test-conformance install bench clean cli
+.PHONY: all demo test lint lint-rust lint-python test-rust lib header examples test-c \
+        test-install test-conformance install bench bench-python clean cli wheel test-python
 
 all: lib cli
 
 demo:
 	$(CARGO) run -q -p nameauth-cli -- demo
 
-test: lint test-rust test-c test-install test-conformance
+test: lint test-rust test-c test-install test-python test-conformance
 
-lint:
+lint: lint-rust lint-python
+
+lint-rust:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy -q --workspace --all-targets -- -D warnings
+
+# Build tools (maturin, ruff) live in their own venv; the wheel is tested in a fresh one.
+TOOLS := $(BUILD)/tools
+VENV := $(BUILD)/venv
+$(TOOLS)/bin/maturin:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q maturin ruff
+
+lint-python: $(TOOLS)/bin/maturin
+	$(TOOLS)/bin/ruff check .
+	$(TOOLS)/bin/ruff format --check .
+
+wheel: $(TOOLS)/bin/maturin
+	rm -rf $(BUILD)/wheels
+	$(TOOLS)/bin/maturin build -q --release -m bindings/python/Cargo.toml -o $(BUILD)/wheels
+
+test-python: wheel cli
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q $(BUILD)/wheels/nameauth-*.whl pytest mypy requests
+	cd $(BUILD) && venv/bin/python -m mypy.stubtest nameauth
+	$(VENV)/bin/python -m mypy --strict examples/python/verify.py
+	$(PYTHON) tests/with_sandbox.py --bin $(NAMEAUTH_BIN) -- \
+		$(VENV)/bin/python -m pytest -q -p no:cacheprovider bindings/python/tests
 
 test-rust:
 	$(CARGO) test -q --workspace
@@ -124,11 +153,14 @@ test-install: cli
 		'$(STAGE)/verify oZhangSan 张三 110101199003074477 | tee /dev/stderr | grep -q "\"code\":\"A\""'
 
 test-conformance: examples cli
-	python3 tests/conformance/run.py --frontends cli,c,cpp
+	$(PYTHON) tests/conformance/run.py --frontends cli,c,cpp,python
 
 bench:
 	$(CARGO) bench --bench core
-	python3 benches/table.py
+	$(PYTHON) benches/table.py
+
+bench-python: cli
+	$(VENV)/bin/python benches/python_vs_requests.py --bin $(NAMEAUTH_BIN)
 
 clean:
 	$(CARGO) clean

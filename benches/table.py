@@ -3,6 +3,7 @@
 
 Usage: cargo bench --bench core && python3 benches/table.py [target-dir]
 """
+
 import json
 import pathlib
 import sys

@@ -147,6 +147,11 @@ impl Client {
         validate::user(openid, truename, creid, cretype, self.inner.validate_id)
     }
 
+    /// The app id this client sends.
+    pub fn appid(&self) -> &str {
+        &self.inner.appid
+    }
+
     /// The endpoint this client sends to (credentials in it, if any, removed).
     pub fn endpoint(&self) -> String {
         redact_url(&self.inner.endpoint)

@@ -190,6 +190,12 @@ impl Error {
         Error::input(field, rule, text)
     }
 
+    /// A configuration error raised by a front end (for example a Python argument of the
+    /// wrong range): `"<field>: <text>"`. The text must not contain a secret.
+    pub fn front_end_config(field: &'static str, text: &str) -> Self {
+        Error::config(field, Rule::BadValue, text)
+    }
+
     /// Which of the six kinds this is.
     pub fn kind(&self) -> ErrorKind {
         self.kind

@@ -759,3 +759,21 @@ fn a_proxy_that_is_not_there_is_a_transport_error() {
     assert!(!format!("{c:?}").contains("pw-secret"));
     assert_eq!(sb.stats().requests, 0);
 }
+
+#[test]
+fn the_stats_endpoint_reports_counters_without_counting_itself() {
+    let sb = Sandbox::builder().start().unwrap();
+    let c = client(&sb);
+    c.verify("oZhangSan", "张三", ZS_ID).unwrap();
+    c.verify("oPoliceOnly", "张三", ZS_ID).unwrap();
+    let url = format!("http://{}{}", sb.addr(), nameauth_sandbox::STATS_PATH);
+    for _ in 0..2 {
+        let mut resp = ureq::get(&url).call().unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&resp.body_mut().read_to_string().unwrap()).unwrap();
+        assert_eq!(v["requests"], 2);
+        assert_eq!(v["hits"]["oZhangSan"], 1);
+        assert_eq!(v["hits"]["oPoliceOnly"], 1);
+    }
+    assert_eq!(sb.stats().requests, 2);
+}

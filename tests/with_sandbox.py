@@ -11,6 +11,7 @@ HTTPS), then runs COMMAND with:
 
 and exits with COMMAND's status. The sandboxes stop when it ends.
 """
+
 import argparse
 import contextlib
 import os
@@ -34,7 +35,7 @@ def start(binary, *extra):
     for line in proc.stdout:
         line = line.strip()
         if line.startswith("export "):
-            name, _, value = line[len("export "):].partition("=")
+            name, _, value = line[len("export ") :].partition("=")
             settings[name] = value
         if line.startswith("# try"):
             break

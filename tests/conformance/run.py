@@ -18,14 +18,15 @@ program or toolchain is missing fails every case.
 Prints one line per front end, "<frontend>: N passed, M failed", then a total line
 "N passed, M failed"; exits 1 on any failure.
 """
+
 import argparse
 import concurrent.futures
+import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -44,7 +45,10 @@ def frontends():
     java_cp = os.path.join(BUILD, "java-classpath.txt")
     return {
         "cli": (
-            [os.environ.get("NAMEAUTH_BIN", os.path.join(ROOT, "target", "debug", "nameauth")), "verify"],
+            [
+                os.environ.get("NAMEAUTH_BIN", os.path.join(ROOT, "target", "debug", "nameauth")),
+                "verify",
+            ],
             {},
             [],
         ),
@@ -152,9 +156,12 @@ def main():
         sandbox = None
         before = len(cases)
         cases = [c for c in cases if "{" not in json.dumps(c.get("env", {}))]
-        print(f"using NAMEAUTH_ENDPOINT; {before - len(cases)} case(s) needing the HTTPS sandbox left out")
+        left_out = before - len(cases)
+        print(f"using NAMEAUTH_ENDPOINT; {left_out} case(s) needing the HTTPS sandbox left out")
     else:
-        sandbox_ctx = with_sandbox.sandboxes(os.environ.get("NAMEAUTH_BIN", with_sandbox.DEFAULT_BIN))
+        sandbox_ctx = with_sandbox.sandboxes(
+            os.environ.get("NAMEAUTH_BIN", with_sandbox.DEFAULT_BIN)
+        )
         settings = sandbox_ctx.__enter__()
         sandbox = {
             "tls_endpoint": settings.pop("NAMEAUTH_TEST_TLS_ENDPOINT"),
@@ -174,8 +181,9 @@ def main():
             if why:
                 outcomes = [(c["name"], why) for c in cases]
             else:
+                job = functools.partial(run_case, argv, extra, base_env, sandbox=sandbox)
                 with concurrent.futures.ThreadPoolExecutor(a.jobs) as pool:
-                    runs = list(pool.map(lambda c: run_case(argv, extra, base_env, c, sandbox), cases))
+                    runs = list(pool.map(job, cases))
                 for c, (out, code, err) in zip(cases, runs):
                     ref = reference.get(c["name"]) if name != "cli" else None
                     verdict = judge(c, out, code, err, ref)

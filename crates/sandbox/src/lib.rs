@@ -4,7 +4,8 @@
 //! demos. It checks what the real server checks (presence 1000, `appid`/`src` 1001, the
 //! signature 1002, an optional IP allow-list 1007), answers from [`Fixtures`] in JSON or
 //! JSONP, and can add latency and inject faults. It counts requests and connections so
-//! tests can see what reached it.
+//! tests can see what reached it: in-process through [`Sandbox::stats`], and from any
+//! language through `GET /__sandbox/stats` (not itself counted).
 //!
 //! ```no_run
 //! let sandbox = nameauth_sandbox::Sandbox::builder().start()?;
@@ -33,6 +34,7 @@ use tokio::sync::oneshot;
 
 pub use answer::{Settings, SignRule, PATH};
 pub use fixtures::{Fault, Fixtures};
+pub use server::STATS_PATH;
 
 /// The app id the sandbox accepts by default.
 pub const APPID: &str = "wxsandbox00000001";

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::os::fd::{AsRawFd, RawFd};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -42,12 +42,42 @@ impl State {
         }
     }
 
+    /// `{"requests":N,"connections":N,"hits":{openid:N,...}}`
+    fn stats_json(&self) -> String {
+        let hits = self.hits.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        serde_json::json!({
+            "requests": self.requests.load(Ordering::Relaxed),
+            "connections": self.connections.load(Ordering::Relaxed),
+            "hits": hits,
+        })
+        .to_string()
+    }
+
     fn hit(&self, openid: &str) -> u64 {
         let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
         let n = hits.entry(openid.to_owned()).or_insert(0);
         *n += 1;
         *n
     }
+}
+
+/// Where tests in any language read the counters; requests to it are not counted.
+pub const STATS_PATH: &str = "/__sandbox/stats";
+
+fn json_response(body: String) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(body)));
+    resp.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp
+}
+
+/// Per-connection flags for the counters.
+#[derive(Default)]
+struct Connection {
+    /// A nameauth request has arrived on it.
+    served: AtomicBool,
+    /// It was taken out of the connection count (it served only the stats endpoint).
+    uncounted: AtomicBool,
 }
 
 /// Returned by the service to make hyper drop the connection without answering.
@@ -95,9 +125,11 @@ async fn connection(
     // The descriptor stays valid while hyper owns the stream, which outlives every
     // request on it; a reset fault sets SO_LINGER on it before the drop.
     let fd = stream.as_raw_fd();
+    let conn = Arc::new(Connection::default());
     let service = service_fn(move |req| {
         let state = state.clone();
-        async move { handle(req, peer, fd, &state).await }
+        let conn = conn.clone();
+        async move { handle(req, peer, fd, &conn, &state).await }
     });
     let http = hyper::server::conn::http1::Builder::new();
     let _ = match acceptor {
@@ -113,8 +145,21 @@ async fn handle(
     req: Request<Incoming>,
     peer: SocketAddr,
     fd: RawFd,
+    conn: &Connection,
     state: &State,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
+    // Requests on one connection arrive one after another, so these flags need no lock.
+    if req.uri().path() == STATS_PATH {
+        // A connection used only to read the counters is not counted either.
+        if !conn.served.load(Ordering::Relaxed) && !conn.uncounted.swap(true, Ordering::Relaxed) {
+            state.connections.fetch_sub(1, Ordering::Relaxed);
+        }
+        return Ok(json_response(state.stats_json()));
+    }
+    conn.served.store(true, Ordering::Relaxed);
+    if conn.uncounted.swap(false, Ordering::Relaxed) {
+        state.connections.fetch_add(1, Ordering::Relaxed);
+    }
     state.requests.fetch_add(1, Ordering::Relaxed);
     let reply = answer::decide(
         &state.settings,

@@ -1,0 +1,36 @@
+"""nameauth: the WeChat Pay real-name check (微信支付实名信息验证).
+
+Given a user's openid, real name and ID number, a :class:`Client` checks them locally,
+signs the request, calls WeChat Pay over HTTPS and maps the answer to the verdict table
+(A-F, Other). The work runs in the nameauth Rust core with the GIL released.
+
+>>> import nameauth
+>>> client = nameauth.Client("wx1234567890abcdef", "your-src", "your-key")  # doctest: +SKIP
+>>> verdict = client.verify("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "张三", "110101199003074477")
+>>> verdict.code  # doctest: +SKIP
+'A'
+"""
+
+from ._nameauth import Client, Verdict, __version__, sign, validate_id
+from .exceptions import (
+    ConfigError,
+    InvalidInput,
+    NameauthError,
+    ProtocolError,
+    Timeout,
+    TransportError,
+)
+
+__all__ = [
+    "Client",
+    "ConfigError",
+    "InvalidInput",
+    "NameauthError",
+    "ProtocolError",
+    "Timeout",
+    "TransportError",
+    "Verdict",
+    "__version__",
+    "sign",
+    "validate_id",
+]

@@ -1,0 +1,62 @@
+"""The exceptions nameauth raises: one base, one subclass per CONFORMANCE.md error kind.
+
+Each also inherits the builtin it resembles, so existing ``except ValueError``,
+``except TimeoutError`` and ``except ConnectionError`` clauses keep working. Messages are
+one line of English naming the field, the rule, the HTTP status or the limit; they never
+contain the key, nor a name or ID number in clear.
+"""
+
+from typing import Optional
+
+__all__ = [
+    "ConfigError",
+    "InvalidInput",
+    "NameauthError",
+    "ProtocolError",
+    "Timeout",
+    "TransportError",
+]
+
+
+class NameauthError(Exception):
+    """Base of every nameauth error (and the class of ``internal`` errors)."""
+
+    #: The CONFORMANCE.md kind: invalid_input, invalid_config, timeout, transport,
+    #: protocol or internal.
+    kind: str = "internal"
+    #: For input and configuration errors, the field at fault (``"creid"``, ...).
+    field: Optional[str] = None
+    #: For input and configuration errors, the rule broken (``"id_check_character"``, ...).
+    rule: Optional[str] = None
+    #: For a non-2xx answer, its HTTP status.
+    status: Optional[int] = None
+
+
+class InvalidInput(NameauthError, ValueError):
+    """A user input breaks a rule of SPEC §3; nothing was sent."""
+
+    kind = "invalid_input"
+
+
+class ConfigError(NameauthError, ValueError):
+    """The client configuration is unusable (credentials, endpoint, options)."""
+
+    kind = "invalid_config"
+
+
+class Timeout(NameauthError, TimeoutError):
+    """No complete answer arrived within the timeout."""
+
+    kind = "timeout"
+
+
+class TransportError(NameauthError, ConnectionError):
+    """The connection failed: refused, reset, TLS failure, non-2xx HTTP status."""
+
+    kind = "transport"
+
+
+class ProtocolError(NameauthError):
+    """The server answered, but not with a well-formed nameauth response."""
+
+    kind = "protocol"

@@ -1,0 +1,390 @@
+"""nameauth for Python against the sandbox.
+
+Run through tests/with_sandbox.py, which sets NAMEAUTH_ENDPOINT, NAMEAUTH_APPID,
+NAMEAUTH_SRC, NAMEAUTH_KEY (an HTTP sandbox) and NAMEAUTH_TEST_TLS_ENDPOINT,
+NAMEAUTH_TEST_CA_FILE (an HTTPS one).
+"""
+
+import json
+import os
+import threading
+import time
+import urllib.request
+
+import pytest
+
+import nameauth
+
+ENDPOINT = os.environ.get("NAMEAUTH_ENDPOINT", "")
+APPID = os.environ.get("NAMEAUTH_APPID", "")
+SRC = os.environ.get("NAMEAUTH_SRC", "")
+KEY = os.environ.get("NAMEAUTH_KEY", "")
+ZS_ID = "110101199003074477"
+OTHER_ID = "440305199912310011"
+
+pytestmark = pytest.mark.skipif(
+    not ENDPOINT, reason="run through tests/with_sandbox.py (no sandbox configured)"
+)
+
+
+def stats():
+    """The sandbox's counters (GET /__sandbox/stats is not itself counted)."""
+    base = ENDPOINT.split("/cgi-bin/")[0]
+    with urllib.request.urlopen(base + "/__sandbox/stats") as r:
+        return json.load(r)
+
+
+@pytest.fixture
+def client():
+    with nameauth.Client(APPID, SRC, KEY, endpoint=ENDPOINT, timeout=5.0) as c:
+        yield c
+
+
+# (openid, truename, creid, cretype, code, reason, status, notmatch, mask, error_code)
+ROWS = [
+    ("oZhangSan", "张三", ZS_ID, "1", "A", "verified", "1", "", "*三", 0),
+    ("oZhangSan", "李四", ZS_ID, "1", "B", "name_mismatch", "1", "1", "*三", 0),
+    ("oZhangSan", "张三", OTHER_ID, "1", "C", "id_mismatch", "1", "2", "*三", 0),
+    ("oZhangSan", "李四", OTHER_ID, "1", "D", "name_and_id_mismatch", "1", "1|2", "*三", 0),
+    ("oWangXiaoming", "李四", OTHER_ID, "1", "D", "name_and_id_mismatch", "1", "1|2", "*小明", 0),
+    ("oZhaoLiu", "李四", OTHER_ID, "1", "D", "name_and_id_mismatch", "1", "1|2", "*六", 0),
+    ("oSunQi", "孙七", "370202196606065672", "1", "A", "verified", "1", "", "*七", 0),
+    ("oLiSi", "李四", "11010519491231002x", "1", "A", "verified", "1", "", "*四", 0),
+    ("oPassport", "JOHN SMITH", "E12345678", "2", "A", "verified", "1", "", "*OHN SMITH", 0),
+    ("oPoliceOnly", "张三", ZS_ID, "1", "E", "police_check_only", "2", "", "", 0),
+    ("oNotRealname", "张三", ZS_ID, "1", "F", "not_realname", "3", "", "", 0),
+    ("oForeignCard", "张三", ZS_ID, "1", "F", "foreign_card", "4", "", "", 0),
+    ("oBankUnsupported", "张三", ZS_ID, "1", "F", "bank_unsupported", "5", "", "", 0),
+    (
+        "oTenpayUnregistered",
+        "张三",
+        ZS_ID,
+        "1",
+        "F",
+        "tenpay_account_unregistered",
+        "",
+        "",
+        "",
+        51100001,
+    ),
+    ("oRealnameUnverified", "张三", ZS_ID, "1", "F", "realname_unverified", "", "", "", 51100002),
+    ("oUserNotFound", "张三", ZS_ID, "1", "F", "user_not_found", "", "", "", 51068401),
+    ("oEmptyParameter", "张三", ZS_ID, "1", "Other", "empty_parameter", "", "", "", 1000),
+    ("oSrcInvalid", "张三", ZS_ID, "1", "Other", "src_invalid", "", "", "", 1001),
+    ("oSignInvalid", "张三", ZS_ID, "1", "Other", "sign_invalid", "", "", "", 1002),
+    ("oIpUnauthorized", "张三", ZS_ID, "1", "Other", "ip_unauthorized", "", "", "", 1007),
+    ("oSystemError", "张三", ZS_ID, "1", "Other", "system_error", "", "", "", 9999),
+    ("oOddStatus", "张三", ZS_ID, "1", "Other", "unexpected_response", "7", "", "", 0),
+    ("oOddNotmatch", "张三", ZS_ID, "1", "Other", "unexpected_response", "1", "3", "", 0),
+]
+
+
+def check_row(v, row):
+    _, _, _, _, code, reason, status, notmatch, mask, error_code = row
+    assert isinstance(v, nameauth.Verdict)
+    assert (v.code, v.reason, v.nameauth_status, v.notmatch_param, v.name_mask, v.error_code) == (
+        code,
+        reason,
+        status,
+        notmatch,
+        mask,
+        error_code,
+    )
+    assert v.passed is (code == "A")
+    assert v.config_problem is (error_code in (1000, 1001, 1002, 1007))
+    assert v.message and v.advice and v.message_en and v.advice_en
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r[4]}-{r[5]}-{r[0]}" for r in ROWS])
+def test_every_verdict_row(client, row):
+    check_row(client.verify(*row[:4]), row)
+
+
+def test_verdict_texts_and_dict(client):
+    v = client.verify("oZhangSan", "李四", ZS_ID)
+    assert (v.message, v.advice) == ("姓名错误", "再次输入姓名")
+    assert v.message_en == "The name does not match"
+    assert list(v.to_dict().items()) == [
+        ("code", "B"),
+        ("reason", "name_mismatch"),
+        ("error_code", 0),
+        ("nameauth_status", "1"),
+        ("notmatch_param", "1"),
+        ("name_mask", "*三"),
+    ]
+    assert v == client.verify("oZhangSan", "李四", ZS_ID)
+    assert hash(v) == hash(client.verify("oZhangSan", "李四", ZS_ID))
+    assert v != client.verify("oZhangSan", "张三", ZS_ID)
+
+
+def test_every_row_over_https():
+    tls = os.environ["NAMEAUTH_TEST_TLS_ENDPOINT"]
+    ca = os.environ["NAMEAUTH_TEST_CA_FILE"]
+    with nameauth.Client(APPID, SRC, KEY, endpoint=tls, ca_file=ca) as c:
+        for row in ROWS:
+            check_row(c.verify(*row[:4]), row)
+    with nameauth.Client(APPID, SRC, KEY, endpoint=tls) as untrusting:
+        with pytest.raises(nameauth.TransportError, match="TLS"):
+            untrusting.verify("oZhangSan", "张三", ZS_ID)
+
+
+@pytest.mark.parametrize(
+    "args, field, rule",
+    [
+        (("", "张三", ZS_ID), "openid", "empty"),
+        (("o.1", "张三", ZS_ID), "openid", "charset"),
+        (("oZhangSan", "张三1", ZS_ID), "truename", "digit"),
+        (("oZhangSan", " 张三", ZS_ID), "truename", "whitespace"),
+        (("oZhangSan", "张\x00三", ZS_ID), "truename", "control_character"),
+        (("oZhangSan", "张三", "110101199003074478"), "creid", "id_check_character"),
+        (("oZhangSan", "张三", "11010119900230447X"), "creid", "id_birth_date"),
+        (("oZhangSan", "张三", "110101209901014472"), "creid", "id_birth_date_future"),
+        (("oZhangSan", "张三", "110105491231002"), "creid", "id_first_generation"),
+        (("oZhangSan", "张三", ZS_ID, ""), "cretype", "empty"),
+    ],
+)
+def test_invalid_input_names_field_and_rule_and_sends_nothing(client, args, field, rule):
+    before = stats()["requests"]
+    with pytest.raises(nameauth.InvalidInput) as info:
+        client.verify(*args)
+    e = info.value
+    assert isinstance(e, ValueError) and isinstance(e, nameauth.NameauthError)
+    assert (e.kind, e.field, e.rule) == ("invalid_input", field, rule)
+    assert str(e).startswith(field + ": ")
+    assert "张三" not in str(e) and ZS_ID not in str(e)
+    assert stats()["requests"] == before
+
+
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"appid": ""}, "appid"),
+        ({"src": ""}, "src"),
+        ({"key": ""}, "key"),
+        ({"endpoint": "http://192.0.2.1/x"}, "endpoint"),
+        ({"sign_case": "UPPER"}, "sign_case"),
+        ({"timeout": 0}, "timeout"),
+        ({"connect_timeout": -1.0}, "connect_timeout"),
+        ({"retries": 11}, "retries"),
+        ({"ca_file": "/nonexistent/ca.pem"}, "ca_file"),
+        ({"proxy": "::::"}, "proxy"),
+    ],
+)
+def test_config_errors(kwargs, field):
+    args = {"appid": APPID, "src": SRC, "key": KEY, "endpoint": ENDPOINT}
+    args.update(kwargs)
+    with pytest.raises(nameauth.ConfigError) as info:
+        nameauth.Client(args.pop("appid"), args.pop("src"), args.pop("key"), **args)
+    assert isinstance(info.value, ValueError)
+    assert (info.value.kind, info.value.field) == ("invalid_config", field)
+    assert KEY not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "openid, exc, builtin, words",
+    [
+        ("oSlow", nameauth.Timeout, TimeoutError, "500 ms timeout"),
+        ("oReset", nameauth.TransportError, ConnectionError, "reset"),
+        ("oHangup", nameauth.TransportError, ConnectionError, "closed"),
+        ("oHttp500", nameauth.TransportError, ConnectionError, "HTTP status 500"),
+        ("oHttp503", nameauth.TransportError, ConnectionError, "HTTP status 503"),
+        ("oGarbage", nameauth.ProtocolError, nameauth.NameauthError, "JSON"),
+        ("oOversized", nameauth.ProtocolError, nameauth.NameauthError, "64 KiB"),
+        ("oTruncated", nameauth.ProtocolError, nameauth.NameauthError, "JSON"),
+        ("oEmpty", nameauth.ProtocolError, nameauth.NameauthError, "empty"),
+    ],
+)
+def test_every_fault_raises_its_error_within_the_timeout(openid, exc, builtin, words):
+    with nameauth.Client(APPID, SRC, KEY, endpoint=ENDPOINT, timeout=0.5) as c:
+        started = time.monotonic()
+        with pytest.raises(exc, match=words) as info:
+            c.verify(openid, "张三", ZS_ID)
+        # Generous: this shows the call is bounded, not how fast it is.
+        assert time.monotonic() - started < 2.5
+    assert isinstance(info.value, builtin)
+    if openid.startswith("oHttp"):
+        assert info.value.status == int(openid[5:])
+
+
+def test_connection_refused_is_a_transport_error():
+    with nameauth.Client(APPID, SRC, KEY, endpoint="http://127.0.0.1:9/x", retries=0) as c:
+        with pytest.raises(nameauth.TransportError, match="refused"):
+            c.verify("oZhangSan", "张三", ZS_ID)
+
+
+def test_wrong_key_is_a_config_problem_verdict_not_an_exception():
+    with nameauth.Client(APPID, SRC, "not-the-key", endpoint=ENDPOINT) as c:
+        v = c.verify("oZhangSan", "张三", ZS_ID)
+    assert (v.code, v.reason, v.error_code, v.config_problem) == (
+        "Other",
+        "sign_invalid",
+        1002,
+        True,
+    )
+
+
+def test_eight_threads_share_one_client(client):
+    before = stats()
+    failures = []
+
+    def work(t):
+        for i in range(200):
+            wrong = (t + i) % 2
+            v = client.verify("oZhangSan", "李四" if wrong else "张三", ZS_ID)
+            if v.code != ("B" if wrong else "A"):
+                failures.append(v)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    after = stats()
+    assert after["requests"] - before["requests"] == 1600
+    assert after["connections"] - before["connections"] <= 8, "connections are not reused"
+
+
+def test_sequential_calls_reuse_one_connection(client):
+    client.verify("oZhangSan", "张三", ZS_ID)
+    before = stats()
+    for _ in range(20):
+        client.verify("oZhangSan", "张三", ZS_ID)
+    after = stats()
+    assert after["requests"] - before["requests"] == 20
+    assert after["connections"] == before["connections"]
+
+
+def test_the_gil_is_released_during_a_call():
+    inside = threading.Event()
+    done = threading.Event()
+    with nameauth.Client(APPID, SRC, KEY, endpoint=ENDPOINT, timeout=1.0) as c:
+
+        def slow_call():
+            inside.set()
+            with pytest.raises(nameauth.Timeout):
+                c.verify("oSlow", "张三", ZS_ID)
+            done.set()
+
+        t = threading.Thread(target=slow_call)
+        t.start()
+        inside.wait()
+        spins = 0
+        while not done.is_set():
+            spins += 1
+            time.sleep(0)
+        t.join()
+    # Holding the GIL for the whole second would have left this thread no turn at all.
+    assert spins > 100
+
+
+def test_verify_many_keeps_order_and_returns_exceptions(client):
+    items = [
+        ("oZhangSan", "张三", ZS_ID),
+        {"openid": "oZhangSan", "truename": "李四", "creid": ZS_ID},
+        ("oZhangSan", "张三", "110101199003074478"),
+        ("oPassport", "JOHN SMITH", "E12345678", "2"),
+        {"openid": "oHttp500", "truename": "张三", "creid": ZS_ID, "cretype": "1"},
+        ("oTruncated", "张三", ZS_ID),
+        ("oPoliceOnly", "张三", ZS_ID),
+    ] * 5
+    results = client.verify_many(items, concurrency=4)
+    assert len(results) == len(items)
+    expected = [
+        "A",
+        "B",
+        nameauth.InvalidInput,
+        "A",
+        nameauth.TransportError,
+        nameauth.ProtocolError,
+        "E",
+    ]
+    for i, r in enumerate(results):
+        want = expected[i % len(expected)]
+        if isinstance(want, str):
+            assert isinstance(r, nameauth.Verdict) and r.code == want, (i, r)
+        else:
+            assert isinstance(r, want), (i, r)
+            assert r.kind in ("invalid_input", "transport", "protocol")
+    assert client.verify_many([]) == []
+    many = client.verify_many([("oZhangSan", "张三", ZS_ID)] * 100)
+    assert all(v.code == "A" for v in many)
+
+
+def test_verify_many_refuses_malformed_items_before_sending(client):
+    before = stats()["requests"]
+    for bad in ([("oZhangSan", "张三")], [["oZhangSan", "张三", ZS_ID]], [{"openid": "o"}], [42]):
+        with pytest.raises(TypeError, match=r"items\[0\]"):
+            client.verify_many(bad)
+    with pytest.raises(TypeError, match=r"items\[1\]"):
+        client.verify_many([("oZhangSan", "张三", ZS_ID), ("x",)])
+    with pytest.raises(ValueError, match="concurrency"):
+        client.verify_many([], concurrency=0)
+    assert stats()["requests"] == before
+
+
+def test_nothing_shows_the_key_or_clear_personal_data(client):
+    assert KEY not in repr(client) and "<redacted>" in repr(client)
+    assert APPID in repr(client)
+    v = client.verify("oZhangSan", "李四", ZS_ID)
+    assert repr(v) == (
+        "Verdict(code='B', reason='name_mismatch', error_code=0, nameauth_status='1', "
+        "notmatch_param='1', name_mask='*三')"
+    )
+    for args in [
+        ("oZhangSan", "张三3", ZS_ID),
+        ("oZhangSan", "张三", ZS_ID[:-1] + "8"),
+        ("oReset", "张三", ZS_ID),
+    ]:
+        with pytest.raises(nameauth.NameauthError) as info:
+            client.verify(*args)
+        for text in (str(info.value), repr(info.value)):
+            assert KEY not in text and "张三" not in text and ZS_ID[:-1] not in text, text
+
+
+def test_context_manager_closes_the_client():
+    with nameauth.Client(APPID, SRC, KEY, endpoint=ENDPOINT) as c:
+        assert not c.closed
+        assert c.verify("oZhangSan", "张三", ZS_ID).passed
+    assert c.closed
+    assert repr(c) == "<nameauth.Client closed>"
+    with pytest.raises(nameauth.ConfigError, match="client: is closed"):
+        c.verify("oZhangSan", "张三", ZS_ID)
+    c.close()
+
+
+def test_from_env(monkeypatch):
+    with nameauth.Client.from_env() as c:
+        assert c.verify("oZhangSan", "张三", ZS_ID).passed
+    monkeypatch.delenv("NAMEAUTH_KEY")
+    with pytest.raises(nameauth.ConfigError, match="NAMEAUTH_KEY"):
+        nameauth.Client.from_env()
+
+
+def test_sign_known_answers_and_errors():
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "..", "..", "..", "tests", "data", "sign-vectors.json")
+    with open(path, encoding="utf-8") as f:
+        vectors = json.load(f)
+    assert len(vectors) >= 6
+    for v in vectors:
+        p = v["params"]
+        args = (p["appid"], p["openid"], p["src"], p["truename"], p["creid"], v["key"])
+        assert nameauth.sign(*args, cretype=p["cretype"]) == v["sign_lower"]
+        assert nameauth.sign(*args, cretype=p["cretype"], upper=True) == v["sign_upper"]
+    with pytest.raises(nameauth.InvalidInput, match="openid: must not be empty"):
+        nameauth.sign("a", "", "s", "n", "c", "k")
+    with pytest.raises(nameauth.ConfigError, match="key: must not be empty"):
+        nameauth.sign("a", "o", "s", "n", "c", "")
+
+
+def test_validate_id():
+    assert nameauth.validate_id(ZS_ID) is None
+    assert nameauth.validate_id("11010519491231002x") is None
+    with pytest.raises(nameauth.InvalidInput) as info:
+        nameauth.validate_id("110105491231002")
+    assert info.value.rule == "id_first_generation" and "2013" in str(info.value)
+
+
+def test_version():
+    assert nameauth.__version__ == "0.1.0"

@@ -7,6 +7,7 @@
 #   make install PREFIX=/usr/local   header, libraries and nameauth.pc
 #   make header               regenerate include/ from src/ffi.rs
 #   make wheel                the Python wheel (abi3, CPython 3.8+), in build/wheels
+#   make java                 the Java jar and the compiled Java example
 #   make bench                the core benchmarks and their summary table
 #   make bench-python         nameauth against a requests + hashlib loop, client CPU
 
@@ -27,17 +28,18 @@ STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 WARN := -Wall -Wextra -Wpedantic -Werror
 RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
-.PHONY: all demo test lint lint-rust lint-python test-rust lib header examples test-c \
-        test-install test-conformance install bench bench-python clean cli wheel test-python
+.PHONY: all demo test lint lint-rust lint-python lint-java lint-php test-rust lib header \
+        examples test-c test-install test-conformance install bench bench-python clean cli \
+        wheel venv test-python java test-java test-php
 
 all: lib cli
 
 demo:
 	$(CARGO) run -q -p nameauth-cli -- demo
 
-test: lint test-rust test-c test-install test-python test-conformance
+test: lint test-rust test-c test-install test-python test-java test-php test-conformance
 
-lint: lint-rust lint-python
+lint: lint-rust lint-python lint-java lint-php
 
 lint-rust:
 	$(CARGO) fmt --all -- --check
@@ -58,10 +60,13 @@ wheel: $(TOOLS)/bin/maturin
 	rm -rf $(BUILD)/wheels
 	$(TOOLS)/bin/maturin build -q --release -m bindings/python/Cargo.toml -o $(BUILD)/wheels
 
-test-python: wheel cli
+# A fresh virtual environment with the wheel and the test tools.
+venv: wheel
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q $(BUILD)/wheels/nameauth-*.whl pytest mypy requests
+
+test-python: venv cli
 	cd $(BUILD) && venv/bin/python -m mypy.stubtest nameauth
 	$(VENV)/bin/python -m mypy --strict examples/python/verify.py
 	$(PYTHON) tests/with_sandbox.py --bin $(NAMEAUTH_BIN) -- \
@@ -152,8 +157,54 @@ test-install: cli
 	LD_LIBRARY_PATH=$(STAGE)/lib python3 tests/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
 		'$(STAGE)/verify oZhangSan 张三 110101199003074477 | tee /dev/stderr | grep -q "\"code\":\"A\""'
 
-test-conformance: examples cli
-	$(PYTHON) tests/conformance/run.py --frontends cli,c,cpp,python
+# Java: JNA over the C library; the library and the example compile for Java 8.
+JAVA_DIR := bindings/java
+MVN ?= mvn -q -B
+JAR := $(abspath $(JAVA_DIR)/target/nameauth-$(VERSION).jar)
+java: lib
+	mkdir -p $(BUILD)
+	cd $(JAVA_DIR) && $(MVN) -DskipTests package dependency:build-classpath \
+		-DincludeScope=runtime -Dmdep.outputFile=$(abspath $(BUILD)/java-deps.txt)
+	javac --release 8 -Xlint:all,-options -Werror -encoding UTF-8 -d $(BUILD)/java-examples \
+		-cp $(JAR):$$(cat $(BUILD)/java-deps.txt) examples/java/Verify.java
+	echo "$(abspath $(BUILD)/java-examples):$(JAR):$$(cat $(BUILD)/java-deps.txt)" \
+		> $(BUILD)/java-classpath.txt
+
+test-java: lib cli
+	cd $(JAVA_DIR) && NAMEAUTH_LIBRARY_PATH=$(abspath $(RELEASE)) $(PYTHON) \
+		../../tests/with_sandbox.py --bin $(abspath $(NAMEAUTH_BIN)) -- $(MVN) test
+
+# google-java-format over the binding and the example (one jar; Spotless cannot reach
+# files outside the Maven project).
+GJF_VERSION := 1.28.0
+GJF := $(TOOLS)/google-java-format-$(GJF_VERSION)-all-deps.jar
+GJF_JAVA := java $(foreach p,api code file parser tree util,\
+	--add-exports=jdk.compiler/com.sun.tools.javac.$(p)=ALL-UNNAMED)
+$(GJF):
+	cd $(JAVA_DIR) && $(MVN) dependency:copy -DoutputDirectory=$(abspath $(TOOLS)) \
+		-Dartifact=com.google.googlejavaformat:google-java-format:$(GJF_VERSION):jar:all-deps
+
+lint-java: $(GJF)
+	$(GJF_JAVA) -jar $(GJF) --dry-run --set-exit-if-changed \
+		$$(find $(JAVA_DIR)/src examples/java -name '*.java')
+
+# PHP: FFI over the C library and include/nameauth_decls.h.
+PHP_SOURCES := bindings/php/src bindings/php/tests bindings/php/autoload.php examples/php
+test-php: lib cli
+	NAMEAUTH_LIBRARY=$(abspath $(RELEASE))/libnameauth.so $(PYTHON) tests/with_sandbox.py \
+		--bin $(NAMEAUTH_BIN) -- phpunit -c bindings/php/phpunit.xml.dist
+
+lint-php:
+	@for f in $$(find $(PHP_SOURCES) -name '*.php'); do \
+		php -l $$f > /dev/null || exit 1; done
+	phpcs --standard=PSR12 -n $(PHP_SOURCES)
+
+# One case table through all six front ends (the Python one needs `make venv` first,
+# which `make test` has done).
+test-conformance: examples java cli
+	@test -x $(VENV)/bin/python || $(MAKE) -s venv
+	NAMEAUTH_LIBRARY=$(abspath $(RELEASE))/libnameauth.so \
+		$(PYTHON) tests/conformance/run.py --frontends cli,c,cpp,python,java,php
 
 bench:
 	$(CARGO) bench --bench core

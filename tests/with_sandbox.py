@@ -9,7 +9,8 @@ HTTPS), then runs COMMAND with:
     NAMEAUTH_ENDPOINT, NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY   the HTTP sandbox
     NAMEAUTH_TEST_TLS_ENDPOINT, NAMEAUTH_TEST_CA_FILE              the HTTPS sandbox
 
-and exits with COMMAND's status. The sandboxes stop when it ends.
+and exits with COMMAND's status; other NAMEAUTH_* variables (NAMEAUTH_LIBRARY_PATH, say)
+pass through. The sandboxes stop when it ends.
 """
 
 import argparse
@@ -19,6 +20,19 @@ import subprocess
 import sys
 import tempfile
 
+# The variables a client reads (CONFORMANCE.md, plus the tests' own); others, such as
+# NAMEAUTH_LIBRARY_PATH, pass through.
+CLIENT_VARS = {
+    "NAMEAUTH_ENDPOINT",
+    "NAMEAUTH_APPID",
+    "NAMEAUTH_SRC",
+    "NAMEAUTH_KEY",
+    "NAMEAUTH_TIMEOUT_MS",
+    "NAMEAUTH_SIGN_CASE",
+    "NAMEAUTH_CA_FILE",
+    "NAMEAUTH_TEST_TLS_ENDPOINT",
+    "NAMEAUTH_TEST_CA_FILE",
+}
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_BIN = os.path.join(ROOT, "target", "debug", "nameauth")
 
@@ -72,7 +86,7 @@ def main():
     if not cmd:
         ap.error("no command given")
     with sandboxes(a.bin) as settings:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("NAMEAUTH_")}
+        env = {k: v for k, v in os.environ.items() if k not in CLIENT_VARS}
         env.update(settings)
         sys.exit(subprocess.call(cmd, env=env))
 

@@ -42,7 +42,11 @@ ERROR_KEYS = ["error", "message"]
 
 def frontends():
     """name -> (argv prefix, extra environment, what must exist to run it)."""
-    java_cp = os.path.join(BUILD, "java-classpath.txt")
+    java_cp_file = os.path.join(BUILD, "java-classpath.txt")
+    java_cp = ""
+    if os.path.exists(java_cp_file):
+        with open(java_cp_file, encoding="utf-8") as f:
+            java_cp = f.read().strip()
     return {
         "cli": (
             [
@@ -63,9 +67,10 @@ def frontends():
             [],
         ),
         "java": (
-            ["java", "-cp", f"@{java_cp}", "Verify"],
-            {"NAMEAUTH_LIBRARY_PATH": RELEASE},
-            [java_cp],
+            ["java", "-cp", java_cp, "Verify"],
+            # The JVM decodes command-line arguments with the locale's charset.
+            {"NAMEAUTH_LIBRARY_PATH": RELEASE, "LC_ALL": "C.UTF-8"},
+            [java_cp_file],
         ),
         "php": (
             ["php", os.path.join(ROOT, "examples", "php", "verify.php")],
@@ -149,9 +154,9 @@ def main():
     if unknown:
         ap.error(f"unknown front end(s): {', '.join(unknown)} (known: {', '.join(ALL)})")
 
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith("NAMEAUTH_")}
+    base_env = {k: v for k, v in os.environ.items() if k not in with_sandbox.CLIENT_VARS}
     if os.environ.get("NAMEAUTH_ENDPOINT"):
-        base_env.update({k: v for k, v in os.environ.items() if k.startswith("NAMEAUTH_")})
+        base_env.update({k: v for k, v in os.environ.items() if k in with_sandbox.CLIENT_VARS})
         sandbox_ctx = None
         sandbox = None
         before = len(cases)

@@ -1,0 +1,10 @@
+package org.nameauth;
+
+/** A bug in nameauth (for example a panic caught in the native library). */
+public class InternalException extends NameAuthException {
+  private static final long serialVersionUID = 1L;
+
+  InternalException(int status, String message) {
+    super("internal", status, message);
+  }
+}

@@ -1,0 +1,10 @@
+package org.nameauth;
+
+/** A user input breaks a rule of SPEC §3; nothing was sent. */
+public class InvalidInputException extends NameAuthException {
+  private static final long serialVersionUID = 1L;
+
+  InvalidInputException(int status, String message) {
+    super("invalid_input", status, message);
+  }
+}

@@ -1,0 +1,130 @@
+package org.nameauth;
+
+import com.sun.jna.IntegerType;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.util.Collections;
+import java.util.Map;
+
+/** The JNA mapping of include/nameauth.h. Internal: use {@link NameAuthClient}. */
+interface NameAuthNative extends Library {
+
+  /** C {@code size_t}. */
+  final class SizeT extends IntegerType {
+    private static final long serialVersionUID = 1L;
+
+    public SizeT() {
+      this(0);
+    }
+
+    SizeT(long value) {
+      super(Native.SIZE_T_SIZE, value, true);
+    }
+  }
+
+  int nameauth_sign(
+      String appid,
+      String openid,
+      String src,
+      String truename,
+      String creid,
+      String cretype,
+      String key,
+      int flags,
+      byte[] out,
+      SizeT outLen);
+
+  int nameauth_client_new(
+      String appid, String src, String key, String options, PointerByReference out);
+
+  int nameauth_client_new_from_env(String options, PointerByReference out);
+
+  void nameauth_client_free(Pointer client);
+
+  int nameauth_verify(
+      Pointer client,
+      String openid,
+      String truename,
+      String creid,
+      String cretype,
+      PointerByReference out);
+
+  int nameauth_validate_id(String creid);
+
+  String nameauth_verdict_code(Pointer v);
+
+  String nameauth_verdict_reason(Pointer v);
+
+  String nameauth_verdict_message_zh(Pointer v);
+
+  String nameauth_verdict_message_en(Pointer v);
+
+  String nameauth_verdict_advice_zh(Pointer v);
+
+  String nameauth_verdict_advice_en(Pointer v);
+
+  String nameauth_verdict_nameauth_status(Pointer v);
+
+  String nameauth_verdict_notmatch_param(Pointer v);
+
+  String nameauth_verdict_name_mask(Pointer v);
+
+  long nameauth_verdict_error_code(Pointer v);
+
+  // C99 bool is one byte; JNA's boolean would read four.
+  byte nameauth_verdict_passed(Pointer v);
+
+  byte nameauth_verdict_is_config_problem(Pointer v);
+
+  void nameauth_verdict_free(Pointer v);
+
+  String nameauth_result_str(int r);
+
+  String nameauth_result_kind(int r);
+
+  SizeT nameauth_last_error(byte[] buf, SizeT bufLen);
+
+  String nameauth_version();
+
+  /** Loads the library once, on first use. */
+  final class Holder {
+    static final NameAuthNative LIB = load();
+
+    private Holder() {}
+
+    private static String setting(String property, String variable) {
+      String v = System.getProperty(property);
+      if (v == null || v.isEmpty()) {
+        v = System.getenv(variable);
+      }
+      return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static NameAuthNative load() {
+      // Strings cross as UTF-8 whatever the platform's default charset is.
+      Map<String, Object> options =
+          Collections.<String, Object>singletonMap(Library.OPTION_STRING_ENCODING, "UTF-8");
+      String file = setting("nameauth.library", "NAMEAUTH_LIBRARY");
+      String dir = setting("nameauth.library.path", "NAMEAUTH_LIBRARY_PATH");
+      if (dir != null) {
+        NativeLibrary.addSearchPath("nameauth", dir);
+      }
+      try {
+        return Native.load(file != null ? file : "nameauth", NameAuthNative.class, options);
+      } catch (UnsatisfiedLinkError e) {
+        UnsatisfiedLinkError clear =
+            new UnsatisfiedLinkError(
+                "cannot load libnameauth: set the system property nameauth.library (a file) or"
+                    + " nameauth.library.path (a directory), the environment variable"
+                    + " NAMEAUTH_LIBRARY or NAMEAUTH_LIBRARY_PATH, or jna.library.path ("
+                    + e.getMessage()
+                    + ")");
+        clear.initCause(e);
+        throw clear;
+      }
+    }
+  }
+}

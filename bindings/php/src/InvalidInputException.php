@@ -1,0 +1,12 @@
+<?php
+
+namespace NameAuth;
+
+/**
+ * A user input breaks a rule of SPEC §3; nothing was sent.
+ */
+class InvalidInputException extends Exception
+{
+    /** @var string */
+    protected $kind = 'invalid_input';
+}

@@ -1,0 +1,282 @@
+<?php
+
+namespace NameAuth\Tests;
+
+use NameAuth\Client;
+use NameAuth\ConfigException;
+use NameAuth\InvalidInputException;
+use NameAuth\ProtocolException;
+use NameAuth\TimeoutException;
+use NameAuth\TransportException;
+use NameAuth\Verdict;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * The PHP binding against the sandbox. Run through tests/with_sandbox.py (make test-php),
+ * which sets NAMEAUTH_ENDPOINT, NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY and the HTTPS
+ * sandbox's NAMEAUTH_TEST_TLS_ENDPOINT and NAMEAUTH_TEST_CA_FILE.
+ */
+final class ClientTest extends TestCase
+{
+    private const ZS_ID = '110101199003074477';
+    private const OTHER_ID = '440305199912310011';
+
+    protected function setUp(): void
+    {
+        if (!getenv('NAMEAUTH_ENDPOINT')) {
+            $this->markTestSkipped('run through tests/with_sandbox.py');
+        }
+    }
+
+    private static function client(array $options = []): Client
+    {
+        return new Client(
+            (string) getenv('NAMEAUTH_APPID'),
+            (string) getenv('NAMEAUTH_SRC'),
+            (string) getenv('NAMEAUTH_KEY'),
+            $options + ['endpoint' => getenv('NAMEAUTH_ENDPOINT'), 'timeout_ms' => 5000]
+        );
+    }
+
+    /** The sandbox's counters (GET /__sandbox/stats is not itself counted). */
+    private static function stats(): array
+    {
+        $base = explode('/cgi-bin/', (string) getenv('NAMEAUTH_ENDPOINT'))[0];
+        return json_decode((string) file_get_contents($base . '/__sandbox/stats'), true);
+    }
+
+    /** Resident set size of this process, in bytes. */
+    private static function rss(): int
+    {
+        $statm = explode(' ', (string) file_get_contents('/proc/self/statm'));
+        return (int) $statm[1] * 4096;
+    }
+
+    public function rows(): array
+    {
+        $zs = self::ZS_ID;
+        $other = self::OTHER_ID;
+        return [
+            ['oZhangSan', '张三', $zs, '1', 'A', 'verified', '1', '', '*三', 0],
+            ['oZhangSan', '李四', $zs, '1', 'B', 'name_mismatch', '1', '1', '*三', 0],
+            ['oZhangSan', '张三', $other, '1', 'C', 'id_mismatch', '1', '2', '*三', 0],
+            ['oZhangSan', '李四', $other, '1', 'D', 'name_and_id_mismatch', '1', '1|2', '*三', 0],
+            ['oZhaoLiu', '李四', $other, '1', 'D', 'name_and_id_mismatch', '1', '1|2', '*六', 0],
+            ['oSunQi', '孙七', '370202196606065672', '1', 'A', 'verified', '1', '', '*七', 0],
+            ['oLiSi', '李四', '11010519491231002x', '1', 'A', 'verified', '1', '', '*四', 0],
+            ['oPassport', 'JOHN SMITH', 'E12345678', '2', 'A', 'verified', '1', '', '*OHN SMITH', 0],
+            ['oPoliceOnly', '张三', $zs, '1', 'E', 'police_check_only', '2', '', '', 0],
+            ['oNotRealname', '张三', $zs, '1', 'F', 'not_realname', '3', '', '', 0],
+            ['oForeignCard', '张三', $zs, '1', 'F', 'foreign_card', '4', '', '', 0],
+            ['oBankUnsupported', '张三', $zs, '1', 'F', 'bank_unsupported', '5', '', '', 0],
+            ['oTenpayUnregistered', '张三', $zs, '1', 'F', 'tenpay_account_unregistered', '', '', '', 51100001],
+            ['oRealnameUnverified', '张三', $zs, '1', 'F', 'realname_unverified', '', '', '', 51100002],
+            ['oUserNotFound', '张三', $zs, '1', 'F', 'user_not_found', '', '', '', 51068401],
+            ['oEmptyParameter', '张三', $zs, '1', 'Other', 'empty_parameter', '', '', '', 1000],
+            ['oSrcInvalid', '张三', $zs, '1', 'Other', 'src_invalid', '', '', '', 1001],
+            ['oSignInvalid', '张三', $zs, '1', 'Other', 'sign_invalid', '', '', '', 1002],
+            ['oIpUnauthorized', '张三', $zs, '1', 'Other', 'ip_unauthorized', '', '', '', 1007],
+            ['oSystemError', '张三', $zs, '1', 'Other', 'system_error', '', '', '', 9999],
+            ['oOddStatus', '张三', $zs, '1', 'Other', 'unexpected_response', '7', '', '', 0],
+            ['oOddNotmatch', '张三', $zs, '1', 'Other', 'unexpected_response', '1', '3', '', 0],
+        ];
+    }
+
+    private static function check(Verdict $v, array $row): void
+    {
+        [, , , , $code, $reason, $status, $notmatch, $mask, $errorCode] = $row;
+        self::assertSame(
+            [$code, $reason, $status, $notmatch, $mask, $errorCode],
+            [$v->code(), $v->reason(), $v->nameauthStatus(), $v->notmatchParam(), $v->nameMask(), $v->errorCode()]
+        );
+        self::assertSame($code === 'A', $v->passed());
+        self::assertSame(in_array($errorCode, [1000, 1001, 1002, 1007], true), $v->isConfigProblem());
+        self::assertNotSame('', $v->messageZh());
+        self::assertNotSame('', $v->messageEn());
+        self::assertNotSame('', $v->adviceZh());
+        self::assertNotSame('', $v->adviceEn());
+    }
+
+    /** @dataProvider rows */
+    public function testEveryVerdictRow(...$row): void
+    {
+        $client = self::client();
+        self::check($client->verify($row[0], $row[1], $row[2], $row[3]), $row);
+    }
+
+    public function testTextsAndArray(): void
+    {
+        $v = self::client()->verify('oZhangSan', '李四', self::ZS_ID);
+        self::assertSame('姓名错误', $v->messageZh());
+        self::assertSame('再次输入姓名', $v->adviceZh());
+        self::assertSame(
+            ['code' => 'B', 'reason' => 'name_mismatch', 'error_code' => 0, 'nameauth_status' => '1',
+                'notmatch_param' => '1', 'name_mask' => '*三'],
+            $v->toArray()
+        );
+        self::assertStringStartsWith('Verdict{"code":"B"', (string) $v);
+    }
+
+    public function testHttpsWithTheSandboxCa(): void
+    {
+        $tls = (string) getenv('NAMEAUTH_TEST_TLS_ENDPOINT');
+        $trusting = self::client(['endpoint' => $tls, 'ca_file' => getenv('NAMEAUTH_TEST_CA_FILE')]);
+        self::assertTrue($trusting->verify('oZhangSan', '张三', self::ZS_ID)->passed());
+        $this->expectException(TransportException::class);
+        $this->expectExceptionMessageMatches('/TLS/');
+        self::client(['endpoint' => $tls])->verify('oZhangSan', '张三', self::ZS_ID);
+    }
+
+    public function testInvalidInputNamesTheFieldAndSendsNothing(): void
+    {
+        $cases = [
+            [['', '张三', self::ZS_ID], 'openid: must not be empty'],
+            [['o.1', '张三', self::ZS_ID], 'openid: '],
+            [['oZhangSan', '张三1', self::ZS_ID], 'truename: '],
+            [['oZhangSan', "张\0三", self::ZS_ID], 'truename: character 2 is a control character'],
+            [['oZhangSan', '张三', '110101199003074478'], 'creid: the check character'],
+            [['oZhangSan', '张三', '110105491231002'], 'creid: 15-digit'],
+            [['oZhangSan', '张三', self::ZS_ID, ''], 'cretype: must not be empty'],
+            [['oZhangSan', "\xff\xfe", self::ZS_ID], 'truename: is not valid UTF-8'],
+        ];
+        $client = self::client();
+        $before = self::stats()['requests'];
+        foreach ($cases as [$args, $prefix]) {
+            try {
+                $client->verify(...$args);
+                self::fail('no exception for ' . $prefix);
+            } catch (InvalidInputException $e) {
+                self::assertStringStartsWith($prefix, $e->getMessage());
+                self::assertSame('invalid_input', $e->kind());
+                self::assertStringNotContainsString('张三', $e->getMessage());
+                self::assertStringNotContainsString(self::ZS_ID, $e->getMessage());
+            }
+        }
+        self::assertSame($before, self::stats()['requests']);
+    }
+
+    public function testConfigurationErrors(): void
+    {
+        $key = (string) getenv('NAMEAUTH_KEY');
+        $endpoint = (string) getenv('NAMEAUTH_ENDPOINT');
+        $bad = [
+            ['', 'sandbox', $key, ['endpoint' => $endpoint]],
+            ['wx1', '', $key, ['endpoint' => $endpoint]],
+            ['wx1', 'sandbox', '', ['endpoint' => $endpoint]],
+            ['wx1', 'sandbox', $key, ['endpoint' => 'http://192.0.2.1/x']],
+            ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 'timeout_ms' => 0]],
+            ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 'colour' => 'blue']],
+            ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 'proxy' => 'http://u:p;w@h:1']],
+            ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 'ca_file' => '/nonexistent.pem']],
+        ];
+        foreach ($bad as [$appid, $src, $k, $options]) {
+            try {
+                new Client($appid, $src, $k, $options);
+                self::fail('accepted ' . json_encode($options));
+            } catch (ConfigException $e) {
+                self::assertSame('invalid_config', $e->kind());
+                self::assertStringNotContainsString($key, $e->getMessage());
+            }
+        }
+    }
+
+    public function testEveryFaultThrowsItsKind(): void
+    {
+        $faults = [
+            ['oSlow', TimeoutException::class, 'timeout', '500 ms timeout'],
+            ['oReset', TransportException::class, 'transport', 'reset'],
+            ['oHangup', TransportException::class, 'transport', 'closed'],
+            ['oHttp500', TransportException::class, 'transport', 'HTTP status 500'],
+            ['oHttp503', TransportException::class, 'transport', 'HTTP status 503'],
+            ['oGarbage', ProtocolException::class, 'protocol', 'JSON'],
+            ['oOversized', ProtocolException::class, 'protocol', '64 KiB'],
+            ['oTruncated', ProtocolException::class, 'protocol', 'JSON'],
+            ['oEmpty', ProtocolException::class, 'protocol', 'empty'],
+        ];
+        $client = self::client(['timeout_ms' => 500]);
+        foreach ($faults as [$openid, $class, $kind, $words]) {
+            try {
+                $client->verify($openid, '张三', self::ZS_ID);
+                self::fail($openid . ' gave a verdict');
+            } catch (\NameAuth\Exception $e) {
+                self::assertInstanceOf($class, $e, $openid);
+                self::assertSame($kind, $e->kind());
+                self::assertStringContainsString($words, $e->getMessage());
+            }
+        }
+    }
+
+    public function testNoNativeGrowthOver10000Calls(): void
+    {
+        $client = self::client();
+        for ($i = 0; $i < 500; $i++) {
+            $client->verify('oZhangSan', '张三', self::ZS_ID);
+        }
+        $before = self::rss();
+        for ($i = 0; $i < 10000; $i++) {
+            $v = $client->verify('oZhangSan', $i % 2 ? '李四' : '张三', self::ZS_ID);
+            self::assertSame($i % 2 ? 'B' : 'A', $v->code());
+            if ($i % 1000 === 0) {
+                try {
+                    $client->verify('oZhangSan', '张三', '110101199003074478');
+                } catch (InvalidInputException $e) {
+                    // errors free their native side too
+                }
+            }
+        }
+        $growth = self::rss() - $before;
+        // A leaked verdict (a dozen strings) per call would be well over a megabyte.
+        self::assertLessThan(1024 * 1024, $growth, "RSS grew by $growth bytes over 10,000 calls");
+    }
+
+    public function testClosedClientsRefuseAndNothingShowsTheKey(): void
+    {
+        $client = self::client();
+        $dump = print_r($client, true) . var_export($client, true);
+        self::assertStringNotContainsString((string) getenv('NAMEAUTH_KEY'), $dump);
+        $client->close();
+        self::assertTrue($client->isClosed());
+        $this->expectException(ConfigException::class);
+        $this->expectExceptionMessage('client: is closed');
+        $client->verify('oZhangSan', '张三', self::ZS_ID);
+    }
+
+    public function testFromEnvironment(): void
+    {
+        $client = Client::fromEnv();
+        self::assertTrue($client->verify('oZhangSan', '张三', self::ZS_ID)->passed());
+    }
+
+    public function testSignAndValidateId(): void
+    {
+        self::assertSame(
+            '248079715d01cbc57b5020835d6a11ae',
+            Client::sign(
+                'wx1234567890abcdef',
+                'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+                'test',
+                '张三',
+                '110101199003074477',
+                '0123456789abcdef0123456789abcdef'
+            )
+        );
+        self::assertSame(
+            '4E723559F64B68AADE732A2118DA410E',
+            Client::sign(
+                'wx2421b1c4370ec43b',
+                'oLVPpjqs9BhvzwPj5A-vTYAX3GLc',
+                'src_9',
+                '阿卜杜热合曼·买买提',
+                '650102198506151232',
+                'k3y-with-symbols&=?',
+                '1',
+                true
+            )
+        );
+        Client::validateId(self::ZS_ID);
+        self::assertSame('0.1.0', Client::version());
+        $this->expectException(InvalidInputException::class);
+        $this->expectExceptionMessageMatches('/^creid: /');
+        Client::validateId('11010519491231002Y');
+    }
+}

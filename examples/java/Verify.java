@@ -1,0 +1,94 @@
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.io.UnsupportedEncodingException;
+import org.nameauth.NameAuthClient;
+import org.nameauth.NameAuthException;
+import org.nameauth.Verdict;
+
+/**
+ * Verify: checks one user with nameauth and prints one JSON line (CONFORMANCE.md).
+ *
+ * <pre>
+ * NAMEAUTH_APPID=... NAMEAUTH_SRC=... NAMEAUTH_KEY=... \
+ *   java -cp nameauth-0.1.0.jar:jna-5.19.1.jar:. Verify OPENID TRUENAME CREID [CRETYPE]
+ * </pre>
+ *
+ * <p>Exit status 0 when the server answered (any verdict), 2 on any error.
+ */
+public final class Verify {
+  private Verify() {}
+
+  /** A JSON string: UTF-8 as is, quotes, backslashes and control characters escaped. */
+  static String json(String s) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
+        case '\b':
+          out.append("\\b");
+          break;
+        case '\f':
+          out.append("\\f");
+          break;
+        default:
+          if (c < 0x20) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  public static void main(String[] args) throws UnsupportedEncodingException {
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8");
+    if (args.length < 3 || args.length > 4) {
+      out.println(
+          "{\"error\":\"invalid_input\",\"message\":"
+              + json("usage: Verify OPENID TRUENAME CREID [CRETYPE]")
+              + "}");
+      System.exit(2);
+    }
+    Verdict v;
+    // NAMEAUTH_ENDPOINT, _APPID, _SRC, _KEY, _TIMEOUT_MS, _SIGN_CASE, _CA_FILE
+    try (NameAuthClient client = NameAuthClient.fromEnv()) {
+      v = client.verify(args[0], args[1], args[2], args.length == 4 ? args[3] : "1");
+    } catch (NameAuthException e) {
+      out.println("{\"error\":" + json(e.kind()) + ",\"message\":" + json(e.getMessage()) + "}");
+      System.exit(2);
+      return;
+    }
+    out.println(
+        "{\"code\":"
+            + json(v.code())
+            + ",\"reason\":"
+            + json(v.reason())
+            + ",\"error_code\":"
+            + v.errorCode()
+            + ",\"nameauth_status\":"
+            + json(v.nameauthStatus())
+            + ",\"notmatch_param\":"
+            + json(v.notmatchParam())
+            + ",\"name_mask\":"
+            + json(v.nameMask())
+            + "}");
+    System.exit(0);
+  }
+}

@@ -214,15 +214,15 @@ pub unsafe extern "C" fn nameauth_sign(
             unsafe { out.write(0) };
         }
         // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
-        let fields = unsafe {
-            [
-                ("appid", arg_str(appid, "appid")?),
-                ("openid", arg_str(openid, "openid")?),
-                ("src", arg_str(src, "src")?),
-                ("truename", arg_str(truename, "truename")?),
-                ("creid", arg_str(creid, "creid")?),
-                ("cretype", opt_str(cretype, "cretype")?.unwrap_or("1")),
-            ]
+        let params = unsafe {
+            Params {
+                appid: arg_str(appid, "appid")?,
+                openid: arg_str(openid, "openid")?,
+                src: arg_str(src, "src")?,
+                truename: arg_str(truename, "truename")?,
+                creid: arg_str(creid, "creid")?,
+                cretype: opt_str(cretype, "cretype")?.unwrap_or("1"),
+            }
         };
         // SAFETY: as above.
         let key = unsafe { arg_str(key, "key")? };
@@ -241,27 +241,12 @@ pub unsafe extern "C" fn nameauth_sign(
                 &format!("out: needs {NAMEAUTH_SIGN_LEN} bytes (got {out_len})"),
             ));
         }
-        for (field, value) in fields {
-            crate::validate::generic(field, value).map_err(|e| fail(&e))?;
-        }
-        if key.is_empty() {
-            return Err(fail_with(NAMEAUTH_INVALID_CONFIG, "key: must not be empty"));
-        }
-        let [appid, openid, src, truename, creid, cretype] = fields.map(|(_, v)| v);
-        let params = Params {
-            appid,
-            openid,
-            src,
-            truename,
-            creid,
-            cretype,
-        };
         let case = if flags & NAMEAUTH_SIGN_UPPER != 0 {
             SignCase::Upper
         } else {
             SignCase::Lower
         };
-        let sig = crate::sign(&params, key, case);
+        let sig = crate::sign_checked(&params, key, case).map_err(|e| fail(&e))?;
         // SAFETY: `out` holds at least 33 bytes; the signature is 32 ASCII bytes.
         unsafe {
             ptr::copy_nonoverlapping(sig.as_str().as_ptr().cast::<c_char>(), out, 32);

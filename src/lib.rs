@@ -43,7 +43,7 @@ pub use config::{
 };
 pub use error::{Error, ErrorKind, Rule};
 pub use request::DEFAULT_ENDPOINT;
-pub use sign::{sign, Params, SignCase, Signature};
+pub use sign::{sign, sign_checked, Params, SignCase, Signature};
 pub use verdict::{Code, Reason, ReasonInfo, Verdict, REASONS};
 
 /// This library's version, from `Cargo.toml`.

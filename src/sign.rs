@@ -7,6 +7,8 @@ use std::fmt;
 
 use md5::{Digest, Md5};
 
+use crate::error::{Error, Rule};
+
 /// Letter case of the hex digits of a signature.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SignCase {
@@ -119,9 +121,50 @@ pub fn sign(params: &Params<'_>, key: &str, case: SignCase) -> Signature {
     Signature(out)
 }
 
+/// [`sign`] for values from outside: every field must pass the generic rules (non-empty,
+/// no control characters; an `invalid_input` error naming the field) and the key must not
+/// be empty (`invalid_config`). Values are still signed exactly as given.
+pub fn sign_checked(params: &Params<'_>, key: &str, case: SignCase) -> Result<Signature, Error> {
+    for (field, value) in [
+        ("appid", params.appid),
+        ("openid", params.openid),
+        ("src", params.src),
+        ("truename", params.truename),
+        ("creid", params.creid),
+        ("cretype", params.cretype),
+    ] {
+        crate::validate::generic(field, value)?;
+    }
+    if key.is_empty() {
+        return Err(Error::config("key", Rule::Empty, "must not be empty"));
+    }
+    Ok(sign(params, key, case))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checked_signing_names_the_empty_field() {
+        let p = Params {
+            appid: "wx1",
+            openid: "",
+            src: "s",
+            truename: "n",
+            creid: "c",
+            cretype: "1",
+        };
+        let e = sign_checked(&p, "k", SignCase::Lower).unwrap_err();
+        assert_eq!(e.to_string(), "openid: must not be empty");
+        let p = Params { openid: "o", ..p };
+        let e = sign_checked(&p, "", SignCase::Lower).unwrap_err();
+        assert_eq!(e.to_string(), "key: must not be empty");
+        assert_eq!(
+            sign_checked(&p, "k", SignCase::Upper).unwrap(),
+            sign(&p, "k", SignCase::Upper)
+        );
+    }
 
     #[test]
     fn case_spellings() {

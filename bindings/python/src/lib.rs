@@ -34,12 +34,12 @@ fn exception_class(kind: ErrorKind) -> (usize, &'static str) {
     }
 }
 
-/// The exception instance for a core error, with `kind`, `field`, `rule` and `status`.
+/// The exception instance for a core error, with its `field`, `rule` and `status`.
 fn exception<'py>(py: Python<'py>, e: &Error) -> PyResult<Bound<'py, PyAny>> {
     let (slot, name) = exception_class(e.kind());
     let cls = EXCEPTIONS[slot].import(py, "nameauth.exceptions", name)?;
+    // `kind` is a class attribute; the rest belongs to this error.
     let exc = cls.call1((e.message(),))?;
-    exc.setattr("kind", e.kind().as_str())?;
     exc.setattr("field", e.field())?;
     exc.setattr("rule", e.rule().map(|r| r.as_str()))?;
     exc.setattr("status", e.status())?;
@@ -443,22 +443,6 @@ fn sign(
     cretype: &str,
     upper: bool,
 ) -> PyResult<String> {
-    for (field, value) in [
-        ("appid", appid),
-        ("openid", openid),
-        ("src", src),
-        ("truename", truename),
-        ("creid", creid),
-        ("cretype", cretype),
-    ] {
-        nameauth::validate::generic(field, value).map_err(|e| to_py_err(py, &e))?;
-    }
-    if key.is_empty() {
-        return Err(to_py_err(
-            py,
-            &Error::front_end_config("key", "must not be empty"),
-        ));
-    }
     let params = nameauth::Params {
         appid,
         openid,
@@ -472,7 +456,9 @@ fn sign(
     } else {
         SignCase::Lower
     };
-    Ok(nameauth::sign(&params, key, case).as_str().to_owned())
+    nameauth::sign_checked(&params, key, case)
+        .map(|s| s.as_str().to_owned())
+        .map_err(|e| to_py_err(py, &e))
 }
 
 /// Checks a resident ID number (``cretype=1``) against every rule of SPEC §3; raises

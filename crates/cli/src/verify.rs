@@ -167,19 +167,6 @@ pub fn sign(a: SignArgs) -> ExitCode {
         eprintln!("nameauth sign: key: not set (set NAMEAUTH_KEY or pass --key)");
         return ExitCode::from(2);
     };
-    for (field, value) in [
-        ("appid", &a.appid),
-        ("openid", &a.openid),
-        ("src", &a.src),
-        ("truename", &a.truename),
-        ("creid", &a.creid),
-        ("cretype", &a.cretype),
-    ] {
-        if let Err(e) = nameauth::validate::generic(field, value) {
-            eprintln!("nameauth sign: {e}");
-            return ExitCode::from(2);
-        }
-    }
     let params = Params {
         appid: &a.appid,
         openid: &a.openid,
@@ -193,6 +180,14 @@ pub fn sign(a: SignArgs) -> ExitCode {
     } else {
         SignCase::Lower
     };
-    println!("{}", nameauth::sign(&params, &key, case));
-    ExitCode::SUCCESS
+    match nameauth::sign_checked(&params, &key, case) {
+        Ok(signature) => {
+            println!("{signature}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("nameauth sign: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

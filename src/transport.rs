@@ -108,7 +108,9 @@ impl Transport {
             if remaining.is_zero() {
                 return Err(self.whole_call_timeout());
             }
-            let failure = match self.attempt(url, remaining) {
+            // The agent's own timeouts fit a first attempt; a retry gets what is left.
+            let budget = (attempt > 0).then_some(remaining);
+            let failure = match self.attempt(url, budget) {
                 Ok(body) => return Ok(body),
                 Err(f) => f,
             };
@@ -124,16 +126,20 @@ impl Transport {
         }
     }
 
-    fn attempt(&self, url: &str, remaining: Duration) -> Result<Vec<u8>, Failure> {
-        let mut response = self
-            .agent
-            .get(url)
-            .config()
-            .timeout_global(Some(remaining))
-            .timeout_connect(Some(self.connect_timeout.min(remaining)))
-            .build()
-            .call()
-            .map_err(|e| self.classify(e))?;
+    /// One request; `budget` overrides the agent's timeouts (a per-request config costs
+    /// a copy of the agent's, so only retries pay for it).
+    fn attempt(&self, url: &str, budget: Option<Duration>) -> Result<Vec<u8>, Failure> {
+        let request = self.agent.get(url);
+        let sent = match budget {
+            None => request.call(),
+            Some(left) => request
+                .config()
+                .timeout_global(Some(left))
+                .timeout_connect(Some(self.connect_timeout.min(left)))
+                .build()
+                .call(),
+        };
+        let mut response = sent.map_err(|e| self.classify(e))?;
         let status = response.status().as_u16();
         let body = response
             .body_mut()

@@ -453,3 +453,46 @@ fn the_stats_endpoint_reports_counters_without_counting_itself() {
     }
     assert_eq!(sb.stats().requests, 2);
 }
+
+#[test]
+fn sandbox_latency_applies_to_every_answer() {
+    let sb = Sandbox::builder()
+        .latency(Duration::from_millis(400))
+        .start()
+        .unwrap();
+    let impatient = builder(&sb)
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let e = impatient.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    let patient = client(&sb);
+    let started = Instant::now();
+    assert!(patient.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
+    assert!(started.elapsed() >= Duration::from_millis(400));
+}
+
+#[test]
+fn the_sandbox_serves_many_concurrent_keep_alive_connections() {
+    let sb = Arc::new(Sandbox::builder().start().unwrap());
+    let barrier = Arc::new(std::sync::Barrier::new(48));
+    let threads: Vec<_> = (0..48)
+        .map(|_| {
+            let (sb, barrier) = (Arc::clone(&sb), Arc::clone(&barrier));
+            std::thread::spawn(move || {
+                // One client each, so each holds a connection of its own.
+                let c = client(&sb);
+                assert!(c.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
+                barrier.wait(); // all 48 connections are open at once here
+                for _ in 0..5 {
+                    assert!(c.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(sb.stats().requests, 48 * 6);
+    assert_eq!(sb.stats().connections, 48);
+}

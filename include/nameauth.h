@@ -32,7 +32,7 @@
  *
  * Thread safety
  *   A nameauth_client may be shared by any number of threads: nameauth_verify takes
- *   a const pointer and all clones share one keep-alive connection pool. A verdict is
+ *   a const pointer, and all threads share the client's keep-alive connections. A verdict is
  *   immutable and may be read by several threads. nameauth_client_free and
  *   nameauth_verdict_free must not race with other uses of the same handle. The
  *   last-error message is per thread.

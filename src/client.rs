@@ -2,7 +2,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 use zeroize::Zeroizing;
 
@@ -38,9 +37,6 @@ struct Inner {
     endpoint: String,
     sign_case: SignCase,
     validate_id: bool,
-    connect_timeout: Duration,
-    timeout: Duration,
-    retries: u32,
     proxy: Option<String>,
     transport: Transport,
 }
@@ -76,9 +72,6 @@ impl Client {
                 endpoint: b.endpoint.clone(),
                 sign_case: b.sign_case,
                 validate_id: b.validate_id,
-                connect_timeout: b.connect_timeout,
-                timeout: b.timeout,
-                retries: b.retries,
                 proxy: b.proxy.as_ref().map(|p| redact_url(p)),
                 transport,
             }),
@@ -166,10 +159,10 @@ impl fmt::Debug for Client {
             .field("src", &i.src)
             .field("key", &"<redacted>")
             .field("endpoint", &redact_url(&i.endpoint))
-            .field("connect_timeout", &i.connect_timeout)
-            .field("timeout", &i.timeout)
+            .field("connect_timeout", &i.transport.connect_timeout)
+            .field("timeout", &i.transport.timeout)
             .field("sign_case", &i.sign_case)
-            .field("retries", &i.retries)
+            .field("retries", &i.transport.retries)
             .field("proxy", &i.proxy)
             .field("validate_id", &i.validate_id)
             .finish_non_exhaustive()

@@ -134,11 +134,9 @@ impl ClientBuilder {
         b.key = key;
         for (option, var, value) in optional {
             if let Some(value) = value {
-                if let Err(e) = b.set_option(option, &value) {
-                    // Name the variable the user set, not the option behind it.
-                    let text = e.message().strip_prefix(option).unwrap_or(e.message());
-                    let text = text.strip_prefix(": ").unwrap_or(text).to_owned();
-                    b.defer(Error::config(var, Rule::BadValue, text));
+                // Errors name the variable the user set, not the option behind it.
+                if let Err(e) = b.set_option_as(option, &value, var) {
+                    b.defer(e);
                 }
             }
         }
@@ -263,19 +261,24 @@ impl ClientBuilder {
     }
 
     fn set_option(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        self.set_option_as(name, value, option_label(name))
+    }
+
+    /// Sets option `name`; an error names `label` (the option, or the variable it came
+    /// from).
+    fn set_option_as(&mut self, name: &str, value: &str, label: &'static str) -> Result<(), Error> {
         match name {
             "endpoint" => self.endpoint = value.to_owned(),
-            "connect_timeout_ms" => self.connect_timeout = millis("connect_timeout_ms", value)?,
-            "timeout_ms" => self.timeout = millis("timeout_ms", value)?,
+            "connect_timeout_ms" => self.connect_timeout = millis(label, value)?,
+            "timeout_ms" => self.timeout = millis(label, value)?,
             "sign_case" => {
-                self.sign_case = SignCase::parse(value).ok_or_else(|| {
-                    Error::config("sign_case", Rule::BadValue, "must be lower or upper")
-                })?
+                self.sign_case = SignCase::parse(value)
+                    .ok_or_else(|| Error::config(label, Rule::BadValue, "must be lower or upper"))?
             }
             "retries" => {
                 self.retries = value.parse().map_err(|_| {
                     Error::config(
-                        "retries",
+                        label,
                         Rule::BadValue,
                         format_args!("must be a whole number from 0 to {MAX_RETRIES}"),
                     )
@@ -283,8 +286,8 @@ impl ClientBuilder {
             }
             "proxy" => self.proxy = Some(Zeroizing::new(value.to_owned())),
             "ca_file" => self.ca_file = Some(PathBuf::from(value)),
-            "validate_id" => self.validate_id = boolean("validate_id", value)?,
-            "allow_http" => self.allow_http = boolean("allow_http", value)?,
+            "validate_id" => self.validate_id = boolean(label, value)?,
+            "allow_http" => self.allow_http = boolean(label, value)?,
             _ => {
                 // The name is the caller's own text, not personal data; cap its length.
                 let shown: String = name.chars().take(40).collect();
@@ -353,6 +356,16 @@ impl ClientBuilder {
     }
 }
 
+/// The option's own name, as a `'static` field for errors (unknown names are refused
+/// before any field is named).
+fn option_label(name: &str) -> &'static str {
+    OPTION_NAMES
+        .iter()
+        .find(|n| **n == name)
+        .copied()
+        .unwrap_or("options")
+}
+
 fn missing(field: &'static str, var: &str) -> Error {
     Error::config(
         field,
@@ -363,16 +376,8 @@ fn missing(field: &'static str, var: &str) -> Error {
 
 fn credential(field: &'static str, var: &str, v: Option<&str>) -> Result<(), Error> {
     let v = v.ok_or_else(|| missing(field, var))?;
-    crate::validate::generic(field, v).map_err(|e| {
-        // Same words as the input rules, but it is configuration that is wrong.
-        Error::config(field, e.rule().unwrap_or(Rule::BadValue), {
-            let m = e.message();
-            m.strip_prefix(field)
-                .and_then(|m| m.strip_prefix(": "))
-                .unwrap_or(m)
-                .to_owned()
-        })
-    })
+    // Same words as the input rules, but it is configuration that is wrong.
+    crate::validate::generic(field, v).map_err(Error::into_config)
 }
 
 fn millis(field: &'static str, value: &str) -> Result<Duration, Error> {

@@ -196,6 +196,13 @@ impl Error {
         Error::config(field, Rule::BadValue, text)
     }
 
+    /// The same error, reported as configuration: a value that breaks an input rule but
+    /// came from the configuration (an empty `appid`, say).
+    pub(crate) fn into_config(mut self) -> Self {
+        self.kind = ErrorKind::InvalidConfig;
+        self
+    }
+
     /// Which of the six kinds this is.
     pub fn kind(&self) -> ErrorKind {
         self.kind

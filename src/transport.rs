@@ -23,9 +23,9 @@ const BACKOFF_BASE: Duration = Duration::from_millis(100);
 
 pub(crate) struct Transport {
     agent: ureq::Agent,
-    timeout: Duration,
-    connect_timeout: Duration,
-    retries: u32,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) retries: u32,
     /// `scheme://host:port/path` of the endpoint, for messages.
     label: String,
 }

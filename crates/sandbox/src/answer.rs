@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use md5::{Digest, Md5};
 use percent_encoding::percent_decode_str;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::fixtures::{Fault, Fixtures, NotMatchFormat, Outcome, Record};
 
@@ -116,26 +116,22 @@ fn expected_sign(q: &HashMap<String, String>, key: &str) -> String {
     ))
 }
 
+/// An answer object with the four fields of SPEC §4.
+fn answer(error_code: i64, status: &str, name_mask: &str, notmatch: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("error_code".into(), error_code.into());
+    m.insert("nameauth_status".into(), status.into());
+    m.insert("name_mask".into(), name_mask.into());
+    m.insert("notmatch_param".into(), notmatch.into());
+    m
+}
+
 fn error_body(code: i64) -> Map<String, Value> {
-    let v =
-        json!({"error_code": code, "nameauth_status": "", "name_mask": "", "notmatch_param": ""});
-    match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    }
+    answer(code, "", "", "")
 }
 
 fn status_body(status: u8, name_mask: &str, notmatch: &str) -> Map<String, Value> {
-    let v = json!({
-        "error_code": 0,
-        "nameauth_status": status.to_string(),
-        "name_mask": name_mask,
-        "notmatch_param": notmatch,
-    });
-    match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    }
+    answer(0, &status.to_string(), name_mask, notmatch)
 }
 
 /// The answer body for a record that has no (more) fault to apply.

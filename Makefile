@@ -5,7 +5,7 @@
 #   make lib                  target/release/libnameauth.{so,a} (the C library)
 #   make examples             the C and C++ verify examples, in build/examples
 #   make install PREFIX=/usr/local   header, libraries and nameauth.pc
-#   make header               regenerate include/ from src/ffi.rs
+#   make header               regenerate include/ from crates/ffi/src/lib.rs
 #   make wheel                the Python wheel (abi3, CPython 3.8+), in build/wheels
 #   make java                 the Java jar and the compiled Java example
 #   make bench                the core benchmarks and their summary table
@@ -66,10 +66,12 @@ venv: wheel
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q $(BUILD)/wheels/nameauth-*.whl pytest mypy requests
 
+# The extension module calls the core directly: it must export no C ABI symbol.
 test-python: venv cli
+	@! nm -D --defined-only $$(find $(VENV) -name '_nameauth*.so') | grep ' nameauth_'
 	cd $(BUILD) && venv/bin/python -m mypy.stubtest nameauth
 	$(VENV)/bin/python -m mypy --strict examples/python/verify.py
-	$(PYTHON) tests/with_sandbox.py --bin $(NAMEAUTH_BIN) -- \
+	$(PYTHON) tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- \
 		$(VENV)/bin/python -m pytest -q -p no:cacheprovider bindings/python/tests
 
 test-rust:
@@ -81,11 +83,11 @@ cli:
 # The shared library carries the SONAME libnameauth.so.$(MAJOR); the link lets programs
 # linked against target/release run from the build tree.
 lib:
-	$(CARGO) build -q --release -p nameauth
+	$(CARGO) build -q --release -p nameauth-ffi
 	ln -sf libnameauth.so $(RELEASE)/libnameauth.so.$(MAJOR)
 
 header:
-	NAMEAUTH_UPDATE_HEADERS=1 $(CARGO) build -q -p nameauth
+	NAMEAUTH_UPDATE_HEADERS=1 $(CARGO) build -q -p nameauth-ffi
 
 examples: lib
 	mkdir -p $(BUILD)/examples
@@ -93,32 +95,33 @@ examples: lib
 	$(CXX) -std=c++17 examples/cpp/verify.cpp -Iinclude -L$(RELEASE) -lnameauth \
 		-o $(BUILD)/examples/verify-cpp
 
-# tests/c/test_abi.c as C99 and C++17, linked dynamically and statically, plus an
+# crates/ffi/tests/c/test_abi.c as C99 and C++17, linked dynamically and statically, plus an
 # AddressSanitizer build; all run against sandboxes, and the C99 one under valgrind.
+C_TEST_SRC := crates/ffi/tests/c/test_abi.c
 C_TESTS := $(BUILD)/c/test_abi_c $(BUILD)/c/test_abi_c_static $(BUILD)/c/test_abi_cpp \
            $(BUILD)/c/test_abi_cpp_static $(BUILD)/c/test_abi_asan
 
-$(BUILD)/c/test_abi_c: tests/c/test_abi.c include/nameauth.h lib
+$(BUILD)/c/test_abi_c: $(C_TEST_SRC) include/nameauth.h lib
 	@mkdir -p $(BUILD)/c
 	$(CC) -std=c99 $(WARN) -Iinclude $< -L$(RELEASE) -lnameauth -lpthread $(RPATH) -o $@
-$(BUILD)/c/test_abi_c_static: tests/c/test_abi.c include/nameauth.h lib
+$(BUILD)/c/test_abi_c_static: $(C_TEST_SRC) include/nameauth.h lib
 	@mkdir -p $(BUILD)/c
 	$(CC) -std=c99 $(WARN) -Iinclude $< $(RELEASE)/libnameauth.a $(STATIC_LIBS) -o $@
-$(BUILD)/c/test_abi_cpp: tests/c/test_abi.c include/nameauth.h lib
+$(BUILD)/c/test_abi_cpp: $(C_TEST_SRC) include/nameauth.h lib
 	@mkdir -p $(BUILD)/c
 	$(CXX) -x c++ -std=c++17 $(WARN) -Iinclude $< -x none -L$(RELEASE) -lnameauth -lpthread \
 		$(RPATH) -o $@
-$(BUILD)/c/test_abi_cpp_static: tests/c/test_abi.c include/nameauth.h lib
+$(BUILD)/c/test_abi_cpp_static: $(C_TEST_SRC) include/nameauth.h lib
 	@mkdir -p $(BUILD)/c
 	$(CXX) -x c++ -std=c++17 $(WARN) -Iinclude $< -x none $(RELEASE)/libnameauth.a \
 		$(STATIC_LIBS) -o $@
-$(BUILD)/c/test_abi_asan: tests/c/test_abi.c include/nameauth.h lib
+$(BUILD)/c/test_abi_asan: $(C_TEST_SRC) include/nameauth.h lib
 	@mkdir -p $(BUILD)/c
 	$(CC) -std=c99 $(WARN) -g -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude \
 		$< -L$(RELEASE) -lnameauth -lpthread $(RPATH) -o $@
 
 VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
-            --suppressions=tests/c/valgrind.supp \
+            --suppressions=crates/ffi/tests/c/valgrind.supp \
             --errors-for-leak-kinds=definite,indirect,possible \
             --show-leak-kinds=definite,indirect,possible
 
@@ -128,11 +131,11 @@ test-c: $(C_TESTS) examples cli
 	@readelf -d $(RELEASE)/libnameauth.so | grep -q 'SONAME.*\[libnameauth.so.$(MAJOR)\]'
 	@for t in $(C_TESTS); do \
 		echo "== $$t"; \
-		ASAN_OPTIONS=detect_leaks=1 python3 tests/with_sandbox.py --bin $(NAMEAUTH_BIN) -- $$t \
+		ASAN_OPTIONS=detect_leaks=1 python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- $$t \
 			|| exit 1; \
 	done
 	@echo "== valgrind $(BUILD)/c/test_abi_c"
-	python3 tests/with_sandbox.py --bin $(NAMEAUTH_BIN) -- $(VALGRIND) $(BUILD)/c/test_abi_c
+	python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- $(VALGRIND) $(BUILD)/c/test_abi_c
 
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -142,7 +145,7 @@ install: lib
 	ln -sf libnameauth.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libnameauth.so
 	install -m 644 $(RELEASE)/libnameauth.a $(DESTDIR)$(PREFIX)/lib/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
-		-e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' nameauth.pc.in \
+		-e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' crates/ffi/nameauth.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nameauth.pc
 
 # Install into a scratch prefix, build the C example with pkg-config against the
@@ -154,7 +157,7 @@ test-install: cli
 	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig sh -c \
 		'$(CC) examples/c/verify.c $$(pkg-config --cflags --libs nameauth) -o $(STAGE)/verify'
 	@test "$$(readelf -d $(STAGE)/verify | grep -c 'libnameauth.so.$(MAJOR)')" = 1
-	LD_LIBRARY_PATH=$(STAGE)/lib python3 tests/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
+	LD_LIBRARY_PATH=$(STAGE)/lib python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
 		'$(STAGE)/verify oZhangSan 张三 110101199003074477 | tee /dev/stderr | grep -q "\"code\":\"A\""'
 
 # Java: JNA over the C library; the library and the example compile for Java 8.
@@ -172,7 +175,7 @@ java: lib
 
 test-java: lib cli
 	cd $(JAVA_DIR) && NAMEAUTH_LIBRARY_PATH=$(abspath $(RELEASE)) $(PYTHON) \
-		../../tests/with_sandbox.py --bin $(abspath $(NAMEAUTH_BIN)) -- $(MVN) test
+		../../tools/with_sandbox.py --bin $(abspath $(NAMEAUTH_BIN)) -- $(MVN) test
 
 # google-java-format over the binding and the example (one jar; Spotless cannot reach
 # files outside the Maven project).
@@ -191,7 +194,7 @@ lint-java: $(GJF)
 # PHP: FFI over the C library and include/nameauth_decls.h.
 PHP_SOURCES := bindings/php/src bindings/php/tests bindings/php/autoload.php examples/php
 test-php: lib cli
-	NAMEAUTH_LIBRARY=$(abspath $(RELEASE))/libnameauth.so $(PYTHON) tests/with_sandbox.py \
+	NAMEAUTH_LIBRARY=$(abspath $(RELEASE))/libnameauth.so $(PYTHON) tools/with_sandbox.py \
 		--bin $(NAMEAUTH_BIN) -- phpunit -c bindings/php/phpunit.xml.dist
 
 lint-php:

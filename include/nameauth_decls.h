@@ -1,5 +1,7 @@
 typedef struct nameauth_client nameauth_client;
 
+typedef struct nameauth_options nameauth_options;
+
 typedef struct nameauth_verdict nameauth_verdict;
 
 typedef uint32_t nameauth_result;
@@ -14,6 +16,20 @@ nameauth_result nameauth_sign(const char *appid,
                               uint32_t flags,
                               char *out,
                               size_t out_len);
+
+nameauth_result nameauth_options_new(nameauth_options **out);
+
+nameauth_result nameauth_options_set(nameauth_options *options,
+                                     const char *name,
+                                     const char *value);
+
+void nameauth_options_free(nameauth_options *options);
+
+nameauth_result nameauth_client_build(const char *appid,
+                                      const char *src,
+                                      const char *key,
+                                      const nameauth_options *options,
+                                      nameauth_client **out);
 
 nameauth_result nameauth_client_new(const char *appid,
                                     const char *src,
@@ -65,5 +81,9 @@ const char *nameauth_result_str(nameauth_result r);
 const char *nameauth_result_kind(nameauth_result r);
 
 size_t nameauth_last_error(char *buf, size_t buf_len);
+
+size_t nameauth_last_error_field(char *buf, size_t buf_len);
+
+size_t nameauth_last_error_rule(char *buf, size_t buf_len);
 
 const char *nameauth_version(void);

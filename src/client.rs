@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use crate::config::{redact_url, ClientBuilder};
+use crate::config::{ClientBuilder, Credentials, Settings};
 use crate::error::Error;
 use crate::request::{build_url, normalise_creid};
-use crate::sign::{Params, SignCase};
-use crate::transport::Transport;
+use crate::sign::{Params, SignCase, RESIDENT_ID_CARD};
+use crate::transport::{redact_url, Transport};
 use crate::validate;
 use crate::verdict::Verdict;
 
@@ -31,12 +31,11 @@ pub struct Client {
 }
 
 struct Inner {
-    appid: String,
-    src: String,
-    key: Zeroizing<String>,
+    credentials: Credentials,
     endpoint: String,
     sign_case: SignCase,
     validate_id: bool,
+    /// The proxy with any password removed, for `Debug`.
     proxy: Option<String>,
     transport: Transport,
 }
@@ -56,23 +55,16 @@ impl Client {
         ClientBuilder::from_env().build()
     }
 
-    pub(crate) fn from_builder(mut b: ClientBuilder) -> Result<Client, Error> {
-        b.check()?;
-        let transport = Transport::new(&b)?;
-        // `check` guarantees the three credentials are present.
-        let (Some(appid), Some(src), Some(key)) = (b.appid.take(), b.src.take(), b.key.take())
-        else {
-            return Err(Error::internal("credentials vanished after checking"));
-        };
+    /// A client of checked settings: the transport gets only what it needs.
+    pub(crate) fn from_settings(s: Settings) -> Result<Client, Error> {
+        let transport = Transport::new(&s.transport)?;
         Ok(Client {
             inner: Arc::new(Inner {
-                appid,
-                src,
-                key,
-                endpoint: b.endpoint.clone(),
-                sign_case: b.sign_case,
-                validate_id: b.validate_id,
-                proxy: b.proxy.as_ref().map(|p| redact_url(p)),
+                credentials: s.credentials,
+                proxy: s.transport.proxy.as_deref().map(|p| redact_url(p)),
+                endpoint: s.transport.endpoint,
+                sign_case: s.sign_case,
+                validate_id: s.validate_id,
                 transport,
             }),
         })
@@ -80,12 +72,12 @@ impl Client {
 
     /// Verifies a user with a resident ID card (`cretype=1`).
     pub fn verify(&self, openid: &str, truename: &str, creid: &str) -> Result<Verdict, Error> {
-        self.verify_with_cretype(openid, truename, creid, "1")
+        self.verify_with_cretype(openid, truename, creid, RESIDENT_ID_CARD)
     }
 
     /// Verifies a user with any document type.
     ///
-    /// Checks every rule of SPEC §3 first (an `invalid_input` error, and nothing sent, if
+    /// Checks every rule of docs/SPEC.md §3 first (an `invalid_input` error, and nothing sent, if
     /// one fails), upper-cases a trailing `x` of a resident ID, signs, sends and maps the
     /// answer. Every answer of the server is a [`Verdict`], `Other` included; failing to
     /// get one is an [`Error`].
@@ -114,9 +106,9 @@ impl Client {
         validate::user(openid, truename, creid, cretype, inner.validate_id)?;
         let creid = normalise_creid(creid, cretype);
         let params = Params {
-            appid: &inner.appid,
+            appid: &inner.credentials.appid,
             openid,
-            src: &inner.src,
+            src: &inner.credentials.src,
             truename,
             creid: &creid,
             cretype,
@@ -124,7 +116,7 @@ impl Client {
         Ok(Zeroizing::new(build_url(
             &inner.endpoint,
             &params,
-            &inner.key,
+            &inner.credentials.key,
             inner.sign_case,
         )))
     }
@@ -142,7 +134,7 @@ impl Client {
 
     /// The app id this client sends.
     pub fn appid(&self) -> &str {
-        &self.inner.appid
+        &self.inner.credentials.appid
     }
 
     /// The endpoint this client sends to (credentials in it, if any, removed).
@@ -155,8 +147,8 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &*self.inner;
         f.debug_struct("Client")
-            .field("appid", &i.appid)
-            .field("src", &i.src)
+            .field("appid", &i.credentials.appid)
+            .field("src", &i.credentials.src)
             .field("key", &"<redacted>")
             .field("endpoint", &redact_url(&i.endpoint))
             .field("connect_timeout", &i.transport.connect_timeout)

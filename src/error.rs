@@ -1,7 +1,7 @@
 //! The one error type of the library.
 //!
 //! Every failure to get a verdict is an [`Error`] of one of six kinds, the same six that
-//! `CONFORMANCE.md` names. Messages are one line of English that name the problem (the
+//! `docs/CONFORMANCE.md` names. Messages are one line of English that name the problem (the
 //! field and the rule, the HTTP status, the limit) and never contain the key, the name or
 //! the ID number in clear.
 
@@ -85,6 +85,10 @@ pub enum Rule {
     BadValue,
     /// An option name this library does not know.
     UnknownOption,
+    /// An option given twice in one option string.
+    DuplicateOption,
+    /// The first two digits of a resident ID number are not a province-level code.
+    IdRegion,
 }
 
 impl Rule {
@@ -109,6 +113,8 @@ impl Rule {
             Rule::Missing => "missing",
             Rule::BadValue => "bad_value",
             Rule::UnknownOption => "unknown_option",
+            Rule::DuplicateOption => "duplicate_option",
+            Rule::IdRegion => "id_region",
         }
     }
 }

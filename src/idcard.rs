@@ -81,6 +81,27 @@ pub fn check_character(first17: &str) -> Option<char> {
     Some(CHECK[(sum % 11) as usize] as char)
 }
 
+/// Province-level codes of GB/T 2260 an ID number may start with, including 71 (Taiwan)
+/// and 81, 82, 83 (residence permits for Hong Kong, Macao and Taiwan residents).
+const PROVINCES: &[std::ops::RangeInclusive<u8>] = &[
+    11..=15,
+    21..=23,
+    31..=37,
+    41..=46,
+    50..=54,
+    61..=65,
+    71..=71,
+    81..=83,
+];
+
+/// Whether `b` (at least 3 ASCII digits) starts with a province-level code, or with `9`
+/// and such a code (the 2023 foreign permanent-resident card).
+fn province_code(b: &[u8]) -> bool {
+    let start = usize::from(b[0] == b'9');
+    let code = (b[start] - b'0') * 10 + (b[start + 1] - b'0');
+    PROVINCES.iter().any(|r| r.contains(&code))
+}
+
 /// The 18-digit form of a 15-digit first-generation number: `19` inserted before the
 /// two-digit birth year and the check character appended. `None` unless given 15 digits.
 pub fn upgrade_15(id15: &str) -> Option<String> {
@@ -96,25 +117,21 @@ pub fn upgrade_15(id15: &str) -> Option<String> {
     Some(s)
 }
 
-/// Every rule of SPEC §3 for a resident ID number, with `today` as the latest birth date.
+/// Every rule of docs/SPEC.md §3 for a resident ID number, with `today` as the latest birth date.
 ///
 /// Accepts a lower-case `x` as check character (the verify path upper-cases it before
 /// signing). No message contains the number.
 pub fn validate(creid: &str, today: Date) -> Result<(), Error> {
     let b = creid.as_bytes();
     if b.len() == 15 && b.iter().all(u8::is_ascii_digit) {
-        // Say what the 18-digit form is without repeating the number itself.
-        let check = upgrade_15(creid)
-            .and_then(|s| s.chars().last())
-            .unwrap_or('?');
+        // Say how to write the 18-digit form, never what it is: that would be a derived
+        // copy of the person's number.
         return Err(Error::input(
             FIELD,
             Rule::IdFirstGeneration,
-            format_args!(
-                "15-digit first-generation ID numbers have not been valid since 2013; the \
-                 18-digit form inserts \"19\" after the 6th digit and appends the check \
-                 character '{check}'"
-            ),
+            "15-digit first-generation ID numbers have not been valid since 2013; ask for \
+             the 18-digit number on the current card (it inserts \"19\" after the 6th digit \
+             and appends a GB 11643-1999 check character)",
         ));
     }
     let chars = creid.chars().count();
@@ -131,6 +148,14 @@ pub fn validate(creid: &str, today: Date) -> Result<(), Error> {
             FIELD,
             Rule::IdDigits,
             "the first 17 characters of a resident ID number must be digits",
+        ));
+    }
+    if !province_code(b) {
+        return Err(Error::input(
+            FIELD,
+            Rule::IdRegion,
+            "the first two digits are not a province-level code of GB/T 2260 (nor 9 and \
+             such a code, for a foreign permanent-resident card)",
         ));
     }
     let last = b[17].to_ascii_uppercase();
@@ -311,7 +336,7 @@ mod tests {
     }
 
     #[test]
-    fn fifteen_digit_numbers_are_refused_with_their_18_digit_form() {
+    fn fifteen_digit_numbers_are_refused_with_how_to_upgrade_but_never_the_result() {
         let id15 = "110105491231002";
         assert_eq!(upgrade_15(id15).as_deref(), Some("11010519491231002X"));
         let e = validate(id15, TODAY).unwrap_err();
@@ -319,10 +344,39 @@ mod tests {
         let m = e.message();
         assert!(m.contains("2013"), "{m}");
         assert!(m.contains("\"19\" after the 6th digit"), "{m}");
-        assert!(m.contains("'X'"), "{m}");
+        // The derived number, or its check character, is never computed into the text.
+        assert!(
+            !m.contains("'X'") && !m.contains("11010519491231002X"),
+            "{m}"
+        );
         assert!(!m.contains(id15) && !m.contains("110105"), "{m}");
+        for id15 in ["110105491231003", "440301850101004"] {
+            assert_eq!(
+                validate(id15, TODAY).unwrap_err().message(),
+                m,
+                "the message must not depend on the number"
+            );
+        }
         assert_eq!(upgrade_15("11010549123100"), None);
         assert_eq!(upgrade_15("11010549123100a"), None);
+    }
+
+    #[test]
+    fn the_first_two_digits_are_a_province_level_code() {
+        for region in [
+            "110101", "150102", "460100", "540102", "650102", "710000", "810000", "820000",
+            "830000", "911010", "965010",
+        ] {
+            let id = make(region, "19900307", "447");
+            assert!(validate(&id, TODAY).is_ok(), "{region}: {id}");
+        }
+        for region in [
+            "000000", "999999", "100000", "160000", "240000", "380000", "470000", "550000",
+            "660000", "720000", "800000", "840000", "900000", "991010",
+        ] {
+            let id = make(region, "19900307", "447");
+            assert_eq!(rule_of(&id), Rule::IdRegion, "{region}");
+        }
     }
 
     #[test]

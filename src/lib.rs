@@ -17,16 +17,18 @@
 //! # Ok::<(), nameauth::Error>(())
 //! ```
 //!
-//! The pieces, from the protocol outwards: [`sign`] (SPEC §2's MD5), [`validate`] and
-//! [`idcard`] (SPEC §3), [`request`] (the query), [`response`] and [`verdict`] (SPEC §4
-//! and §5), the [`Client`] and its [`ClientBuilder`]. Only the transport does I/O.
+//! The pieces, from the protocol outwards: [`sign`] (docs/SPEC.md §2's MD5), [`validate`] and
+//! [`idcard`] (docs/SPEC.md §3), [`request`] (the query), [`response`] and [`verdict`] (docs/SPEC.md §4
+//! and §5), the [`Client`], its [`ClientBuilder`] and [`config`]'s one vocabulary of
+//! options. Only the transport does I/O. The SPEC is `docs/SPEC.md` in the repository.
 
 #![deny(missing_docs)]
+// The core is safe Rust with no C in it; the C ABI is the `nameauth-ffi` crate.
+#![forbid(unsafe_code)]
 
 mod client;
-mod config;
+pub mod config;
 pub mod error;
-pub mod ffi;
 pub mod idcard;
 pub mod mask;
 pub mod request;
@@ -38,12 +40,12 @@ pub mod verdict;
 
 pub use client::Client;
 pub use config::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES,
-    OPTION_NAMES,
+    ClientBuilder, OptionSpec, Options, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_TIMEOUT,
+    MAX_RETRIES, MAX_TIMEOUT, OPTIONS, OPTION_NAMES,
 };
 pub use error::{Error, ErrorKind, Rule};
 pub use request::DEFAULT_ENDPOINT;
-pub use sign::{sign, sign_checked, Params, SignCase, Signature};
+pub use sign::{sign, sign_checked, Params, SignCase, Signature, RESIDENT_ID_CARD};
 pub use verdict::{Code, Reason, ReasonInfo, Verdict, REASONS};
 
 /// This library's version, from `Cargo.toml`.

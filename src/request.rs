@@ -1,4 +1,4 @@
-//! SPEC §2's query string: what is signed is exactly what is sent.
+//! docs/SPEC.md §2's query string: what is signed is exactly what is sent.
 
 use std::borrow::Cow;
 
@@ -17,7 +17,7 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 /// The real WeChat Pay endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://api.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy";
 
-/// Percent-encodes one query value as SPEC §2 asks.
+/// Percent-encodes one query value as docs/SPEC.md §2 asks.
 pub fn encode_value(value: &str) -> impl std::fmt::Display + '_ {
     utf8_percent_encode(value, QUERY_VALUE)
 }

@@ -1,4 +1,4 @@
-//! SPEC §4: the answer's body, JSON or JSONP, read tolerantly into its four raw fields.
+//! docs/SPEC.md §4: the answer's body, JSON or JSONP, read tolerantly into its four raw fields.
 
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};

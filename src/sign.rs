@@ -1,4 +1,4 @@
-//! SPEC §2's signature: MD5 over the six fields sorted by name, then `&key=<key>`.
+//! docs/SPEC.md §2's signature: MD5 over the six fields sorted by name, then `&key=<key>`.
 //!
 //! The string to sign is fed to MD5 piece by piece, so the key is never copied into a
 //! buffer of ours; MD5's own state is wiped on drop (the `zeroize` feature of `md-5`).
@@ -7,7 +7,7 @@ use std::fmt;
 
 use md5::{Digest, Md5};
 
-use crate::error::{Error, Rule};
+use crate::error::Error;
 
 /// Letter case of the hex digits of a signature.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -37,6 +37,9 @@ impl SignCase {
         }
     }
 }
+
+/// The document type of a resident ID card (居民身份证), `cretype=1`, the default.
+pub const RESIDENT_ID_CARD: &str = "1";
 
 /// The six signed fields of one request, borrowed. Values are signed exactly as given.
 #[derive(Clone, Copy)]
@@ -122,8 +125,10 @@ pub fn sign(params: &Params<'_>, key: &str, case: SignCase) -> Signature {
 }
 
 /// [`sign`] for values from outside: every field must pass the generic rules (non-empty,
-/// no control characters; an `invalid_input` error naming the field) and the key must not
-/// be empty (`invalid_config`). Values are still signed exactly as given.
+/// no control characters; an `invalid_input` error naming the field) and so must the key
+/// (an `invalid_config` error that never shows it: a trailing newline read from a file
+/// would otherwise give a signature the server refuses). Values are signed exactly as
+/// given.
 pub fn sign_checked(params: &Params<'_>, key: &str, case: SignCase) -> Result<Signature, Error> {
     for (field, value) in [
         ("appid", params.appid),
@@ -135,9 +140,7 @@ pub fn sign_checked(params: &Params<'_>, key: &str, case: SignCase) -> Result<Si
     ] {
         crate::validate::generic(field, value)?;
     }
-    if key.is_empty() {
-        return Err(Error::config("key", Rule::Empty, "must not be empty"));
-    }
+    crate::config::check_key(key).map_err(Error::into_config)?;
     Ok(sign(params, key, case))
 }
 
@@ -160,6 +163,9 @@ mod tests {
         let p = Params { openid: "o", ..p };
         let e = sign_checked(&p, "", SignCase::Lower).unwrap_err();
         assert_eq!(e.to_string(), "key: must not be empty");
+        let e = sign_checked(&p, "k3y\n", SignCase::Lower).unwrap_err();
+        assert_eq!(e.rule(), Some(crate::Rule::ControlCharacter));
+        assert!(!e.to_string().contains("k3y"));
         assert_eq!(
             sign_checked(&p, "k", SignCase::Upper).unwrap(),
             sign(&p, "k", SignCase::Upper)

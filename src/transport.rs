@@ -1,4 +1,4 @@
-//! SPEC §6: the only module that does I/O. One ureq agent (one keep-alive pool) per
+//! docs/SPEC.md §6: the only module that does I/O. One ureq agent (one keep-alive pool) per
 //! client, timeouts always set, bounded bodies, retries only where the request cannot
 //! have been processed, and messages that never carry the URL (it holds the name and ID).
 
@@ -14,7 +14,7 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
-use crate::config::{redact_url, ClientBuilder};
+use crate::config::TransportSettings;
 use crate::error::{Error, Rule};
 use crate::response::MAX_BODY_BYTES;
 
@@ -28,6 +28,8 @@ pub(crate) struct Transport {
     pub(crate) retries: u32,
     /// `scheme://host:port/path` of the endpoint, for messages.
     label: String,
+    /// Whether requests go through a proxy (a refused connection is then the proxy's).
+    via_proxy: bool,
 }
 
 /// One failed attempt, and whether another may follow.
@@ -37,9 +39,9 @@ struct Failure {
 }
 
 impl Transport {
-    /// Checks the endpoint, proxy and roots and builds the agent.
-    pub(crate) fn new(b: &ClientBuilder) -> Result<Transport, Error> {
-        check_endpoint(&b.endpoint, b.allow_http)?;
+    /// Reads the extra roots and builds the agent. The route (endpoint and proxy) was
+    /// checked with the rest of the configuration.
+    pub(crate) fn new(b: &TransportSettings) -> Result<Transport, Error> {
         let proxy = match &b.proxy {
             Some(p) => Some(ureq::Proxy::new(p).map_err(|_| {
                 Error::config(
@@ -95,6 +97,7 @@ impl Transport {
             connect_timeout: b.connect_timeout,
             retries: b.retries,
             label: redact_url(&b.endpoint),
+            via_proxy: b.proxy.is_some(),
         })
     }
 
@@ -149,7 +152,9 @@ impl Transport {
         if !(200..300).contains(&status) {
             return Err(Failure {
                 error: Error::http_status(status),
-                retryable: matches!(status, 502..=504),
+                // 503 says the request was not processed; after 502 or 504 it may have
+                // been, and a second send would be a second check of a person.
+                retryable: status == 503,
             });
         }
         body.map_err(|e| self.classify(e))
@@ -184,6 +189,9 @@ impl Transport {
             ureq::Error::HostNotFound => {
                 fatal(Error::transport(format!("host not found for {label}")))
             }
+            ureq::Error::ConnectionFailed if self.via_proxy => retry(Error::transport(
+                "could not connect to the proxy".to_owned(),
+            )),
             ureq::Error::ConnectionFailed => {
                 retry(Error::transport(format!("could not connect to {label}")))
             }
@@ -221,6 +229,9 @@ impl Transport {
             return self.classify_tls(tls);
         }
         let (text, retryable) = match io.kind() {
+            io::ErrorKind::ConnectionRefused if self.via_proxy => {
+                ("connection refused by the proxy".to_owned(), true)
+            }
             io::ErrorKind::ConnectionRefused => (format!("connection refused by {label}"), true),
             io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
                 (format!("connection reset by {label}"), false)
@@ -301,8 +312,15 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
     }
 }
 
-/// `https://` anywhere; `http://` only to a loopback address unless `allow_http`.
-fn check_endpoint(endpoint: &str, allow_http: bool) -> Result<(), Error> {
+/// docs/SPEC.md §6's route rules: the endpoint is `https://`, or `http://` to a loopback
+/// address when no proxy is in the way; any other plain `http://` route (a remote host,
+/// or any host through a proxy, which would see the query in clear) needs `allow_http`.
+/// The proxy itself must be `http://` (the only proxy scheme the transport serves).
+pub(crate) fn check_route(
+    endpoint: &str,
+    proxy: Option<&str>,
+    allow_http: bool,
+) -> Result<(), Error> {
     let bad = |text: &str| Error::config("endpoint", Rule::BadValue, text);
     let uri: ureq::http::Uri = endpoint
         .parse()
@@ -311,9 +329,17 @@ fn check_endpoint(endpoint: &str, allow_http: bool) -> Result<(), Error> {
         .host()
         .filter(|h| !h.is_empty())
         .ok_or_else(|| bad("has no host (expected https://host/path)"))?;
+    if let Some(p) = proxy {
+        check_proxy(p)?;
+    }
     match uri.scheme_str() {
         Some("https") => Ok(()),
-        Some("http") if allow_http || is_loopback(host) => Ok(()),
+        Some("http") if allow_http => Ok(()),
+        Some("http") if proxy.is_some() => Err(bad(
+            "plain http:// through a proxy would show the name and ID number to the proxy; \
+             use https:// (or the allow_http opt-in for a test rig you control)",
+        )),
+        Some("http") if is_loopback(host) => Ok(()),
         Some("http") => Err(bad(
             "plain http:// is only allowed to a loopback address; use https:// \
              (or the allow_http opt-in for a test rig you control)",
@@ -322,6 +348,39 @@ fn check_endpoint(endpoint: &str, allow_http: bool) -> Result<(), Error> {
             "must start with https:// (or http:// to a loopback address)",
         )),
     }
+}
+
+/// A proxy URL the transport can serve: `http://[user:password@]host:port` (or
+/// `host:port`). Other schemes (SOCKS, https) are refused here rather than failing on
+/// every request. The message never shows the URL (it may hold a password).
+fn check_proxy(proxy: &str) -> Result<(), Error> {
+    let bad = |text: &str| Error::config("proxy", Rule::BadValue, text);
+    let scheme = proxy.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        None | Some("http") => {}
+        Some(_) => {
+            return Err(bad(
+                "only http:// proxies are supported (SOCKS and https:// proxies are not)",
+            ))
+        }
+    }
+    ureq::Proxy::new(proxy)
+        .map(|_| ())
+        .map_err(|_| bad("is not a valid proxy URL (http://[user:password@]host:port)"))
+}
+
+/// `scheme://host:port/path` with any `user:password@` and any query or fragment removed,
+/// for messages and `Debug`. Everything up to the last `@` counts as credentials, so a
+/// password holding `/`, `?`, `#` or `@` is removed whole.
+pub(crate) fn redact_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (creds, rest) = match rest.rfind('@') {
+        Some(i) => ("***@", &rest[i + 1..]),
+        None => ("", rest),
+    };
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let sep = if scheme.is_empty() { "" } else { "://" };
+    format!("{scheme}{sep}{creds}{rest}")
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -366,6 +425,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn urls_lose_credentials_and_queries() {
+        assert_eq!(
+            redact_url("https://u:p@h.test:1/a/b?x=1#f"),
+            "https://***@h.test:1/a/b"
+        );
+        assert_eq!(redact_url("http://h/x"), "http://h/x");
+        assert_eq!(redact_url("h:8080"), "h:8080");
+        for tricky in [
+            "http://user:pa/ss@proxy.test:3128",
+            "http://user:pa?ss@proxy.test:3128",
+            "http://user:pa#ss@proxy.test:3128",
+            "http://user:pa@ss@proxy.test:3128",
+        ] {
+            assert_eq!(redact_url(tricky), "http://***@proxy.test:3128", "{tricky}");
+        }
+    }
+
+    #[test]
+    fn plain_http_through_a_proxy_needs_the_opt_in() {
+        let proxy = Some("http://127.0.0.1:3128");
+        let e = check_route("http://localhost:9/x", proxy, false).unwrap_err();
+        assert_eq!(e.field(), Some("endpoint"));
+        assert!(check_route("http://localhost:9/x", proxy, true).is_ok());
+        assert!(check_route("https://h.test/x", proxy, false).is_ok());
+    }
+
+    #[test]
+    fn only_http_proxies_are_accepted() {
+        for bad in [
+            "socks5://127.0.0.1:1080",
+            "socks4://h:1",
+            "https://h:1",
+            "ftp://h:1",
+        ] {
+            let e = check_route("https://h.test/x", Some(bad), false).unwrap_err();
+            assert_eq!(e.field(), Some("proxy"), "{bad}");
+        }
+        assert!(check_route("https://h.test/x", Some("proxy.test:3128"), false).is_ok());
+    }
+
+    #[test]
     fn endpoints_must_be_https_or_loopback_http() {
         for ok in [
             "https://api.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy",
@@ -374,7 +474,7 @@ mod tests {
             "http://localhost:1/x",
             "http://[::1]:1/x",
         ] {
-            assert!(check_endpoint(ok, false).is_ok(), "{ok}");
+            assert!(check_route(ok, None, false).is_ok(), "{ok}");
         }
         for bad in [
             "http://example.test/x",
@@ -384,10 +484,10 @@ mod tests {
             "",
             "/relative",
         ] {
-            let e = check_endpoint(bad, false).unwrap_err();
+            let e = check_route(bad, None, false).unwrap_err();
             assert_eq!(e.field(), Some("endpoint"), "{bad}");
         }
-        assert!(check_endpoint("http://example.test/x", true).is_ok());
+        assert!(check_route("http://example.test/x", None, true).is_ok());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The checks SPEC §3 asks for before anything is sent.
+//! The checks docs/SPEC.md §3 asks for before anything is sent.
 //!
 //! Generic rules (non-empty, no control characters) apply to every field and cannot be
 //! switched off; the resident-ID rules live in [`crate::idcard`] and can be. No message
@@ -60,6 +60,9 @@ pub fn openid(value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The ideographic zero, a letter-like number used in real Chinese names (docs/SPEC.md §3).
+const IDEOGRAPHIC_ZERO: char = '\u{3007}';
+
 /// Separators a name may hold besides letters, marks and single inner spaces.
 const NAME_SEPARATORS: [char; 5] = ['\u{00B7}', '\u{2022}', '.', '-', '\''];
 
@@ -94,6 +97,7 @@ pub fn truename(value: &str) -> Result<(), Error> {
         prev_space = false;
         match c.general_category_group() {
             GeneralCategoryGroup::Letter => letters += 1,
+            _ if c == IDEOGRAPHIC_ZERO => letters += 1,
             GeneralCategoryGroup::Mark => {}
             GeneralCategoryGroup::Number
                 if c.general_category() == GeneralCategory::DecimalNumber =>
@@ -106,15 +110,13 @@ pub fn truename(value: &str) -> Result<(), Error> {
             }
             _ if NAME_SEPARATORS.contains(&c) => {}
             _ => {
-                // The code point of a non-letter is not personal data and tells the
-                // caller exactly what to fix (say, a full-width middle dot).
+                // The position, never the character: it is part of a person's name.
                 return Err(Error::input(
                     FIELD,
                     Rule::Charset,
                     format_args!(
-                        "character {pos} (U+{:04X}) is not allowed; use letters, combining \
-                         marks, \u{00B7} \u{2022} . - ' and single inner spaces",
-                        c as u32
+                        "character {pos} is not allowed; use letters, combining marks, \
+                         \u{3007} \u{00B7} \u{2022} . - ' and single inner spaces"
                     ),
                 ));
             }
@@ -136,6 +138,12 @@ pub fn cretype(value: &str) -> Result<(), Error> {
     max_chars("cretype", value, OTHER_DOCUMENT_MAX_CHARS)
 }
 
+/// A resident ID number (`cretype=1`): every rule of docs/SPEC.md §3, the generic ones
+/// included. The one check every binding calls.
+pub fn resident_id(value: &str) -> Result<(), Error> {
+    creid(value, crate::sign::RESIDENT_ID_CARD, true)
+}
+
 /// `creid` for the given `cretype`. With `validate_id` false only the generic checks run.
 pub fn creid(value: &str, cretype: &str, validate_id: bool) -> Result<(), Error> {
     generic("creid", value)?;
@@ -146,7 +154,7 @@ pub fn creid(value: &str, cretype: &str, validate_id: bool) -> Result<(), Error>
     }
 }
 
-/// Every check of SPEC §3 for one user, in the order the fields appear in a request.
+/// Every check of docs/SPEC.md §3 for one user, in the order the fields appear in a request.
 pub fn user(
     openid_v: &str,
     truename_v: &str,
@@ -218,6 +226,8 @@ mod tests {
             "محمد",
             "김민준",
             "たなか",
+            "李〇",
+            "王〇〇",
         ] {
             assert!(truename(name).is_ok(), "{name:?} should be accepted");
         }
@@ -250,7 +260,12 @@ mod tests {
             assert!(e.message().starts_with("truename: "));
         }
         let e = truename("阿卜杜・买买提").unwrap_err();
-        assert!(e.message().contains("U+30FB"), "{}", e.message());
+        assert_eq!(
+            e.message(),
+            "truename: character 4 is not allowed; use letters, combining marks, \u{3007} \
+             \u{00B7} \u{2022} . - ' and single inner spaces"
+        );
+        assert!(!e.message().contains('\u{30FB}'));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! SPEC §5: the verdict table, as data, in this one place.
+//! docs/SPEC.md §5: the verdict table, as data, in this one place.
 //!
 //! [`TABLE`] maps (`error_code`, `nameauth_status`, `notmatch_param`) to a [`Reason`];
 //! [`REASONS`] gives each reason its code, texts and advice. The first matching row wins
@@ -49,7 +49,7 @@ impl fmt::Display for Code {
     }
 }
 
-/// Why a verdict is what it is: one per row of SPEC §5's table.
+/// Why a verdict is what it is: one per row of docs/SPEC.md §5's table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum Reason {
@@ -198,7 +198,7 @@ enum Is<T> {
     Any,
 }
 
-/// One row of SPEC §5's table.
+/// One row of docs/SPEC.md §5's table.
 #[derive(Debug)]
 struct Row {
     error_code: ErrorCode,
@@ -227,7 +227,7 @@ macro_rules! row {
 use ErrorCode::{Exactly as Ec, NonZero};
 use Is::{Any, Exactly};
 
-/// SPEC §5, row for row. First match wins.
+/// docs/SPEC.md §5, row for row. First match wins.
 static TABLE: &[Row] = &[
     row!(Ec(0), Exactly("1"), Exactly(NotMatch::None) => Verified),
     row!(Ec(0), Exactly("1"), Exactly(NotMatch::Name) => NameMismatch),
@@ -386,7 +386,7 @@ mod tests {
         assert_eq!(REASONS.len(), Reason::UnexpectedResponse as usize + 1);
     }
 
-    /// Every row of SPEC §5, with both the string and the number spelling of the fields.
+    /// Every row of docs/SPEC.md §5, with both the string and the number spelling of the fields.
     #[test]
     fn every_row_of_the_table() {
         let rows: &[(&str, &str, &str, &str, &str)] = &[

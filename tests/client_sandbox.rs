@@ -25,7 +25,7 @@ fn client(sb: &Sandbox) -> Client {
 }
 
 /// The verdict cases of the conformance table (tests/conformance/cases.json) that need no
-/// change to the environment: every row of SPEC §5, shared by every front end's tests.
+/// change to the environment: every row of docs/SPEC.md §5, shared by every front end's tests.
 fn verdict_cases() -> Vec<(Vec<String>, serde_json::Value)> {
     let cases: serde_json::Value =
         serde_json::from_str(include_str!("conformance/cases.json")).expect("cases parse");
@@ -389,7 +389,20 @@ fn configuration_errors_are_reported_before_anything_is_sent() {
         ),
         (
             Client::builder(APPID, SRC, KEY).timeout(Duration::ZERO),
-            "timeout",
+            "timeout_ms",
+        ),
+        (
+            Client::builder(APPID, SRC, KEY).timeout(Duration::MAX),
+            "timeout_ms",
+        ),
+        (
+            Client::builder(APPID, SRC, KEY).connect_timeout(Duration::MAX),
+            "connect_timeout_ms",
+        ),
+        (Client::builder(APPID, SRC, KEY).retries(11), "retries"),
+        (
+            Client::builder(APPID, SRC, KEY).proxy("socks5://127.0.0.1:1080"),
+            "proxy",
         ),
     ] {
         let e = b.endpoint_if_default(&sb).build().unwrap_err();
@@ -424,13 +437,23 @@ fn a_proxy_that_is_not_there_is_a_transport_error() {
         .unwrap()
         .port();
     let sb = Sandbox::builder().start().unwrap();
+    let proxy = format!("http://user:pw-secret@127.0.0.1:{port}");
+    // The sandbox speaks plain http, which a proxy would see in clear: refused unless
+    // the caller opts in.
+    let e = builder(&sb).proxy(&proxy).build().unwrap_err();
+    assert_eq!(e.field(), Some("endpoint"), "{e}");
     let c = builder(&sb)
-        .proxy(format!("http://user:pw-secret@127.0.0.1:{port}"))
+        .proxy(proxy)
+        .allow_http(true)
         .retries(0)
         .build()
         .unwrap();
     let e = c.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    assert!(
+        e.to_string().contains("proxy"),
+        "a dead proxy is named as such: {e}"
+    );
     assert!(!e.to_string().contains("pw-secret"), "{e}");
     assert!(!format!("{c:?}").contains("pw-secret"));
     assert_eq!(sb.stats().requests, 0);

@@ -1,4 +1,4 @@
-//! Known-answer signatures from an independent MD5 (`tests/data/sign-vectors.json`, a
+//! Known-answer signatures from an independent MD5 (`docs/sign-vectors.json`, the
 //! copy of the spec's `sign-vectors.json`), lower and upper case, and their query encoding.
 
 use nameauth::request::{build_url, encode_value};
@@ -6,7 +6,7 @@ use nameauth::{sign, Params, SignCase};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
-    let text = include_str!("data/sign-vectors.json");
+    let text = include_str!("../docs/sign-vectors.json");
     match serde_json::from_str(text).expect("vectors parse") {
         Value::Array(v) => v,
         _ => panic!("vectors must be an array"),

@@ -81,10 +81,10 @@ final class Client
     }
 
     /**
-     * Verifies one user: checks every rule of SPEC §3 (nothing is sent if one fails), signs,
+     * Verifies one user: checks every rule of docs/SPEC.md §3 (nothing is sent if one fails), signs,
      * sends and maps the answer. Returns a Verdict whenever the server answered (A-F, Other).
      *
-     * @throws InvalidInputException a rule of SPEC §3 is broken; nothing was sent
+     * @throws InvalidInputException a rule of docs/SPEC.md §3 is broken; nothing was sent
      * @throws TimeoutException      no complete answer within the timeout
      * @throws TransportException    refused, reset, TLS failure, non-2xx status
      * @throws ProtocolException     a malformed answer
@@ -155,7 +155,7 @@ final class Client
     }
 
     /**
-     * The signature of a request (SPEC §2): 32 hex digits, values signed exactly as given.
+     * The signature of a request (docs/SPEC.md §2): 32 hex digits, values signed exactly as given.
      */
     public static function sign(
         string $appid,
@@ -182,7 +182,7 @@ final class Client
     }
 
     /**
-     * Checks a resident ID number (cretype 1) against every rule of SPEC §3.
+     * Checks a resident ID number (cretype 1) against every rule of docs/SPEC.md §3.
      *
      * @throws InvalidInputException naming the rule (never repeating the number)
      */

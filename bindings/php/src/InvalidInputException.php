@@ -3,7 +3,7 @@
 namespace NameAuth;
 
 /**
- * A user input breaks a rule of SPEC §3; nothing was sent.
+ * A user input breaks a rule of docs/SPEC.md §3; nothing was sent.
  */
 class InvalidInputException extends Exception
 {

@@ -3,7 +3,7 @@
 namespace NameAuth;
 
 /**
- * What the server answered, mapped to SPEC §5's verdict table: the code, the reason, the
+ * What the server answered, mapped to docs/SPEC.md §5's verdict table: the code, the reason, the
  * texts and the raw fields. Immutable. Holds no clear personal data (nameMask() is masked by
  * the server).
  */
@@ -26,7 +26,7 @@ final class Verdict
         return (string) $this->fields['code'];
     }
 
-    /** The reason id of SPEC §5, e.g. "name_mismatch". */
+    /** The reason id of docs/SPEC.md §5, e.g. "name_mismatch". */
     public function reason(): string
     {
         return (string) $this->fields['reason'];

@@ -53,7 +53,7 @@ final class ClientTest extends TestCase
 
     /**
      * The verdict cases of the conformance table that need no change to the environment:
-     * every row of SPEC §5, shared by every front end's tests.
+     * every row of docs/SPEC.md §5, shared by every front end's tests.
      */
     public function rows(): array
     {

@@ -28,7 +28,7 @@ transport, protocol).";
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Verify one user and print one JSON line (CONFORMANCE.md).
-    Verify(verify::Args),
+    Verify(Box<verify::Args>),
     /// Print the 32-hex-digit signature of a request.
     Sign(verify::SignArgs),
     /// Run the sandbox server in the foreground.
@@ -43,25 +43,35 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind as K;
-            let is_verify = args.get(1).is_some_and(|a| a == "verify");
-            let informational = matches!(e.kind(), K::DisplayHelp | K::DisplayVersion);
-            if is_verify && !informational {
+            if matches!(e.kind(), K::DisplayHelp | K::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // clap's own message repeats the offending argument, which may be a key, a
+            // name or an ID number: say only what kind of mistake it is.
+            let what = e.kind().as_str().unwrap_or("invalid usage");
+            let sub = args
+                .get(1)
+                .and_then(|a| a.to_str())
+                .filter(|a| ["verify", "sign", "sandbox", "demo"].contains(a));
+            if sub == Some("verify") {
                 // `verify` keeps its contract even for bad usage: one JSON line, exit 2.
-                // The message is fixed so that no argument (a name, an ID) is echoed.
                 verify::print_error(
                     "invalid_input",
-                    "usage: nameauth verify [OPTIONS] OPENID TRUENAME CREID [CRETYPE] \
-                     (see nameauth verify --help)",
+                    &format!(
+                        "usage: nameauth verify [OPTIONS] OPENID TRUENAME CREID [CRETYPE] \
+                         ({what}; see nameauth verify --help)"
+                    ),
                 );
-                eprint!("{}", e.render());
-                return ExitCode::from(2);
+            } else {
+                let cmd = sub.map_or(String::new(), |s| format!(" {s}"));
+                eprintln!("nameauth{cmd}: {what} (see nameauth{cmd} --help)");
             }
-            let _ = e.print();
-            return ExitCode::from(if informational { 0 } else { 2 });
+            return ExitCode::from(2);
         }
     };
     match cli.command {
-        Command::Verify(a) => verify::run(a),
+        Command::Verify(a) => verify::run(*a),
         Command::Sign(a) => verify::sign(a),
         Command::Sandbox(a) => sandbox_cmd::run(a),
         Command::Demo(a) => demo::run(a),

@@ -4,16 +4,18 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use nameauth::{ClientBuilder, Error, Params, SignCase, Verdict};
+use nameauth::{ClientBuilder, Error, OptionSpec, Params, SignCase, Verdict, RESIDENT_ID_CARD};
 use serde::Serialize;
 
 /// Arguments of `nameauth verify`. Every flag overrides the environment variable of the
-/// same meaning.
+/// same meaning; flags and variables are the option names of every front end.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Environment: NAMEAUTH_ENDPOINT (unset: the real WeChat Pay endpoint), \
-NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY (required), NAMEAUTH_TIMEOUT_MS, \
-NAMEAUTH_SIGN_CASE (lower|upper), NAMEAUTH_CA_FILE.\n\
+    after_help = "Environment: NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY (required), and \
+NAMEAUTH_ plus any option in capitals: NAMEAUTH_ENDPOINT (unset: the real WeChat Pay \
+endpoint; empty is an error), NAMEAUTH_TIMEOUT_MS, NAMEAUTH_CONNECT_TIMEOUT_MS, \
+NAMEAUTH_SIGN_CASE, NAMEAUTH_RETRIES, NAMEAUTH_PROXY, NAMEAUTH_CA_FILE, \
+NAMEAUTH_VALIDATE_ID, NAMEAUTH_ALLOW_HTTP.\n\
 Output: one JSON line. Exit status 0 when the server answered (any verdict, A-F or Other), \
 2 on any error."
 )]
@@ -26,9 +28,6 @@ pub struct Args {
     pub creid: String,
     /// The document type; 1 (resident ID card) if omitted.
     pub cretype: Option<String>,
-    /// Endpoint URL [env: NAMEAUTH_ENDPOINT].
-    #[arg(long)]
-    pub endpoint: Option<String>,
     /// App id [env: NAMEAUTH_APPID].
     #[arg(long)]
     pub appid: Option<String>,
@@ -38,15 +37,53 @@ pub struct Args {
     /// Key [env: NAMEAUTH_KEY]; prefer the variable, since arguments show in `ps`.
     #[arg(long)]
     pub key: Option<String>,
-    /// Whole-call timeout in milliseconds [env: NAMEAUTH_TIMEOUT_MS].
+    /// Endpoint URL [env: NAMEAUTH_ENDPOINT].
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Whole-call timeout in milliseconds, retries included [env: NAMEAUTH_TIMEOUT_MS].
     #[arg(long, value_name = "MS")]
     pub timeout_ms: Option<String>,
+    /// Connect timeout in milliseconds [env: NAMEAUTH_CONNECT_TIMEOUT_MS].
+    #[arg(long, value_name = "MS")]
+    pub connect_timeout_ms: Option<String>,
     /// Hex case of the signature, lower or upper [env: NAMEAUTH_SIGN_CASE].
     #[arg(long, value_name = "CASE")]
     pub sign_case: Option<String>,
+    /// Retries where the request cannot have been processed, 0-10 [env: NAMEAUTH_RETRIES].
+    #[arg(long, value_name = "N")]
+    pub retries: Option<String>,
+    /// HTTP proxy, http://[user:password@]host:port [env: NAMEAUTH_PROXY].
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
     /// PEM file of extra root certificates [env: NAMEAUTH_CA_FILE].
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<String>,
+    /// Check resident ID numbers locally, true or false [env: NAMEAUTH_VALIDATE_ID].
+    #[arg(long, value_name = "BOOL")]
+    pub validate_id: Option<String>,
+    /// Allow plain http:// to any host, true or false [env: NAMEAUTH_ALLOW_HTTP].
+    #[arg(long, value_name = "BOOL")]
+    pub allow_http: Option<String>,
+}
+
+impl Args {
+    /// The options given as flags, by option name.
+    fn option_flags(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("endpoint", &self.endpoint),
+            ("timeout_ms", &self.timeout_ms),
+            ("connect_timeout_ms", &self.connect_timeout_ms),
+            ("sign_case", &self.sign_case),
+            ("retries", &self.retries),
+            ("proxy", &self.proxy),
+            ("ca_file", &self.ca_file),
+            ("validate_id", &self.validate_id),
+            ("allow_http", &self.allow_http),
+        ]
+        .into_iter()
+        .filter_map(|(name, v)| v.as_deref().map(|v| (name, v)))
+        .collect()
+    }
 }
 
 #[derive(Serialize)]
@@ -94,31 +131,42 @@ fn fail(e: &Error) -> ExitCode {
 }
 
 pub fn run(a: Args) -> ExitCode {
-    // Flags stand in for the variables of the same meaning, so both go through the one
-    // parser every front end uses.
-    let flags: HashMap<&str, String> = [
-        ("NAMEAUTH_ENDPOINT", a.endpoint),
-        ("NAMEAUTH_APPID", a.appid),
-        ("NAMEAUTH_SRC", a.src),
-        ("NAMEAUTH_KEY", a.key),
-        ("NAMEAUTH_TIMEOUT_MS", a.timeout_ms),
-        ("NAMEAUTH_SIGN_CASE", a.sign_case),
-        ("NAMEAUTH_CA_FILE", a.ca_file),
+    let flags = a.option_flags();
+    // A variable whose flag is given is not read, so its problems do not count.
+    let shadowed: Vec<&str> = flags
+        .iter()
+        .filter_map(|(name, _)| OptionSpec::find(name).map(|o| o.var))
+        .collect();
+    let credentials: HashMap<&str, &String> = [
+        ("NAMEAUTH_APPID", a.appid.as_ref()),
+        ("NAMEAUTH_SRC", a.src.as_ref()),
+        ("NAMEAUTH_KEY", a.key.as_ref()),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.map(|v| (k, v)))
     .collect();
-    let builder = ClientBuilder::from_lookup(|name| {
-        flags
+    let mut builder = ClientBuilder::from_lookup(|name| {
+        if shadowed.contains(&name) {
+            return None;
+        }
+        credentials
             .get(name)
             .map(OsString::from)
             .or_else(|| std::env::var_os(name))
     });
+    for (name, value) in flags {
+        // Errors name the flag the user typed.
+        let flag = OptionSpec::find(name).map_or(name, |o| o.flag);
+        builder = match builder.option_from(name, value, flag) {
+            Ok(b) => b,
+            Err(e) => return fail(&e),
+        };
+    }
     let client = match builder.build() {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let cretype = a.cretype.as_deref().unwrap_or("1");
+    let cretype = a.cretype.as_deref().unwrap_or(RESIDENT_ID_CARD);
     match client.verify_with_cretype(&a.openid, &a.truename, &a.creid, cretype) {
         Ok(v) => {
             println!("{}", verdict_line(&v));

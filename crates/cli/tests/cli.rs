@@ -183,6 +183,120 @@ fn errors_print_kind_and_message_and_exit_2() {
 }
 
 #[test]
+fn usage_errors_never_echo_an_argument() {
+    // A key given where a value was expected, and an ID number among extra arguments.
+    for (args, secret) in [
+        (
+            &[
+                "sign",
+                "--appid",
+                "a",
+                "--openid",
+                "o",
+                "--src",
+                "s",
+                "--truename",
+                "n",
+                "--creid",
+                "c",
+                "--key",
+                "--S3cretKey",
+            ][..],
+            "S3cret",
+        ),
+        (&["verify", "oX", "Ouyang", "Xiu", "Mei", ZS_ID][..], ZS_ID),
+        (&["verify", "--colour", ZS_ID, "oX", "n", "c"][..], ZS_ID),
+        (&["sign", "--bogus", "S3cretKey"][..], "S3cret"),
+    ] {
+        let out = run(args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains(secret), "{args:?} echoed: {all}");
+        assert!(all.contains("--help"), "{all}");
+    }
+}
+
+#[test]
+fn every_option_has_a_flag_whose_errors_name_the_flag() {
+    let sb = Sandbox::builder().start().unwrap();
+    let help = String::from_utf8(run(&["verify", "--help"], &[]).stdout).unwrap();
+    for o in nameauth::OPTIONS {
+        assert!(help.contains(o.flag), "no {} in --help", o.flag);
+        assert!(help.contains(o.var), "no {} in --help", o.var);
+    }
+    for (flag, value) in [
+        ("--timeout-ms", "0"),
+        ("--connect-timeout-ms", "x"),
+        ("--retries", "11"),
+        ("--sign-case", "loud"),
+        ("--validate-id", "maybe"),
+        ("--allow-http", "maybe"),
+        ("--proxy", "socks5://127.0.0.1:1"),
+        ("--endpoint", ""),
+    ] {
+        let (line, code) = verify(&sb, &[flag, value, "oZhangSan", "张三", ZS_ID], &[]);
+        assert_eq!(code, 2, "{flag}: {line}");
+        let (k, m) = error_of(&line);
+        assert_eq!(k, "invalid_config", "{line}");
+        let named =
+            m.starts_with(&format!("{flag}: ")) || (flag == "--proxy" && m.starts_with("proxy: "));
+        assert!(named, "{flag}: {m}");
+    }
+    // Flags and variables of every option are read.
+    let (line, code) = verify(
+        &sb,
+        &[
+            "--retries",
+            "0",
+            "--validate-id",
+            "false",
+            "oZhangSan",
+            "张三",
+            "110101199003074478",
+        ],
+        &[
+            ("NAMEAUTH_CONNECT_TIMEOUT_MS", "1000"),
+            ("NAMEAUTH_ALLOW_HTTP", "false"),
+        ],
+    );
+    assert_eq!(
+        code, 0,
+        "validate_id=false lets the number reach the sandbox: {line}"
+    );
+    let (line, code) = verify(
+        &sb,
+        &["oZhangSan", "张三", ZS_ID],
+        &[("NAMEAUTH_RETRIES", "99")],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        error_of(&line).1.starts_with("NAMEAUTH_RETRIES: "),
+        "{line}"
+    );
+}
+
+#[test]
+fn an_empty_endpoint_is_an_error_not_production() {
+    let out = run(
+        &["verify", "oZhangSan", "张三", ZS_ID],
+        &[
+            ("NAMEAUTH_APPID", APPID),
+            ("NAMEAUTH_SRC", SRC),
+            ("NAMEAUTH_KEY", KEY),
+            ("NAMEAUTH_ENDPOINT", ""),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let (k, m) = error_of(String::from_utf8(out.stdout).unwrap().trim_end());
+    assert_eq!(k, "invalid_config");
+    assert!(m.starts_with("NAMEAUTH_ENDPOINT: must not be empty"), "{m}");
+}
+
+#[test]
 fn missing_credentials_are_invalid_config() {
     let out = run(&["verify", "oZhangSan", "张三", ZS_ID], &[]);
     assert_eq!(out.status.code(), Some(2));
@@ -259,7 +373,7 @@ fn upper_sign_case_against_a_lower_case_server_is_a_verdict() {
 
 #[test]
 fn sign_prints_the_known_answers() {
-    let text = include_str!("../../../tests/data/sign-vectors.json");
+    let text = include_str!("../../../docs/sign-vectors.json");
     let vectors: serde_json::Value = serde_json::from_str(text).unwrap();
     for v in vectors.as_array().unwrap() {
         let p = &v["params"];

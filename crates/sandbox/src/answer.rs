@@ -1,4 +1,4 @@
-//! What the server answers to one request, decided without any I/O: SPEC §7's checks in
+//! What the server answers to one request, decided without any I/O: docs/SPEC.md §7's checks in
 //! order (presence 1000, appid/src 1001, sign 1002, IP 1007), then the openid's record.
 
 use std::collections::HashMap;
@@ -101,7 +101,7 @@ fn md5_hex(text: &str) -> String {
     hex::encode(Md5::digest(text.as_bytes()))
 }
 
-/// The sandbox's own rendering of SPEC §2's signature, independent of the client's.
+/// The sandbox's own rendering of docs/SPEC.md §2's signature, independent of the client's.
 fn expected_sign(q: &HashMap<String, String>, key: &str) -> String {
     let f = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     md5_hex(&format!(
@@ -116,7 +116,7 @@ fn expected_sign(q: &HashMap<String, String>, key: &str) -> String {
     ))
 }
 
-/// An answer object with the four fields of SPEC §4.
+/// An answer object with the four fields of docs/SPEC.md §4.
 fn answer(error_code: i64, status: &str, name_mask: &str, notmatch: &str) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("error_code".into(), error_code.into());

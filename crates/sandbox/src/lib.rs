@@ -1,6 +1,6 @@
 //! # nameauth-sandbox
 //!
-//! A faithful stand-in for the WeChat Pay `nameautheasy` server (SPEC §7), for tests and
+//! A faithful stand-in for the WeChat Pay `nameautheasy` server (docs/SPEC.md §7), for tests and
 //! demos. It checks what the real server checks (presence 1000, `appid`/`src` 1001, the
 //! signature 1002, an optional IP allow-list 1007), answers from [`Fixtures`] in JSON or
 //! JSONP, and can add latency and inject faults. It counts requests and connections so

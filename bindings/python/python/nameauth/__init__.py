@@ -11,9 +11,10 @@ signs the request, calls WeChat Pay over HTTPS and maps the answer to the verdic
 'A'
 """
 
-from ._nameauth import Client, Verdict, __version__, sign, validate_id
+from ._nameauth import RESIDENT_ID_CARD, Client, Verdict, __version__, sign, validate_id
 from .exceptions import (
     ConfigError,
+    InternalError,
     InvalidInput,
     NameauthError,
     ProtocolError,
@@ -22,8 +23,10 @@ from .exceptions import (
 )
 
 __all__ = [
+    "RESIDENT_ID_CARD",
     "Client",
     "ConfigError",
+    "InternalError",
     "InvalidInput",
     "NameauthError",
     "ProtocolError",

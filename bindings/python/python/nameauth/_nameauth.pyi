@@ -6,16 +6,24 @@ from typing import Iterable, List, Mapping, Type, final
 
 from .exceptions import NameauthError
 
-__all__ = ["Client", "Verdict", "__version__", "sign", "validate_id"]
+__all__ = ["RESIDENT_ID_CARD", "Client", "Verdict", "__version__", "sign", "validate_id"]
 
 __version__: str
+RESIDENT_ID_CARD: str
 
 _User = tuple[str, str, str] | tuple[str, str, str, str] | Mapping[str, str]
 
 @final
 class Verdict:
-    """What the server answered, mapped to SPEC §5's table."""
+    """What the server answered, mapped to docs/SPEC.md §5's table."""
 
+    def __new__(
+        cls,
+        error_code: int,
+        nameauth_status: str = "",
+        notmatch_param: str = "",
+        name_mask: str = "",
+    ) -> Verdict: ...
     @property
     def code(self) -> str: ...
     @property
@@ -25,9 +33,15 @@ class Verdict:
     @property
     def config_problem(self) -> bool: ...
     @property
-    def message(self) -> str: ...
+    def message_zh(self) -> str: ...
     @property
-    def advice(self) -> str: ...
+    def advice_zh(self) -> str: ...
+    @property
+    def message(self) -> str:
+        """The older name of ``message_zh``."""
+    @property
+    def advice(self) -> str:
+        """The older name of ``advice_zh``."""
     @property
     def message_en(self) -> str: ...
     @property
@@ -41,6 +55,7 @@ class Verdict:
     @property
     def name_mask(self) -> str: ...
     def to_dict(self) -> dict[str, str | int]: ...
+    def __reduce__(self) -> tuple[type[Verdict], tuple[int, str, str, str]]: ...
     def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -55,14 +70,16 @@ class Client:
         key: str,
         *,
         endpoint: str | None = None,
-        timeout: float = 10.0,
-        connect_timeout: float = 3.0,
+        timeout_ms: int | None = None,
+        connect_timeout_ms: int | None = None,
         sign_case: str = "lower",
-        retries: int = 2,
+        retries: int | None = None,
         proxy: str | None = None,
         ca_file: str | os.PathLike[str] | None = None,
         validate_id: bool = True,
         allow_http: bool = False,
+        timeout: float | None = None,
+        connect_timeout: float | None = None,
     ) -> Client: ...
     @classmethod
     def from_env(cls) -> Client: ...
@@ -77,7 +94,7 @@ class Client:
     def __exit__(
         self,
         *_exc: Type[BaseException] | None | BaseException | None | TracebackType | None,
-    ) -> bool: ...
+    ) -> None: ...
 
 def sign(
     appid: str,
@@ -85,9 +102,9 @@ def sign(
     src: str,
     truename: str,
     creid: str,
+    cretype: str,
     key: str,
     *,
-    cretype: str = "1",
     upper: bool = False,
 ) -> str: ...
 def validate_id(creid: str) -> None: ...

@@ -10,6 +10,7 @@ from typing import Optional
 
 __all__ = [
     "ConfigError",
+    "InternalError",
     "InvalidInput",
     "NameauthError",
     "ProtocolError",
@@ -19,7 +20,7 @@ __all__ = [
 
 
 class NameauthError(Exception):
-    """Base of every nameauth error (and the class of ``internal`` errors)."""
+    """Base of every nameauth error."""
 
     #: The CONFORMANCE.md kind: invalid_input, invalid_config, timeout, transport,
     #: protocol or internal.
@@ -33,7 +34,7 @@ class NameauthError(Exception):
 
 
 class InvalidInput(NameauthError, ValueError):
-    """A user input breaks a rule of SPEC §3; nothing was sent."""
+    """A user input breaks a rule of docs/SPEC.md §3; nothing was sent."""
 
     kind = "invalid_input"
 
@@ -60,3 +61,9 @@ class ProtocolError(NameauthError):
     """The server answered, but not with a well-formed nameauth response."""
 
     kind = "protocol"
+
+
+class InternalError(NameauthError):
+    """A bug in nameauth (please report it)."""
+
+    kind = "internal"

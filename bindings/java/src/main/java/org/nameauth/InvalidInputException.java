@@ -1,6 +1,6 @@
 package org.nameauth;
 
-/** A user input breaks a rule of SPEC §3; nothing was sent. */
+/** A user input breaks a rule of docs/SPEC.md §3; nothing was sent. */
 public class InvalidInputException extends NameAuthException {
   private static final long serialVersionUID = 1L;
 

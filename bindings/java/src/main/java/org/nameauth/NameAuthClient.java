@@ -113,10 +113,10 @@ public final class NameAuthClient implements AutoCloseable {
   }
 
   /**
-   * Verifies one user: checks every rule of SPEC §3 (nothing is sent if one fails), signs, sends
+   * Verifies one user: checks every rule of docs/SPEC.md §3 (nothing is sent if one fails), signs, sends
    * and maps the answer. Returns a verdict whenever the server answered (A–F and Other).
    *
-   * @throws InvalidInputException a rule of SPEC §3 is broken; nothing was sent
+   * @throws InvalidInputException a rule of docs/SPEC.md §3 is broken; nothing was sent
    * @throws NameAuthTimeoutException no complete answer within the timeout
    * @throws TransportException refused, reset, TLS failure, non-2xx status
    * @throws ProtocolException a malformed answer
@@ -192,7 +192,7 @@ public final class NameAuthClient implements AutoCloseable {
   }
 
   /**
-   * The signature of a request (SPEC §2): 32 hex digits. Values are signed exactly as given.
+   * The signature of a request (docs/SPEC.md §2): 32 hex digits. Values are signed exactly as given.
    *
    * @throws InvalidInputException an empty field or a control character
    * @throws ConfigException an empty key
@@ -234,7 +234,7 @@ public final class NameAuthClient implements AutoCloseable {
   }
 
   /**
-   * Checks a resident ID number ({@code cretype=1}) against every rule of SPEC §3.
+   * Checks a resident ID number ({@code cretype=1}) against every rule of docs/SPEC.md §3.
    *
    * @throws InvalidInputException naming the rule (never repeating the number)
    */

@@ -3,7 +3,7 @@ package org.nameauth;
 import java.util.Objects;
 
 /**
- * What the server answered, mapped to SPEC §5's verdict table: the code, the reason, the texts and
+ * What the server answered, mapped to docs/SPEC.md §5's verdict table: the code, the reason, the texts and
  * the raw fields. Immutable. Holds no clear personal data ({@link #nameMask()} is masked by the
  * server).
  */
@@ -53,7 +53,7 @@ public final class Verdict {
     return code;
   }
 
-  /** The reason id of SPEC §5, e.g. {@code "name_mismatch"}. */
+  /** The reason id of docs/SPEC.md §5, e.g. {@code "name_mismatch"}. */
   public String reason() {
     return reason;
   }

@@ -1,12 +1,12 @@
 //! The committed header and flat declarations are exactly what cbindgen makes from
-//! `src/ffi.rs` (build.rs writes the fresh copies to OUT_DIR). `make header` updates them.
+//! `crates/ffi/src/lib.rs` (build.rs writes the fresh copies to OUT_DIR). `make header` updates them.
 
 use std::path::Path;
 
 fn compare(name: &str) {
     let fresh = Path::new(env!("OUT_DIR")).join(name);
     let committed = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("include")
+        .join("../../include")
         .join(name);
     let fresh = std::fs::read_to_string(&fresh).expect("build.rs wrote the header");
     let committed = std::fs::read_to_string(&committed)
@@ -36,7 +36,7 @@ fn committed_flat_declarations_match_the_source() {
 
 #[test]
 fn flat_declarations_have_no_preprocessor_lines_or_comments() {
-    let decls = include_str!("../include/nameauth_decls.h");
+    let decls = include_str!("../../../include/nameauth_decls.h");
     for line in decls.lines() {
         assert!(!line.trim_start().starts_with('#'), "{line}");
         assert!(!line.contains("/*") && !line.contains("//"), "{line}");
@@ -53,7 +53,7 @@ fn flat_declarations_have_no_preprocessor_lines_or_comments() {
 
 #[test]
 fn header_declares_the_contract() {
-    let h = include_str!("../include/nameauth.h");
+    let h = include_str!("../../../include/nameauth.h");
     for needle in [
         "typedef uint32_t nameauth_result;",
         "typedef struct nameauth_client nameauth_client;",

@@ -1,8 +1,8 @@
-//! Generates the C header from `src/ffi.rs` with cbindgen, and gives the shared library
+//! Generates the C header from `src/lib.rs` with cbindgen, and gives the shared library
 //! its SONAME.
 //!
-//! The header lands in `$OUT_DIR`; `tests/header.rs` fails when `include/` differs from
-//! it. `NAMEAUTH_UPDATE_HEADERS=1 cargo build` (what `make header` runs) writes it into
+//! The header lands in `$OUT_DIR`; `tests/header.rs` fails when the repository's `include/`
+//! differs from it. `NAMEAUTH_UPDATE_HEADERS=1 cargo build` (what `make header` runs) writes it into
 //! `include/` as well.
 
 use std::env;
@@ -10,10 +10,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    println!("cargo:rerun-if-changed=src/ffi.rs");
+    println!("cargo:rerun-if-changed=src/lib.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
-    println!("cargo:rerun-if-changed=include/nameauth.h");
-    println!("cargo:rerun-if-changed=include/nameauth_decls.h");
+    println!("cargo:rerun-if-changed=../../include/nameauth.h");
+    println!("cargo:rerun-if-changed=../../include/nameauth_decls.h");
     println!("cargo:rerun-if-env-changed=NAMEAUTH_UPDATE_HEADERS");
 
     let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();
@@ -27,8 +27,10 @@ fn main() {
     fs::write(out.join("nameauth.h"), &header).expect("write header");
     fs::write(out.join("nameauth_decls.h"), &decls).expect("write declarations");
     if env::var("NAMEAUTH_UPDATE_HEADERS").as_deref() == Ok("1") {
-        fs::write(dir.join("include/nameauth.h"), &header).expect("update include/nameauth.h");
-        fs::write(dir.join("include/nameauth_decls.h"), &decls)
+        // The header is committed at the repository's root, where users look for it.
+        let include = dir.join("../../include");
+        fs::write(include.join("nameauth.h"), &header).expect("update include/nameauth.h");
+        fs::write(include.join("nameauth_decls.h"), &decls)
             .expect("update include/nameauth_decls.h");
     }
 }
@@ -83,7 +85,7 @@ fn generate(dir: &Path) -> (String, String) {
 
 fn render(dir: &Path, config: cbindgen::Config) -> String {
     let bindings = cbindgen::Builder::new()
-        .with_src(dir.join("src/ffi.rs"))
+        .with_src(dir.join("src/lib.rs"))
         .with_config(config)
         .generate()
         .expect("cbindgen generates the header");

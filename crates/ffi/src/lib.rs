@@ -1,6 +1,7 @@
-//! The C ABI: `include/nameauth.h` is generated from this file by cbindgen (see
-//! `build.rs`). Every function runs inside one panic boundary, checks its pointers and
-//! its UTF-8, and reports failure through a `nameauth_result` plus a per-thread message.
+//! The C ABI of nameauth: `include/nameauth.h` is generated from this file by cbindgen
+//! (see `build.rs`). Every function runs inside one panic boundary, checks its pointers
+//! and its UTF-8, and reports failure through a `nameauth_result` plus a per-thread error
+//! (message, field and rule). Only translation lives here; every rule is the core's.
 
 #![allow(non_camel_case_types)]
 
@@ -8,9 +9,12 @@ use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::sync::OnceLock;
 
-use crate::error::{Error, ErrorKind, Rule};
-use crate::{Client, ClientBuilder, Params, SignCase, Verdict};
+use nameauth_core::error::{Error, ErrorKind, Rule};
+use nameauth_core::{
+    Client, ClientBuilder, Options, Params, SignCase, Verdict, REASONS, RESIDENT_ID_CARD,
+};
 
 /// A status code: `NAMEAUTH_OK` (0) or one of the `NAMEAUTH_*` errors below. The numbers
 /// are fixed and never reused.
@@ -57,30 +61,62 @@ pub struct nameauth_client {
     client: Client,
 }
 
+/// Client options set one by one, by name: any value may hold any character (a proxy
+/// password with `;`, `=` or `\\`). Opaque. Created by `nameauth_options_new`, filled by
+/// `nameauth_options_set`, used by `nameauth_client_build` (which copies it), freed by
+/// `nameauth_options_free`. Not for use by two threads at once.
+pub struct nameauth_options {
+    options: Options,
+}
+
 /// A verdict: what the server answered, mapped to the table. Opaque. Created by
 /// `nameauth_verify`, freed by `nameauth_verdict_free`; the strings its accessors return
 /// belong to it and stay valid until it is freed. Read-only, so any number of threads may
 /// read one verdict at once.
 pub struct nameauth_verdict {
     verdict: Verdict,
-    /// NUL-terminated copies of the strings the accessors hand out.
-    strings: [CString; 9],
+    /// NUL-terminated copies of the server's raw fields; the fixed texts are static.
+    raw: [CString; 3],
 }
 
-enum Field {
-    Code,
-    Reason,
-    MessageZh,
-    MessageEn,
-    AdviceZh,
-    AdviceEn,
-    Status,
-    NotMatch,
-    NameMask,
+/// The verdict table's fixed texts as C strings, made once per process.
+struct ReasonTexts {
+    code: CString,
+    reason: CString,
+    message_zh: CString,
+    message_en: CString,
+    advice_zh: CString,
+    advice_en: CString,
+}
+
+fn reason_texts() -> &'static [ReasonTexts] {
+    static TEXTS: OnceLock<Vec<ReasonTexts>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        REASONS
+            .iter()
+            .map(|r| ReasonTexts {
+                code: c_string(r.code.as_str()),
+                reason: c_string(r.id),
+                message_zh: c_string(r.message_zh),
+                message_en: c_string(r.message_en),
+                advice_zh: c_string(r.advice_zh),
+                advice_en: c_string(r.advice_en),
+            })
+            .collect()
+    })
+}
+
+/// The last failure on this thread: its message, and for input and configuration errors
+/// the field and the rule.
+#[derive(Default)]
+struct LastError {
+    message: CString,
+    field: CString,
+    rule: CString,
 }
 
 thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::default());
 }
 
 /// A C string of `s`, with any NUL (impossible in our own texts, possible in a server's
@@ -89,14 +125,18 @@ fn c_string(s: &str) -> CString {
     CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default()
 }
 
-fn set_last_error(message: &str) {
-    let c = c_string(message);
-    LAST_ERROR.with(|e| *e.borrow_mut() = c);
+fn set_last_error(message: &str, field: Option<&str>, rule: Option<Rule>) {
+    let last = LastError {
+        message: c_string(message),
+        field: c_string(field.unwrap_or("")),
+        rule: c_string(rule.map_or("", Rule::as_str)),
+    };
+    LAST_ERROR.with(|e| *e.borrow_mut() = last);
 }
 
 /// Records `e` as this thread's last error and returns its status.
 fn fail(e: &Error) -> nameauth_result {
-    set_last_error(e.message());
+    set_last_error(e.message(), e.field(), e.rule());
     match e.kind() {
         ErrorKind::InvalidInput if e.rule() == Some(Rule::InvalidUtf8) => NAMEAUTH_INVALID_UTF8,
         ErrorKind::InvalidInput => NAMEAUTH_INVALID_INPUT,
@@ -108,10 +148,21 @@ fn fail(e: &Error) -> nameauth_result {
     }
 }
 
-/// Records a failure of the caller's own making (NULL, buffer size) and returns `code`.
-fn fail_with(code: nameauth_result, message: &str) -> nameauth_result {
-    set_last_error(message);
+/// Records a failure of the caller's own making (NULL, buffer size, flags) about `field`
+/// and returns `code`.
+fn fail_with(code: nameauth_result, field: &str, rule: &str, text: &str) -> nameauth_result {
+    let last = LastError {
+        message: c_string(&format!("{field}: {text}")),
+        field: c_string(field),
+        rule: c_string(rule),
+    };
+    LAST_ERROR.with(|e| *e.borrow_mut() = last);
     code
+}
+
+/// `NAMEAUTH_NULL_ARGUMENT` for `field`.
+fn null(field: &str) -> nameauth_result {
+    fail_with(NAMEAUTH_NULL_ARGUMENT, field, "null", "is NULL")
 }
 
 /// Runs `body`; a panic becomes `NAMEAUTH_PANIC` with a message, never an unwind into C.
@@ -119,10 +170,15 @@ fn boundary(body: impl FnOnce() -> Result<(), nameauth_result>) -> nameauth_resu
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => NAMEAUTH_OK,
         Ok(Err(code)) => code,
-        Err(_) => fail_with(
-            NAMEAUTH_PANIC,
-            "internal: a panic was caught at the C boundary (a bug in nameauth; please report it)",
-        ),
+        Err(_) => {
+            set_last_error(
+                "internal: a panic was caught at the C boundary (a bug in nameauth; please \
+                 report it)",
+                None,
+                None,
+            );
+            NAMEAUTH_PANIC
+        }
     }
 }
 
@@ -137,10 +193,7 @@ fn boundary_value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
 /// `p` is NULL or points to a NUL-terminated string that outlives `'a`.
 unsafe fn arg_str<'a>(p: *const c_char, field: &'static str) -> Result<&'a str, nameauth_result> {
     if p.is_null() {
-        return Err(fail_with(
-            NAMEAUTH_NULL_ARGUMENT,
-            &format!("{field}: is NULL"),
-        ));
+        return Err(null(field));
     }
     // SAFETY: non-NULL and NUL-terminated per the caller's contract.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
@@ -180,7 +233,7 @@ unsafe fn put<T>(out: *mut T, value: T) {
     }
 }
 
-/// Computes the signature of a request (SPEC §2): MD5 over
+/// Computes the signature of a request (docs/SPEC.md §2): MD5 over
 /// `appid=…&creid=…&cretype=…&openid=…&src=…&truename=…&key=…` as 32 hex digits, values
 /// signed exactly as given.
 ///
@@ -221,24 +274,28 @@ pub unsafe extern "C" fn nameauth_sign(
                 src: arg_str(src, "src")?,
                 truename: arg_str(truename, "truename")?,
                 creid: arg_str(creid, "creid")?,
-                cretype: opt_str(cretype, "cretype")?.unwrap_or("1"),
+                cretype: opt_str(cretype, "cretype")?.unwrap_or(RESIDENT_ID_CARD),
             }
         };
         // SAFETY: as above.
         let key = unsafe { arg_str(key, "key")? };
         if out.is_null() {
-            return Err(fail_with(NAMEAUTH_NULL_ARGUMENT, "out: is NULL"));
+            return Err(null("out"));
         }
         if flags & !NAMEAUTH_SIGN_UPPER != 0 {
             return Err(fail_with(
                 NAMEAUTH_INVALID_INPUT,
-                "flags: unknown bits set (only NAMEAUTH_SIGN_UPPER is defined)",
+                "flags",
+                "bad_value",
+                "unknown bits set (only NAMEAUTH_SIGN_UPPER is defined)",
             ));
         }
         if out_len < NAMEAUTH_SIGN_LEN {
             return Err(fail_with(
                 NAMEAUTH_BUFFER_TOO_SMALL,
-                &format!("out: needs {NAMEAUTH_SIGN_LEN} bytes (got {out_len})"),
+                "out",
+                "buffer_too_small",
+                &format!("needs {NAMEAUTH_SIGN_LEN} bytes (got {out_len})"),
             ));
         }
         let case = if flags & NAMEAUTH_SIGN_UPPER != 0 {
@@ -246,7 +303,7 @@ pub unsafe extern "C" fn nameauth_sign(
         } else {
             SignCase::Lower
         };
-        let sig = crate::sign_checked(&params, key, case).map_err(|e| fail(&e))?;
+        let sig = nameauth_core::sign_checked(&params, key, case).map_err(|e| fail(&e))?;
         // SAFETY: `out` holds at least 33 bytes; the signature is 32 ASCII bytes.
         unsafe {
             ptr::copy_nonoverlapping(sig.as_str().as_ptr().cast::<c_char>(), out, 32);
@@ -256,19 +313,125 @@ pub unsafe extern "C" fn nameauth_sign(
     })
 }
 
-/// Creates a client from the three credentials WeChat Pay issues and an option string.
+/// Creates an empty set of options (every default). On success `*out` receives it, to
+/// fill with `nameauth_options_set` and free with `nameauth_options_free`.
 ///
-/// `options` is NULL for the defaults, or `name=value` pairs separated by `;` or newlines
-/// (white space around names and values is ignored): `endpoint` (default the real WeChat
-/// Pay URL), `connect_timeout_ms` (3000), `timeout_ms` (10000, the whole call including
-/// retries), `sign_case` (`lower`|`upper`), `retries` (2, at most 10), `proxy`
+/// # Safety
+/// `out` is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_options_new(out: *mut *mut nameauth_options) -> nameauth_result {
+    boundary(|| {
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        let handle = Box::into_raw(Box::new(nameauth_options {
+            options: Options::new(),
+        }));
+        // SAFETY: `out` is non-NULL and valid for one write per the contract.
+        unsafe { out.write(handle) };
+        Ok(())
+    })
+}
+
+/// Sets one option by name; `value` is taken whole, whatever characters it holds. The
+/// names: `endpoint` (default the real WeChat Pay URL), `timeout_ms` (10000, the whole
+/// call including retries; 1 to 86400000), `connect_timeout_ms` (3000; same range),
+/// `sign_case` (`lower`|`upper`), `retries` (2; 0 to 10), `proxy`
 /// (`http://[user:password@]host:port`), `ca_file` (PEM file of extra root certificates),
 /// `validate_id` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
-/// non-loopback host). An unknown name is `NAMEAUTH_INVALID_CONFIG`.
+/// non-loopback host or through a proxy). An unknown name or a bad value is
+/// `NAMEAUTH_INVALID_CONFIG`, and `nameauth_last_error_field` names the option; the value
+/// is never repeated. Setting a name again replaces its value.
+///
+/// # Safety
+/// `options` is NULL or a live options handle; `name` and `value` are NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_options_set(
+    options: *mut nameauth_options,
+    name: *const c_char,
+    value: *const c_char,
+) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: a live options handle per the contract, or NULL (checked).
+        let Some(o) = (unsafe { options.as_mut() }) else {
+            return Err(null("options"));
+        };
+        // SAFETY: NUL-terminated per the contract.
+        let (name, value) = unsafe { (arg_str(name, "name")?, arg_str(value, "value")?) };
+        o.options.set(name, value).map_err(|e| fail(&e))
+    })
+}
+
+/// Frees options (and wipes a proxy password they hold). NULL is a no-op.
+///
+/// # Safety
+/// `options` is NULL or an options handle from `nameauth_options_new` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_options_free(options: *mut nameauth_options) {
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        if !options.is_null() {
+            // SAFETY: a pointer from `Box::into_raw` in `nameauth_options_new`, freed once.
+            drop(unsafe { Box::from_raw(options) });
+        }
+    }));
+}
+
+/// Creates a client from the three credentials WeChat Pay issues and typed options
+/// (`options` may be NULL for every default; it is copied, so it may be freed or reused
+/// at once).
 ///
 /// On success `*out` receives a client to free with `nameauth_client_free`; on failure
-/// `*out` is set to NULL and `nameauth_last_error` says what is wrong (never the key).
-/// The key is copied; the caller may wipe its own copy at once.
+/// `*out` is set to NULL and the last error (message, field, rule) says what is wrong,
+/// never showing the key. The key is copied; the caller may wipe its own copy at once.
+///
+/// # Safety
+/// Non-NULL strings are NUL-terminated; `options` is NULL or a live options handle; `out`
+/// is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_client_build(
+    appid: *const c_char,
+    src: *const c_char,
+    key: *const c_char,
+    options: *const nameauth_options,
+    out: *mut *mut nameauth_client,
+) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: `out` is NULL or valid for one write.
+        unsafe { put(out, ptr::null_mut()) };
+        // SAFETY (all `arg_str` calls): NUL-terminated per the contract.
+        let (appid, src, key) = unsafe {
+            (
+                arg_str(appid, "appid")?,
+                arg_str(src, "src")?,
+                arg_str(key, "key")?,
+            )
+        };
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        let mut builder = ClientBuilder::new(appid, src, key);
+        // SAFETY: a live options handle per the contract, or NULL.
+        if let Some(o) = unsafe { options.as_ref() } {
+            builder = builder.with_options(o.options.clone());
+        }
+        finish_client(builder, None, out)
+    })
+}
+
+/// Creates a client from the three credentials WeChat Pay issues and an option string:
+/// the compatible form of `nameauth_client_build`.
+///
+/// `options` is NULL for the defaults, or `name=value` entries separated by `;` or
+/// newlines (white space around names and values is ignored), with the names of
+/// `nameauth_options_set`. A value cannot hold `;` or a line break here: use
+/// `nameauth_options_set` for those. A name given twice or an unknown name is
+/// `NAMEAUTH_INVALID_CONFIG`, and no error quotes more of the string than an option name
+/// it knows.
+///
+/// On success `*out` receives a client to free with `nameauth_client_free`; on failure
+/// `*out` is set to NULL and the last error says what is wrong (never the key). The key is
+/// copied; the caller may wipe its own copy at once.
 ///
 /// # Safety
 /// Non-NULL strings are NUL-terminated; `out` is NULL or valid for one write.
@@ -293,18 +456,19 @@ pub unsafe extern "C" fn nameauth_client_new(
             )
         };
         if out.is_null() {
-            return Err(fail_with(NAMEAUTH_NULL_ARGUMENT, "out: is NULL"));
+            return Err(null("out"));
         }
         let builder = ClientBuilder::new(appid, src, key);
         finish_client(builder, options, out)
     })
 }
 
-/// Creates a client from the environment of CONFORMANCE.md (`NAMEAUTH_APPID`,
-/// `NAMEAUTH_SRC`, `NAMEAUTH_KEY`, and optionally `NAMEAUTH_ENDPOINT`,
-/// `NAMEAUTH_TIMEOUT_MS`, `NAMEAUTH_SIGN_CASE`, `NAMEAUTH_CA_FILE`), then applies
-/// `options` (NULL for none) as `nameauth_client_new` does. A missing credential is
-/// `NAMEAUTH_INVALID_CONFIG` naming the variable.
+/// Creates a client from the environment: `NAMEAUTH_APPID`, `NAMEAUTH_SRC`,
+/// `NAMEAUTH_KEY`, and for each option of `nameauth_options_set` its variable
+/// (`NAMEAUTH_` and the name in capitals: `NAMEAUTH_ENDPOINT`, `NAMEAUTH_TIMEOUT_MS`,
+/// ...), then applies `options` (NULL for none) as `nameauth_client_new` does. A missing
+/// credential is `NAMEAUTH_INVALID_CONFIG` naming the variable; so is an empty
+/// `NAMEAUTH_ENDPOINT` (unset means the real WeChat Pay endpoint, empty is a mistake).
 ///
 /// On success `*out` receives a client to free with `nameauth_client_free`; on failure
 /// `*out` is set to NULL.
@@ -322,7 +486,7 @@ pub unsafe extern "C" fn nameauth_client_new_from_env(
         // SAFETY: NUL-terminated per the contract.
         let options = unsafe { opt_str(options, "options")? };
         if out.is_null() {
-            return Err(fail_with(NAMEAUTH_NULL_ARGUMENT, "out: is NULL"));
+            return Err(null("out"));
         }
         finish_client(ClientBuilder::from_env(), options, out)
     })
@@ -359,7 +523,7 @@ pub unsafe extern "C" fn nameauth_client_free(client: *mut nameauth_client) {
     }));
 }
 
-/// Verifies one user: checks every rule of SPEC §3 (nothing is sent if one fails), signs,
+/// Verifies one user: checks every rule of docs/SPEC.md §3 (nothing is sent if one fails), signs,
 /// sends and maps the answer.
 ///
 /// `cretype` may be NULL for `"1"` (resident ID card). On `NAMEAUTH_OK`, `*out` receives
@@ -387,7 +551,7 @@ pub unsafe extern "C" fn nameauth_verify(
         unsafe { put(out, ptr::null_mut()) };
         // SAFETY: a live client per the contract, or NULL (checked).
         let Some(client) = (unsafe { client.as_ref() }) else {
-            return Err(fail_with(NAMEAUTH_NULL_ARGUMENT, "client: is NULL"));
+            return Err(null("client"));
         };
         // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
         let (openid, truename, creid, cretype) = unsafe {
@@ -395,35 +559,29 @@ pub unsafe extern "C" fn nameauth_verify(
                 arg_str(openid, "openid")?,
                 arg_str(truename, "truename")?,
                 arg_str(creid, "creid")?,
-                opt_str(cretype, "cretype")?.unwrap_or("1"),
+                opt_str(cretype, "cretype")?.unwrap_or(RESIDENT_ID_CARD),
             )
         };
         if out.is_null() {
-            return Err(fail_with(NAMEAUTH_NULL_ARGUMENT, "out: is NULL"));
+            return Err(null("out"));
         }
         let verdict = client
             .client
             .verify_with_cretype(openid, truename, creid, cretype)
             .map_err(|e| fail(&e))?;
-        let strings = [
-            c_string(verdict.code().as_str()),
-            c_string(verdict.reason().id()),
-            c_string(verdict.message_zh()),
-            c_string(verdict.message_en()),
-            c_string(verdict.advice_zh()),
-            c_string(verdict.advice_en()),
+        let raw = [
             c_string(verdict.nameauth_status()),
             c_string(verdict.notmatch_param()),
             c_string(verdict.name_mask()),
         ];
-        let handle = Box::into_raw(Box::new(nameauth_verdict { verdict, strings }));
+        let handle = Box::into_raw(Box::new(nameauth_verdict { verdict, raw }));
         // SAFETY: `out` checked non-NULL above.
         unsafe { out.write(handle) };
         Ok(())
     })
 }
 
-/// Checks a resident ID number (`cretype=1`) against every rule of SPEC §3: 18
+/// Checks a resident ID number (`cretype=1`) against every rule of docs/SPEC.md §3: 18
 /// characters, GB 11643-1999 check character, a real birth date between 1900 and today.
 /// `NAMEAUTH_OK` or `NAMEAUTH_INVALID_INPUT` with `nameauth_last_error` naming the rule.
 ///
@@ -434,15 +592,27 @@ pub unsafe extern "C" fn nameauth_validate_id(creid: *const c_char) -> nameauth_
     boundary(|| {
         // SAFETY: NUL-terminated per the contract.
         let creid = unsafe { arg_str(creid, "creid")? };
-        crate::validate::creid(creid, "1", true).map_err(|e| fail(&e))
+        nameauth_core::validate::resident_id(creid).map_err(|e| fail(&e))
     })
 }
 
-fn field(v: *const nameauth_verdict, f: Field) -> *const c_char {
+/// A fixed text of the verdict's row, `""` for NULL.
+fn text(v: *const nameauth_verdict, pick: fn(&ReasonTexts) -> &CString) -> *const c_char {
     boundary_value(c"".as_ptr(), || {
         // SAFETY: a live verdict per the accessor's contract, or NULL (checked).
         match unsafe { v.as_ref() } {
-            Some(v) => v.strings[f as usize].as_ptr(),
+            Some(v) => pick(&reason_texts()[v.verdict.reason() as usize]).as_ptr(),
+            None => c"".as_ptr(),
+        }
+    })
+}
+
+/// One of the server's raw fields, `""` for NULL.
+fn raw(v: *const nameauth_verdict, i: usize) -> *const c_char {
+    boundary_value(c"".as_ptr(), || {
+        // SAFETY: a live verdict per the accessor's contract, or NULL (checked).
+        match unsafe { v.as_ref() } {
+            Some(v) => v.raw[i].as_ptr(),
             None => c"".as_ptr(),
         }
     })
@@ -454,16 +624,16 @@ fn field(v: *const nameauth_verdict, f: Field) -> *const c_char {
 /// `v` is NULL or a live verdict.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_verdict_code(v: *const nameauth_verdict) -> *const c_char {
-    field(v, Field::Code)
+    text(v, |t| &t.code)
 }
 
-/// The reason id of SPEC §5, e.g. `"name_mismatch"`. `""` for NULL. Owned by the verdict.
+/// The reason id of docs/SPEC.md §5, e.g. `"name_mismatch"`. `""` for NULL. Owned by the verdict.
 ///
 /// # Safety
 /// `v` is NULL or a live verdict.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_verdict_reason(v: *const nameauth_verdict) -> *const c_char {
-    field(v, Field::Reason)
+    text(v, |t| &t.reason)
 }
 
 /// The meaning in Chinese (UTF-8), e.g. `"姓名错误"`. `""` for NULL. Owned by the
@@ -473,7 +643,7 @@ pub unsafe extern "C" fn nameauth_verdict_reason(v: *const nameauth_verdict) -> 
 /// `v` is NULL or a live verdict.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_verdict_message_zh(v: *const nameauth_verdict) -> *const c_char {
-    field(v, Field::MessageZh)
+    text(v, |t| &t.message_zh)
 }
 
 /// The meaning in English. `""` for NULL. Owned by the verdict.
@@ -482,7 +652,7 @@ pub unsafe extern "C" fn nameauth_verdict_message_zh(v: *const nameauth_verdict)
 /// `v` is NULL or a live verdict.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_verdict_message_en(v: *const nameauth_verdict) -> *const c_char {
-    field(v, Field::MessageEn)
+    text(v, |t| &t.message_en)
 }
 
 /// What the merchant should do, in Chinese (UTF-8). `""` for NULL. Owned by the verdict.
@@ -491,7 +661,7 @@ pub unsafe extern "C" fn nameauth_verdict_message_en(v: *const nameauth_verdict)
 /// `v` is NULL or a live verdict.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_verdict_advice_zh(v: *const nameauth_verdict) -> *const c_char {
-    field(v, Field::AdviceZh)
+    text(v, |t| &t.advice_zh)
 }
 
 /// What the merchant should do, in English. `""` for NULL. Owned by the verdict.
@@ -500,7 +670,7 @@ pub unsafe extern "C" fn nameauth_verdict_advice_zh(v: *const nameauth_verdict) 
 /// `v` is NULL or a live verdict.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_verdict_advice_en(v: *const nameauth_verdict) -> *const c_char {
-    field(v, Field::AdviceEn)
+    text(v, |t| &t.advice_en)
 }
 
 /// The server's `nameauth_status` as a string, `""` when absent (or for NULL). Owned by
@@ -512,7 +682,7 @@ pub unsafe extern "C" fn nameauth_verdict_advice_en(v: *const nameauth_verdict) 
 pub unsafe extern "C" fn nameauth_verdict_nameauth_status(
     v: *const nameauth_verdict,
 ) -> *const c_char {
-    field(v, Field::Status)
+    raw(v, 0)
 }
 
 /// The server's `notmatch_param`, normalised to `"1"`, `"2"` or `"1|2"` (other values as
@@ -524,7 +694,7 @@ pub unsafe extern "C" fn nameauth_verdict_nameauth_status(
 pub unsafe extern "C" fn nameauth_verdict_notmatch_param(
     v: *const nameauth_verdict,
 ) -> *const c_char {
-    field(v, Field::NotMatch)
+    raw(v, 1)
 }
 
 /// The server's `name_mask` (masked by the server), `""` when absent (or for NULL). Owned
@@ -534,7 +704,7 @@ pub unsafe extern "C" fn nameauth_verdict_notmatch_param(
 /// `v` is NULL or a live verdict.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_verdict_name_mask(v: *const nameauth_verdict) -> *const c_char {
-    field(v, Field::NameMask)
+    raw(v, 2)
 }
 
 /// The server's `error_code` (0 when the query ran). 0 for NULL.
@@ -631,36 +801,80 @@ pub extern "C" fn nameauth_result_kind(r: nameauth_result) -> *const c_char {
     s.as_ptr()
 }
 
+/// Copies `text` into `buf` like `snprintf`: NUL-terminated, truncated on a UTF-8
+/// character boundary, returning the full length without the NUL.
+///
+/// # Safety
+/// `buf` is NULL or valid for `buf_len` bytes.
+unsafe fn copy_out(text: &CStr, buf: *mut c_char, buf_len: usize) -> usize {
+    let bytes = text.to_bytes();
+    if !buf.is_null() && buf_len > 0 {
+        let mut n = bytes.len().min(buf_len - 1);
+        while n > 0 && n < bytes.len() && (bytes[n] & 0xC0) == 0x80 {
+            n -= 1;
+        }
+        // SAFETY: `buf` is valid for `buf_len` > `n` bytes.
+        unsafe {
+            ptr::copy_nonoverlapping(bytes.as_ptr().cast::<c_char>(), buf, n);
+            buf.add(n).write(0);
+        }
+    }
+    bytes.len()
+}
+
+/// Copies one part of this thread's last error into `buf`.
+///
+/// # Safety
+/// `buf` is NULL or valid for `buf_len` bytes.
+unsafe fn last_error_part(
+    pick: fn(&LastError) -> &CString,
+    buf: *mut c_char,
+    buf_len: usize,
+) -> usize {
+    boundary_value(0, || {
+        // SAFETY: forwarded contract.
+        LAST_ERROR.with(|e| unsafe { copy_out(pick(&e.borrow()), buf, buf_len) })
+    })
+}
+
 /// Copies the message of the last failed call on this thread into `buf`, NUL-terminated
 /// and truncated to fit, and returns the full length of the message in bytes, without the
 /// NUL (like `snprintf`): a return value >= `buf_len` means it was truncated. `buf` may
-/// be NULL when `buf_len` is 0, to ask for the length. Successful calls leave the message
-/// as it was; before any failure it is empty. Messages never contain the key, the name or
-/// the ID number in clear.
+/// be NULL when `buf_len` is 0, to ask for the length. Successful calls leave the last
+/// error as it was; before any failure it is empty. Messages never contain the key, the
+/// name or the ID number in clear.
 ///
 /// # Safety
 /// `buf` is NULL or valid for `buf_len` bytes.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_last_error(buf: *mut c_char, buf_len: usize) -> usize {
-    boundary_value(0, || {
-        LAST_ERROR.with(|e| {
-            let e = e.borrow();
-            let bytes = e.as_bytes();
-            if !buf.is_null() && buf_len > 0 {
-                // Truncate on a UTF-8 character boundary so the copy stays valid text.
-                let mut n = bytes.len().min(buf_len - 1);
-                while n > 0 && n < bytes.len() && (bytes[n] & 0xC0) == 0x80 {
-                    n -= 1;
-                }
-                // SAFETY: `buf` is valid for `buf_len` > `n` bytes.
-                unsafe {
-                    ptr::copy_nonoverlapping(bytes.as_ptr().cast::<c_char>(), buf, n);
-                    buf.add(n).write(0);
-                }
-            }
-            bytes.len()
-        })
-    })
+    // SAFETY: forwarded contract.
+    unsafe { last_error_part(|e| &e.message, buf, buf_len) }
+}
+
+/// The field the last failed call on this thread was about (`"creid"`, `"timeout_ms"`,
+/// `"NAMEAUTH_KEY"`, `"out"`, ...), copied as `nameauth_last_error` copies the message;
+/// `""` when the failure had no field (a timeout, say) or before any failure.
+///
+/// # Safety
+/// `buf` is NULL or valid for `buf_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_last_error_field(buf: *mut c_char, buf_len: usize) -> usize {
+    // SAFETY: forwarded contract.
+    unsafe { last_error_part(|e| &e.field, buf, buf_len) }
+}
+
+/// The rule the last failed call on this thread broke, a stable identifier
+/// (`"id_check_character"`, `"unknown_option"`, `"null"`, `"buffer_too_small"`, ...),
+/// copied as `nameauth_last_error` copies the message; `""` when the failure broke no
+/// rule (a timeout, say) or before any failure.
+///
+/// # Safety
+/// `buf` is NULL or valid for `buf_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_last_error_rule(buf: *mut c_char, buf_len: usize) -> usize {
+    // SAFETY: forwarded contract.
+    unsafe { last_error_part(|e| &e.rule, buf, buf_len) }
 }
 
 /// The library's version, e.g. `"0.1.0"` (the same as `NAMEAUTH_VERSION` for the header
@@ -707,7 +921,7 @@ mod tests {
 
     #[test]
     fn last_error_truncates_on_character_boundaries() {
-        set_last_error("creid: 检查");
+        set_last_error("creid: 检查", Some("creid"), None);
         let mut buf = [0 as c_char; 10];
         // SAFETY: `buf` holds 10 bytes.
         let n = unsafe { nameauth_last_error(buf.as_mut_ptr(), buf.len()) };

@@ -1,0 +1,338 @@
+//! `nameauth.Client`: options in the one vocabulary of the core, the GIL released for the
+//! whole validate-sign-send-parse of every call.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, RwLock};
+use std::time::Duration;
+
+use nameauth::{Client as CoreClient, ClientBuilder, Error, RESIDENT_ID_CARD};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
+
+use crate::error::{config_error, exception, to_py_err};
+use crate::verdict::{py_repr, Verdict};
+
+/// One user to verify, owned, so the GIL can be released while it is checked.
+struct User {
+    openid: String,
+    truename: String,
+    creid: String,
+    cretype: String,
+}
+
+const USER_KEYS: [&str; 4] = ["openid", "truename", "creid", "cretype"];
+
+impl User {
+    fn from_item(item: &Bound<'_, PyAny>, index: usize) -> PyResult<User> {
+        let wrong = || {
+            PyTypeError::new_err(format!(
+                "items[{index}]: expected a tuple (openid, truename, creid[, cretype]) or a dict \
+                 with those keys, each a str"
+            ))
+        };
+        if let Ok(t) = item.cast::<PyTuple>() {
+            let n = t.len();
+            if !(3..=4).contains(&n) {
+                return Err(wrong());
+            }
+            let s =
+                |i: usize| -> PyResult<String> { t.get_item(i)?.extract().map_err(|_| wrong()) };
+            return Ok(User {
+                openid: s(0)?,
+                truename: s(1)?,
+                creid: s(2)?,
+                cretype: if n == 4 {
+                    s(3)?
+                } else {
+                    RESIDENT_ID_CARD.to_owned()
+                },
+            });
+        }
+        if let Ok(d) = item.cast::<PyDict>() {
+            for k in d.keys() {
+                let known = k.is_instance_of::<PyString>()
+                    && k.extract::<String>()
+                        .is_ok_and(|k| USER_KEYS.contains(&k.as_str()));
+                if !known {
+                    // Keys are the caller's field names, never personal data.
+                    return Err(PyTypeError::new_err(format!(
+                        "items[{index}]: unknown key {} (known: openid, truename, creid, cretype)",
+                        k.repr()?
+                    )));
+                }
+            }
+            let s = |k: &str| -> PyResult<Option<String>> {
+                match d.get_item(k)? {
+                    Some(v) => v.extract().map(Some).map_err(|_| wrong()),
+                    None => Ok(None),
+                }
+            };
+            return Ok(User {
+                openid: s("openid")?.ok_or_else(wrong)?,
+                truename: s("truename")?.ok_or_else(wrong)?,
+                creid: s("creid")?.ok_or_else(wrong)?,
+                cretype: s("cretype")?.unwrap_or_else(|| RESIDENT_ID_CARD.to_owned()),
+            });
+        }
+        Err(wrong())
+    }
+}
+
+/// A WeChat Pay real-name client. Build one per merchant account and share it: it is
+/// safe to use from many threads and keeps one pool of keep-alive connections.
+///
+/// The options are those of every nameauth front end: ``endpoint``, ``timeout_ms``
+/// (whole call, retries included), ``connect_timeout_ms``, ``sign_case``, ``retries``
+/// (made only where the request cannot have been processed), ``proxy``, ``ca_file``
+/// (root certificates added to Mozilla's), ``validate_id`` and ``allow_http`` (plain
+/// http:// to non-loopback hosts or through a proxy: test rigs only). ``timeout`` and
+/// ``connect_timeout`` in seconds are the older spellings. The key is never shown and is
+/// wiped from memory when the client is closed.
+#[pyclass(frozen, module = "nameauth", name = "Client")]
+pub(crate) struct Client {
+    inner: RwLock<Option<CoreClient>>,
+}
+
+/// A whole number option, passed to the core as text so that its one check applies.
+fn int_option(
+    py: Python<'_>,
+    b: ClientBuilder,
+    name: &'static str,
+    v: Option<&Bound<'_, PyAny>>,
+) -> PyResult<ClientBuilder> {
+    let Some(v) = v.filter(|v| !v.is_none()) else {
+        return Ok(b);
+    };
+    if v.is_instance_of::<pyo3::types::PyBool>() || !v.is_instance_of::<pyo3::types::PyInt>() {
+        return Err(PyTypeError::new_err(format!("{name}: must be an int")));
+    }
+    // Any int, however large, reaches the core's range check as text.
+    let text: String = v.str()?.extract()?;
+    b.option(name, &text).map_err(|e| to_py_err(py, &e))
+}
+
+/// The older timeouts in seconds.
+fn seconds(py: Python<'_>, field: &'static str, v: f64) -> PyResult<Duration> {
+    if v.is_finite() && v > 0.0 && v <= 86_400.0 {
+        Ok(Duration::from_secs_f64(v))
+    } else {
+        Err(config_error(
+            py,
+            field,
+            "must be a number of seconds above 0 and at most 86400",
+        ))
+    }
+}
+
+impl Client {
+    fn get(&self, py: Python<'_>) -> PyResult<CoreClient> {
+        let guard = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        guard
+            .clone()
+            .ok_or_else(|| config_error(py, "client", "is closed"))
+    }
+
+    fn of(client: CoreClient) -> Self {
+        Client {
+            inner: RwLock::new(Some(client)),
+        }
+    }
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (
+        appid, src, key, *, endpoint=None, timeout_ms=None, connect_timeout_ms=None,
+        sign_case="lower", retries=None, proxy=None, ca_file=None, validate_id=true,
+        allow_http=false, timeout=None, connect_timeout=None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        appid: String,
+        src: String,
+        key: String,
+        endpoint: Option<String>,
+        timeout_ms: Option<&Bound<'_, PyAny>>,
+        connect_timeout_ms: Option<&Bound<'_, PyAny>>,
+        sign_case: &str,
+        retries: Option<&Bound<'_, PyAny>>,
+        proxy: Option<String>,
+        ca_file: Option<std::path::PathBuf>,
+        validate_id: bool,
+        allow_http: bool,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+    ) -> PyResult<Self> {
+        let both = |new: Option<&Bound<'_, PyAny>>, old: Option<f64>| {
+            new.is_some_and(|v| !v.is_none()) && old.is_some()
+        };
+        if both(timeout_ms, timeout) {
+            return Err(config_error(
+                py,
+                "timeout",
+                "give timeout_ms or timeout, not both",
+            ));
+        }
+        if both(connect_timeout_ms, connect_timeout) {
+            return Err(config_error(
+                py,
+                "connect_timeout",
+                "give connect_timeout_ms or connect_timeout, not both",
+            ));
+        }
+        let mut b = ClientBuilder::new(appid, src, key)
+            .validate_id(validate_id)
+            .allow_http(allow_http)
+            .option("sign_case", sign_case)
+            .map_err(|e| to_py_err(py, &e))?;
+        if let Some(t) = timeout {
+            b = b.timeout(seconds(py, "timeout", t)?);
+        }
+        if let Some(t) = connect_timeout {
+            b = b.connect_timeout(seconds(py, "connect_timeout", t)?);
+        }
+        b = int_option(py, b, "timeout_ms", timeout_ms)?;
+        b = int_option(py, b, "connect_timeout_ms", connect_timeout_ms)?;
+        b = int_option(py, b, "retries", retries)?;
+        if let Some(e) = endpoint {
+            b = b.endpoint(e);
+        }
+        if let Some(p) = proxy {
+            b = b.proxy(p);
+        }
+        if let Some(f) = ca_file {
+            b = b.ca_file(f);
+        }
+        // Building reads `ca_file`: no GIL needed for that.
+        let client = py.detach(|| b.build()).map_err(|e| to_py_err(py, &e))?;
+        Ok(Client::of(client))
+    }
+
+    /// A client from the environment: ``NAMEAUTH_APPID``, ``NAMEAUTH_SRC``,
+    /// ``NAMEAUTH_KEY``, and ``NAMEAUTH_`` plus any option's name in capitals
+    /// (``NAMEAUTH_ENDPOINT``, ``NAMEAUTH_TIMEOUT_MS``, ...).
+    #[classmethod]
+    fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>) -> PyResult<Self> {
+        let client = py
+            .detach(|| ClientBuilder::from_env().build())
+            .map_err(|e| to_py_err(py, &e))?;
+        Ok(Client::of(client))
+    }
+
+    /// Verifies one user and returns a ``Verdict`` whenever the server answered (codes A
+    /// to F and Other). Raises ``InvalidInput`` (nothing sent), ``ConfigError``,
+    /// ``Timeout``, ``TransportError`` or ``ProtocolError`` otherwise. The GIL is released
+    /// while the request is checked, signed, sent and parsed.
+    #[pyo3(signature = (openid, truename, creid, cretype=RESIDENT_ID_CARD))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        openid: String,
+        truename: String,
+        creid: String,
+        cretype: &str,
+    ) -> PyResult<Verdict> {
+        let client = self.get(py)?;
+        let cretype = cretype.to_owned();
+        py.detach(|| client.verify_with_cretype(&openid, &truename, &creid, &cretype))
+            .map(Verdict::from)
+            .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Verifies many users with ``concurrency`` Rust threads (the GIL released) and
+    /// returns a list in input order: for each item a ``Verdict``, or the exception
+    /// instance its ``verify`` would have raised. Items are tuples ``(openid, truename,
+    /// creid[, cretype])`` or dicts with those keys (and no others); a malformed item
+    /// raises ``TypeError`` before anything is sent.
+    #[pyo3(signature = (items, concurrency=16))]
+    fn verify_many<'py>(
+        &self,
+        py: Python<'py>,
+        items: &Bound<'py, PyAny>,
+        concurrency: usize,
+    ) -> PyResult<Bound<'py, PyList>> {
+        if !(1..=256).contains(&concurrency) {
+            return Err(PyValueError::new_err("concurrency: must be from 1 to 256"));
+        }
+        let users: Vec<User> = items
+            .try_iter()?
+            .enumerate()
+            .map(|(i, item)| User::from_item(&item?, i))
+            .collect::<PyResult<_>>()?;
+        let client = self.get(py)?;
+        let results: Vec<Mutex<Option<Result<nameauth::Verdict, Error>>>> =
+            users.iter().map(|_| Mutex::new(None)).collect();
+        py.detach(|| {
+            let next = AtomicUsize::new(0);
+            let workers = concurrency.min(users.len());
+            std::thread::scope(|s| {
+                for _ in 0..workers {
+                    s.spawn(|| loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(u) = users.get(i) else { break };
+                        let r = client.verify_with_cretype(
+                            &u.openid,
+                            &u.truename,
+                            &u.creid,
+                            &u.cretype,
+                        );
+                        *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
+                    });
+                }
+            });
+        });
+        let out = PyList::empty(py);
+        for slot in results {
+            let r = slot
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .unwrap_or_else(|| Err(Error::internal("a worker thread stopped early")));
+            match r {
+                Ok(v) => out.append(Bound::new(py, Verdict::from(v))?)?,
+                Err(e) => out.append(exception(py, &e)?)?,
+            }
+        }
+        Ok(out)
+    }
+
+    /// Closes the client: its connections are dropped and its key wiped once no call is
+    /// using it. Later calls raise ``ConfigError``. Closing twice is harmless.
+    fn close(&self) {
+        let mut guard = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        guard.take();
+    }
+
+    /// True once ``close`` has been called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, _exc: &Bound<'_, PyTuple>) {
+        self.close();
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(
+            match &*self.inner.read().unwrap_or_else(|p| p.into_inner()) {
+                Some(c) => format!(
+                    "<nameauth.Client appid={} endpoint={} key=<redacted>>",
+                    py_repr(py, c.appid())?,
+                    py_repr(py, &c.endpoint())?
+                ),
+                None => "<nameauth.Client closed>".to_owned(),
+            },
+        )
+    }
+}

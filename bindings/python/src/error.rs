@@ -1,0 +1,52 @@
+//! Core errors as the Python exceptions of `nameauth/exceptions.py`, where multiple
+//! inheritance (`InvalidInput(NameauthError, ValueError)`, ...) is plain Python.
+
+use nameauth::{Error, ErrorKind};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyType;
+
+static EXCEPTIONS: [PyOnceLock<Py<PyType>>; 6] = [
+    PyOnceLock::new(),
+    PyOnceLock::new(),
+    PyOnceLock::new(),
+    PyOnceLock::new(),
+    PyOnceLock::new(),
+    PyOnceLock::new(),
+];
+
+fn exception_class(kind: ErrorKind) -> (usize, &'static str) {
+    match kind {
+        ErrorKind::InvalidInput => (0, "InvalidInput"),
+        ErrorKind::InvalidConfig => (1, "ConfigError"),
+        ErrorKind::Timeout => (2, "Timeout"),
+        ErrorKind::Transport => (3, "TransportError"),
+        ErrorKind::Protocol => (4, "ProtocolError"),
+        ErrorKind::Internal => (5, "InternalError"),
+    }
+}
+
+/// The exception instance for a core error, with its `field`, `rule` and `status`.
+pub(crate) fn exception<'py>(py: Python<'py>, e: &Error) -> PyResult<Bound<'py, PyAny>> {
+    let (slot, name) = exception_class(e.kind());
+    let cls = EXCEPTIONS[slot].import(py, "nameauth.exceptions", name)?;
+    // `kind` is a class attribute; the rest belongs to this error.
+    let exc = cls.call1((e.message(),))?;
+    exc.setattr("field", e.field())?;
+    exc.setattr("rule", e.rule().map(|r| r.as_str()))?;
+    exc.setattr("status", e.status())?;
+    Ok(exc)
+}
+
+/// The Python exception to raise for `e`.
+pub(crate) fn to_py_err(py: Python<'_>, e: &Error) -> PyErr {
+    match exception(py, e) {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(import_failed) => import_failed,
+    }
+}
+
+/// A `ConfigError` for an argument of the constructor: `"<field>: <text>"`.
+pub(crate) fn config_error(py: Python<'_>, field: &'static str, text: &str) -> PyErr {
+    to_py_err(py, &Error::front_end_config(field, text))
+}

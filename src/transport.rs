@@ -13,6 +13,7 @@ use ureq::http::Uri;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs};
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use zeroize::Zeroizing;
 
 use crate::config::TransportSettings;
 use crate::error::{Error, Rule};
@@ -43,7 +44,7 @@ impl Transport {
     /// checked with the rest of the configuration.
     pub(crate) fn new(b: &TransportSettings) -> Result<Transport, Error> {
         let proxy = match &b.proxy {
-            Some(p) => Some(ureq::Proxy::new(p).map_err(|_| {
+            Some(p) => Some(ureq::Proxy::new(&proxy_url(p)).map_err(|_| {
                 Error::config(
                     "proxy",
                     Rule::BadValue,
@@ -364,9 +365,53 @@ fn check_proxy(proxy: &str) -> Result<(), Error> {
             ))
         }
     }
-    ureq::Proxy::new(proxy)
+    ureq::Proxy::new(&proxy_url(proxy))
         .map(|_| ())
         .map_err(|_| bad("is not a valid proxy URL (http://[user:password@]host:port)"))
+}
+
+/// Characters a URL's user and password may hold as they are (RFC 3986 unreserved and
+/// sub-delims, `:` and `%` escapes); every other byte is percent-encoded.
+const USERINFO: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'%');
+
+/// The proxy URL as ureq parses it: the user and password (everything before the last
+/// `@`) percent-encoded where they hold characters a URL cannot, so a password with `\`,
+/// `#`, `?`, `/` or a space works as written. `%` still starts an escape, as in any URL.
+fn proxy_url(proxy: &str) -> Zeroizing<String> {
+    let (scheme, rest) = match proxy.split_once("://") {
+        Some((s, r)) => (Some(s), r),
+        None => (None, proxy),
+    };
+    let mut out = Zeroizing::new(String::with_capacity(proxy.len() + 16));
+    if let Some(s) = scheme {
+        out.push_str(s);
+        out.push_str("://");
+    }
+    match rest.rfind('@') {
+        Some(at) => {
+            out.extend(percent_encoding::utf8_percent_encode(&rest[..at], USERINFO));
+            out.push_str(&rest[at..]);
+        }
+        None => out.push_str(rest),
+    }
+    out
 }
 
 /// `scheme://host:port/path` with any `user:password@` and any query or fragment removed,
@@ -439,6 +484,24 @@ mod tests {
             "http://user:pa@ss@proxy.test:3128",
         ] {
             assert_eq!(redact_url(tricky), "http://***@proxy.test:3128", "{tricky}");
+        }
+    }
+
+    #[test]
+    fn proxy_passwords_may_hold_any_character() {
+        for (raw, user, password) in [
+            ("http://u:p;a=s\\s@127.0.0.1:9", "u", "p;a=s\\s"),
+            ("http://u:p#a?s/s @127.0.0.1:9", "u", "p#a?s/s "),
+            ("http://u:p@ss@127.0.0.1:9", "u", "p@ss"),
+            ("http://u:p%25s@127.0.0.1:9", "u", "p%s"),
+        ] {
+            let p = ureq::Proxy::new(&proxy_url(raw)).expect(raw);
+            assert_eq!(
+                (p.username(), p.password()),
+                (Some(user), Some(password)),
+                "{raw}"
+            );
+            assert_eq!(p.host(), "127.0.0.1");
         }
     }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs a command against fresh sandboxes: the test harness of the C, Java and PHP suites.
 
-    python3 tests/with_sandbox.py [--bin PATH] -- COMMAND [ARGS...]
+    python3 tools/with_sandbox.py [--bin PATH] -- COMMAND [ARGS...]
 
 Starts two `nameauth sandbox` processes on ephemeral loopback ports (one HTTP, one
 HTTPS), then runs COMMAND with:
@@ -20,16 +20,21 @@ import subprocess
 import sys
 import tempfile
 
-# The variables a client reads (CONFORMANCE.md, plus the tests' own); others, such as
-# NAMEAUTH_LIBRARY_PATH, pass through.
+# The variables a client reads (the credentials and one per option, docs/CONFORMANCE.md,
+# plus the tests' own); others, such as NAMEAUTH_LIBRARY_PATH, pass through.
 CLIENT_VARS = {
     "NAMEAUTH_ENDPOINT",
     "NAMEAUTH_APPID",
     "NAMEAUTH_SRC",
     "NAMEAUTH_KEY",
     "NAMEAUTH_TIMEOUT_MS",
+    "NAMEAUTH_CONNECT_TIMEOUT_MS",
     "NAMEAUTH_SIGN_CASE",
+    "NAMEAUTH_RETRIES",
+    "NAMEAUTH_PROXY",
     "NAMEAUTH_CA_FILE",
+    "NAMEAUTH_VALIDATE_ID",
+    "NAMEAUTH_ALLOW_HTTP",
     "NAMEAUTH_TEST_TLS_ENDPOINT",
     "NAMEAUTH_TEST_CA_FILE",
 }

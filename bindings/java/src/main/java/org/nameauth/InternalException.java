@@ -5,6 +5,6 @@ public class InternalException extends NameAuthException {
   private static final long serialVersionUID = 1L;
 
   InternalException(int status, String message) {
-    super("internal", status, message);
+    super("internal", status, message, "", "");
   }
 }

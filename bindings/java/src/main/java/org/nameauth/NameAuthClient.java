@@ -3,6 +3,8 @@ package org.nameauth;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -10,7 +12,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A WeChat Pay real-name client over the nameauth C library.
  *
  * <pre>{@code
- * try (NameAuthClient client = NameAuthClient.builder(appid, src, key).timeoutMillis(5000).build()) {
+ * try (NameAuthClient client = NameAuthClient.builder(appid, src, key).timeoutMs(5000).build()) {
  *   Verdict v = client.verify("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "张三", "110101199003074477");
  *   if (v.passed()) { ... } else { log(v.code(), v.reason(), v.messageZh()); }
  * }
@@ -18,15 +20,22 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Thread-safe: build one per merchant account and share it; all threads use one pool of
  * keep-alive connections. {@link #close()} frees the native client and wipes the key; it waits for
- * calls in progress. Every failure is a {@link NameAuthException} subclass.
+ * calls in progress, and a closed client throws {@link IllegalStateException}. Every other failure
+ * is a {@link NameAuthException} subclass with {@link NameAuthException#kind()}, {@link
+ * NameAuthException#field()} and {@link NameAuthException#rule()}.
  *
  * <p>The native library is found through the system property {@code nameauth.library} (a file) or
  * {@code nameauth.library.path} (a directory), the environment variables {@code NAMEAUTH_LIBRARY}
  * and {@code NAMEAUTH_LIBRARY_PATH}, or JNA's {@code jna.library.path}.
  */
 public final class NameAuthClient implements AutoCloseable {
+  /** The document type of a resident ID card (居民身份证), {@code cretype} 1, the default. */
+  public static final String RESIDENT_ID_CARD = "1";
+
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private Pointer handle; // guarded by lock
+  // Read without the lock, so toString and isClosed never wait for a close in progress.
+  private volatile boolean closed;
   private final String description;
 
   private NameAuthClient(Pointer handle, String description) {
@@ -39,11 +48,15 @@ public final class NameAuthClient implements AutoCloseable {
   }
 
   /** This thread's last error message from the C library. */
-  private static String lastError() {
-    NameAuthNative lib = lib();
-    long n = lib.nameauth_last_error(null, new NameAuthNative.SizeT(0)).longValue();
+  /** Reads one part of this thread's last error with the snprintf-style contract. */
+  private interface Part {
+    NameAuthNative.SizeT read(byte[] buf, NameAuthNative.SizeT len);
+  }
+
+  private static String read(Part part) {
+    long n = part.read(null, new NameAuthNative.SizeT(0)).longValue();
     byte[] buf = new byte[(int) Math.min(n + 1, 1 << 16)];
-    lib.nameauth_last_error(buf, new NameAuthNative.SizeT(buf.length));
+    part.read(buf, new NameAuthNative.SizeT(buf.length));
     int len = 0;
     while (len < buf.length && buf[len] != 0) {
       len++;
@@ -51,39 +64,75 @@ public final class NameAuthClient implements AutoCloseable {
     return new String(buf, 0, len, StandardCharsets.UTF_8);
   }
 
+  /** The exception for a failed call's status, with the message, field and rule it left. */
   private static NameAuthException failure(int status) {
-    return NameAuthException.fromStatus(status, lastError());
+    final NameAuthNative lib = lib();
+    return NameAuthException.of(
+        lib.nameauth_result_kind(status),
+        status,
+        read(lib::nameauth_last_error),
+        read(lib::nameauth_last_error_field),
+        read(lib::nameauth_last_error_rule));
   }
 
   /**
-   * Refuses a string the C ABI cannot carry whole: a NUL would silently cut it short. Same words as
-   * the core's rule.
+   * Refuses what C cannot receive intact: null (named as the C library would), a NUL (C would cut
+   * the string there) and an unpaired surrogate (UTF-8 cannot encode it; JNA would send {@code ?}
+   * instead).
    */
+  private static void text(String field, String value, boolean config) {
+    String rule = null;
+    String message = null;
+    if (value == null) {
+      rule = "null";
+      message = field + ": is null";
+    } else {
+      for (int i = 0; i < value.length() && rule == null; i++) {
+        char c = value.charAt(i);
+        int position = value.codePointCount(0, i) + 1;
+        if (c == '\0') {
+          rule = "control_character";
+          message = field + ": character " + position + " is a control character";
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < value.length()
+            && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          rule = "invalid_utf8";
+          message = field + ": character " + position + " is an unpaired surrogate";
+        }
+      }
+    }
+    if (rule != null) {
+      throw config
+          ? new ConfigException(0, message, field, rule)
+          : new InvalidInputException(0, message, field, rule);
+    }
+  }
+
   private static void noNul(String field, String value) {
-    if (value == null) {
-      throw new InvalidInputException(7, field + ": is null");
-    }
-    int i = value.indexOf('\0');
-    if (i >= 0) {
-      int position = value.codePointCount(0, i) + 1;
-      throw new InvalidInputException(
-          1, field + ": character " + position + " is a control character");
-    }
+    text(field, value, false);
   }
 
-  /** Like {@link #noNul} for configuration values, which are {@link ConfigException}s. */
   private static void configValue(String field, String value) {
-    if (value == null) {
-      throw new ConfigException(0, field + ": is null");
-    }
-    if (value.indexOf('\0') >= 0) {
-      throw new ConfigException(0, field + ": contains a NUL character");
-    }
+    text(field, value, true);
   }
 
-  /** {@code scheme://host/path} with any {@code user:password@} replaced. */
+  /** The URL without user, password, query or fragment. */
   private static String redact(String url) {
-    return url.replaceFirst("://[^/@]*@", "://***@");
+    int scheme = url.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int at = url.lastIndexOf('@');
+    String head = url.substring(0, start);
+    String rest = url.substring(Math.max(start, at + 1));
+    int cut = rest.length();
+    for (char c : new char[] {'?', '#'}) {
+      int i = rest.indexOf(c);
+      if (i >= 0 && i < cut) {
+        cut = i;
+      }
+    }
+    return head + (at >= start ? "***@" : "") + rest.substring(0, cut);
   }
 
   /** A builder with the three credentials WeChat Pay issues. */
@@ -109,18 +158,18 @@ public final class NameAuthClient implements AutoCloseable {
 
   /** Verifies a user with a resident ID card ({@code cretype=1}). */
   public Verdict verify(String openid, String truename, String creid) {
-    return verify(openid, truename, creid, "1");
+    return verify(openid, truename, creid, RESIDENT_ID_CARD);
   }
 
   /**
-   * Verifies one user: checks every rule of docs/SPEC.md §3 (nothing is sent if one fails), signs, sends
-   * and maps the answer. Returns a verdict whenever the server answered (A–F and Other).
+   * Verifies one user: checks every rule of docs/SPEC.md §3 (nothing is sent if one fails), signs,
+   * sends and maps the answer. Returns a verdict whenever the server answered (A–F and Other).
    *
    * @throws InvalidInputException a rule of docs/SPEC.md §3 is broken; nothing was sent
    * @throws NameAuthTimeoutException no complete answer within the timeout
    * @throws TransportException refused, reset, TLS failure, non-2xx status
    * @throws ProtocolException a malformed answer
-   * @throws ConfigException the client is closed
+   * @throws IllegalStateException the client is closed
    */
   public Verdict verify(String openid, String truename, String creid, String cretype) {
     noNul("openid", openid);
@@ -131,7 +180,7 @@ public final class NameAuthClient implements AutoCloseable {
     lock.readLock().lock();
     try {
       if (handle == null) {
-        throw new ConfigException(0, "client: is closed");
+        throw new IllegalStateException("client: is closed");
       }
       PointerByReference out = new PointerByReference();
       int r = lib.nameauth_verify(handle, openid, truename, creid, cretype, out);
@@ -163,17 +212,13 @@ public final class NameAuthClient implements AutoCloseable {
 
   /** True once {@link #close()} has been called. */
   public boolean isClosed() {
-    lock.readLock().lock();
-    try {
-      return handle == null;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return closed;
   }
 
   /** Frees the native client (its connections and key). Idempotent. */
   @Override
   public void close() {
+    closed = true;
     lock.writeLock().lock();
     try {
       if (handle != null) {
@@ -192,7 +237,8 @@ public final class NameAuthClient implements AutoCloseable {
   }
 
   /**
-   * The signature of a request (docs/SPEC.md §2): 32 hex digits. Values are signed exactly as given.
+   * The signature of a request (docs/SPEC.md §2): 32 hex digits. Values are signed exactly as
+   * given.
    *
    * @throws InvalidInputException an empty field or a control character
    * @throws ConfigException an empty key
@@ -256,7 +302,7 @@ public final class NameAuthClient implements AutoCloseable {
     private final String appid;
     private final String src;
     private final String key;
-    private final StringBuilder options = new StringBuilder();
+    private final Map<String, String> options = new LinkedHashMap<>();
     private String endpoint;
 
     private Builder(String appid, String src, String key) {
@@ -265,12 +311,14 @@ public final class NameAuthClient implements AutoCloseable {
       this.key = key;
     }
 
-    private Builder option(String name, String value) {
+    /**
+     * Sets an option by its name in every nameauth front end ({@code timeout_ms}, {@code proxy},
+     * ...); the value is checked by {@link #build()}, and may hold any character.
+     */
+    public Builder option(String name, String value) {
+      configValue("option name", name);
       configValue(name, value);
-      if (value.indexOf(';') >= 0 || value.indexOf('\n') >= 0) {
-        throw new ConfigException(0, name + ": must not contain ';' or a line break");
-      }
-      options.append(name).append('=').append(value).append(';');
+      options.put(name, value);
       return this;
     }
 
@@ -280,14 +328,34 @@ public final class NameAuthClient implements AutoCloseable {
       return option("endpoint", url);
     }
 
-    /** Longest a whole verify may take, retries included (default 10000 ms). */
-    public Builder timeoutMillis(long ms) {
+    /** {@code timeout_ms}: longest a whole verify may take, retries included (default 10000). */
+    public Builder timeoutMs(long ms) {
       return option("timeout_ms", Long.toString(ms));
     }
 
+    /**
+     * The older name of {@link #timeoutMs(long)}.
+     *
+     * @deprecated use {@link #timeoutMs(long)}, the option's name in every front end
+     */
+    @Deprecated
+    public Builder timeoutMillis(long ms) {
+      return timeoutMs(ms);
+    }
+
     /** Longest wait for a connection, TLS handshake included (default 3000 ms). */
-    public Builder connectTimeoutMillis(long ms) {
+    public Builder connectTimeoutMs(long ms) {
       return option("connect_timeout_ms", Long.toString(ms));
+    }
+
+    /**
+     * The older name of {@link #connectTimeoutMs(long)}.
+     *
+     * @deprecated use {@link #connectTimeoutMs(long)}, the option's name in every front end
+     */
+    @Deprecated
+    public Builder connectTimeoutMillis(long ms) {
+      return connectTimeoutMs(ms);
     }
 
     /** Hex case of the signature (default lower). */
@@ -329,10 +397,27 @@ public final class NameAuthClient implements AutoCloseable {
       configValue("appid", appid);
       configValue("src", src);
       configValue("key", key);
-      PointerByReference out = new PointerByReference();
-      int r = lib().nameauth_client_new(appid, src, key, options.toString(), out);
+      NameAuthNative lib = lib();
+      PointerByReference made = new PointerByReference();
+      int r = lib.nameauth_options_new(made);
       if (r != 0) {
         throw failure(r);
+      }
+      Pointer o = made.getValue();
+      PointerByReference out = new PointerByReference();
+      try {
+        for (Map.Entry<String, String> e : options.entrySet()) {
+          r = lib.nameauth_options_set(o, e.getKey(), e.getValue());
+          if (r != 0) {
+            throw failure(r);
+          }
+        }
+        r = lib.nameauth_client_build(appid, src, key, o, out);
+        if (r != 0) {
+          throw failure(r);
+        }
+      } finally {
+        lib.nameauth_options_free(o);
       }
       String shown =
           "appid=" + appid + ", endpoint=" + (endpoint == null ? "(WeChat Pay)" : redact(endpoint));

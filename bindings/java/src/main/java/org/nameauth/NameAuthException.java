@@ -14,42 +14,62 @@ public class NameAuthException extends RuntimeException {
 
   private final String kind;
   private final int status;
+  private final String field;
+  private final String rule;
 
-  NameAuthException(String kind, int status, String message) {
+  NameAuthException(String kind, int status, String message, String field, String rule) {
     super(message);
     this.kind = kind;
     this.status = status;
+    this.field = field == null ? "" : field;
+    this.rule = rule == null ? "" : rule;
   }
 
   /**
-   * The CONFORMANCE.md kind: {@code invalid_input}, {@code invalid_config}, {@code timeout}, {@code
-   * transport}, {@code protocol} or {@code internal}.
+   * The docs/CONFORMANCE.md kind: {@code invalid_input}, {@code invalid_config}, {@code timeout},
+   * {@code transport}, {@code protocol} or {@code internal}.
    */
   public String kind() {
     return kind;
   }
 
-  /** The C library's {@code nameauth_result} number (0 when raised by the Java layer alone). */
+  /**
+   * The C library's status ({@code nameauth_result}), or 0 when Java refused the value before
+   * calling it (a NUL character or an unpaired surrogate, which C cannot receive intact).
+   */
   public int status() {
     return status;
   }
 
-  /** The exception for a failed C call, with this thread's last error as its message. */
-  static NameAuthException fromStatus(int status, String message) {
-    switch (status) {
-      case 1: // NAMEAUTH_INVALID_INPUT
-      case 7: // NAMEAUTH_NULL_ARGUMENT
-      case 8: // NAMEAUTH_INVALID_UTF8
-      case 9: // NAMEAUTH_BUFFER_TOO_SMALL
-        return new InvalidInputException(status, message);
-      case 2:
-        return new ConfigException(status, message);
-      case 3:
+  /**
+   * For input and configuration errors, the field at fault ({@code "creid"}, {@code "timeout_ms"},
+   * ...); {@code ""} otherwise.
+   */
+  public String field() {
+    return field;
+  }
+
+  /**
+   * For input and configuration errors, the rule broken, a stable identifier ({@code
+   * "id_check_character"}, {@code "unknown_option"}, ...); {@code ""} otherwise.
+   */
+  public String rule() {
+    return rule;
+  }
+
+  /** The exception of the C library's kind for {@code status}, as it names the kind. */
+  static NameAuthException of(String kind, int status, String message, String field, String rule) {
+    switch (kind) {
+      case "invalid_input":
+        return new InvalidInputException(status, message, field, rule);
+      case "invalid_config":
+        return new ConfigException(status, message, field, rule);
+      case "timeout":
         return new NameAuthTimeoutException(status, message);
-      case 4:
+      case "transport":
         return new TransportException(status, message);
-      case 5:
-        return new ProtocolException(status, message);
+      case "protocol":
+        return new NameAuthProtocolException(status, message);
       default:
         return new InternalException(status, message);
     }

@@ -87,6 +87,19 @@ interface NameAuthNative extends Library {
 
   SizeT nameauth_last_error(byte[] buf, SizeT bufLen);
 
+  SizeT nameauth_last_error_field(byte[] buf, SizeT bufLen);
+
+  SizeT nameauth_last_error_rule(byte[] buf, SizeT bufLen);
+
+  int nameauth_options_new(PointerByReference out);
+
+  int nameauth_options_set(Pointer options, String name, String value);
+
+  void nameauth_options_free(Pointer options);
+
+  int nameauth_client_build(
+      String appid, String src, String key, Pointer options, PointerByReference out);
+
   String nameauth_version();
 
   /** Loads the library once, on first use. */

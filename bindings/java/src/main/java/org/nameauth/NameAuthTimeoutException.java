@@ -5,6 +5,6 @@ public class NameAuthTimeoutException extends NameAuthException {
   private static final long serialVersionUID = 1L;
 
   NameAuthTimeoutException(int status, String message) {
-    super("timeout", status, message);
+    super("timeout", status, message, "", "");
   }
 }

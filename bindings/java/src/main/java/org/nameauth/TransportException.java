@@ -5,6 +5,6 @@ public class TransportException extends NameAuthException {
   private static final long serialVersionUID = 1L;
 
   TransportException(int status, String message) {
-    super("transport", status, message);
+    super("transport", status, message, "", "");
   }
 }

@@ -3,9 +3,9 @@ package org.nameauth;
 import java.util.Objects;
 
 /**
- * What the server answered, mapped to docs/SPEC.md §5's verdict table: the code, the reason, the texts and
- * the raw fields. Immutable. Holds no clear personal data ({@link #nameMask()} is masked by the
- * server).
+ * What the server answered, mapped to docs/SPEC.md §5's verdict table: the code, the reason, the
+ * texts and the raw fields. Immutable. Holds no clear personal data ({@link #nameMask()} is masked
+ * by the server).
  */
 public final class Verdict {
   private final String code;
@@ -21,7 +21,11 @@ public final class Verdict {
   private final boolean passed;
   private final boolean configProblem;
 
-  Verdict(
+  /**
+   * A verdict with these fields, for test fakes; a client builds its verdicts from the server's
+   * answer.
+   */
+  public Verdict(
       String code,
       String reason,
       String messageZh,
@@ -126,8 +130,6 @@ public final class Verdict {
         + nameauthStatus
         + ", notmatchParam="
         + notmatchParam
-        + ", nameMask="
-        + nameMask
         + "}";
   }
 

@@ -66,6 +66,9 @@
 /* 0xMMmmpp, for comparisons: NAMEAUTH_VERSION_NUM >= 0x000100 */
 #define NAMEAUTH_VERSION_NUM 0x000100
 
+/* The document type of a resident ID card (cretype 1), the default for NULL. */
+#define NAMEAUTH_RESIDENT_ID_CARD "1"
+
 /**
  * `nameauth_sign` flag: upper-case hex digits (default lower case).
  */

@@ -5,6 +5,8 @@
  * `require '/path/to/bindings/php/autoload.php';`
  */
 
+declare(strict_types=1);
+
 spl_autoload_register(static function (string $class): void {
     $prefix = 'NameAuth\\';
     if (strncmp($class, $prefix, strlen($prefix)) !== 0) {

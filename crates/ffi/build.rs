@@ -54,7 +54,9 @@ fn generate(dir: &Path) -> (String, String) {
          #define NAMEAUTH_VERSION_MINOR {minor}\n\
          #define NAMEAUTH_VERSION_PATCH {patch}\n\
          /* 0xMMmmpp, for comparisons: NAMEAUTH_VERSION_NUM >= 0x000100 */\n\
-         #define NAMEAUTH_VERSION_NUM 0x{:02x}{:02x}{:02x}",
+         #define NAMEAUTH_VERSION_NUM 0x{:02x}{:02x}{:02x}\n\n\
+         /* The document type of a resident ID card (cretype 1), the default for NULL. */\n\
+         #define NAMEAUTH_RESIDENT_ID_CARD \"1\"",
         num(&major),
         num(&minor),
         num(&patch)

@@ -58,7 +58,10 @@ int main(int argc, char **argv) {
   if (argc < 4 || argc > 5) {
     return print_error("invalid_input", "usage: verify OPENID TRUENAME CREID [CRETYPE]");
   }
-  /* NAMEAUTH_ENDPOINT, _APPID, _SRC, _KEY, _TIMEOUT_MS, _SIGN_CASE, _CA_FILE */
+  /* NAMEAUTH_APPID, _SRC, _KEY and one variable per option (_ENDPOINT, _TIMEOUT_MS, ...).
+   * A program with its own configuration uses nameauth_options_new/_set and
+   * nameauth_client_build instead; nameauth_last_error_field() then names the option at
+   * fault. */
   r = nameauth_client_new_from_env(NULL, &client);
   if (r != NAMEAUTH_OK) {
     return print_last_error(r);

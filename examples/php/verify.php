@@ -9,6 +9,8 @@
  * Exit status 0 when the server answered (any verdict), 2 on any error.
  */
 
+declare(strict_types=1);
+
 require __DIR__ . '/../../bindings/php/autoload.php';
 
 $emit = static function (array $line, int $status): void {
@@ -20,11 +22,11 @@ if ($argc < 4 || $argc > 5) {
     $emit(['error' => 'invalid_input', 'message' => 'usage: verify.php OPENID TRUENAME CREID [CRETYPE]'], 2);
 }
 try {
-    // NAMEAUTH_ENDPOINT, _APPID, _SRC, _KEY, _TIMEOUT_MS, _SIGN_CASE, _CA_FILE
+    // NAMEAUTH_APPID, _SRC, _KEY and one variable per option (_ENDPOINT, _TIMEOUT_MS, ...)
     $client = \NameAuth\Client::fromEnv();
-    $verdict = $client->verify($argv[1], $argv[2], $argv[3], $argv[4] ?? '1');
+    $verdict = $client->verify($argv[1], $argv[2], $argv[3], $argv[4] ?? \NameAuth\Client::RESIDENT_ID_CARD);
     $client->close();
-} catch (\NameAuth\Exception $e) {
+} catch (\NameAuth\NameAuthException $e) {
     $emit(['error' => $e->kind(), 'message' => $e->getMessage()], 2);
 }
 $emit($verdict->toArray(), 0);

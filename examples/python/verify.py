@@ -27,7 +27,7 @@ def main(argv: List[str]) -> None:
             2,
         )
     try:
-        # NAMEAUTH_ENDPOINT, _APPID, _SRC, _KEY, _TIMEOUT_MS, _SIGN_CASE, _CA_FILE
+        # NAMEAUTH_APPID, _SRC, _KEY and one variable per option (_ENDPOINT, _TIMEOUT_MS, ...)
         with nameauth.Client.from_env() as client:
             verdict = client.verify(*argv[1:])
     except nameauth.NameauthError as e:

@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 namespace NameAuth;
 
 /**
@@ -9,29 +11,45 @@ namespace NameAuth;
  *     $verdict = $client->verify('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', '张三', '110101199003074477');
  *     if ($verdict->passed()) { ... } else { log($verdict->code(), $verdict->messageZh()); }
  *
- * Options: endpoint, timeout_ms, connect_timeout_ms, sign_case ('lower'|'upper'), retries,
- * proxy, ca_file, validate_id (bool), allow_http (bool). Every failure is a
- * \NameAuth\Exception subclass. Native handles are freed by close() or when the object goes
- * away; the key is never kept on the PHP side.
+ * Options, by their names in every nameauth front end: endpoint, timeout_ms,
+ * connect_timeout_ms, sign_case ('lower'|'upper'), retries, proxy, ca_file, validate_id
+ * (bool), allow_http (bool); values are strings, ints or bools and may hold any character.
+ * Every failure is an exception implementing \NameAuth\NameAuthException (kind(), field(),
+ * rule()); a closed client throws \LogicException. Native handles are freed by close() or
+ * when the object goes away; a client cannot be cloned (two objects would free one
+ * handle). The key is never kept on the PHP side.
  */
 final class Client
 {
+    /** The document type of a resident ID card (居民身份证), cretype 1, the default. */
+    public const RESIDENT_ID_CARD = '1';
+
     /** @var \FFI\CData|null nameauth_client* */
     private $handle;
 
     /**
      * @param array<string, string|int|bool> $options
+     * @throws ConfigException naming the field or option at fault (never showing a value)
      */
-    public function __construct(string $appid, string $src, string $key, array $options = [])
-    {
+    public function __construct(
+        string $appid,
+        string $src,
+        #[\SensitiveParameter]
+        string $key,
+        #[\SensitiveParameter]
+        array $options = []
+    ) {
         foreach (['appid' => $appid, 'src' => $src, 'key' => $key] as $field => $value) {
-            if (strpos($value, "\0") !== false) {
-                throw new ConfigException($field . ': contains a NUL character');
-            }
+            Native::noNul($field, $value, true);
         }
         $ffi = Native::ffi();
+        $o = self::nativeOptions($options);
         $out = $ffi->new('nameauth_client*');
-        $status = $ffi->nameauth_client_new($appid, $src, $key, self::optionString($options), \FFI::addr($out));
+        try {
+            $status = $ffi->nameauth_client_build($appid, $src, $key, $o, \FFI::addr($out));
+        } finally {
+            $ffi->nameauth_options_free($o);
+        }
         if ($status !== 0) {
             throw Native::failure($status);
         }
@@ -39,13 +57,13 @@ final class Client
     }
 
     /**
-     * A client from the environment of CONFORMANCE.md (NAMEAUTH_APPID, NAMEAUTH_SRC,
-     * NAMEAUTH_KEY, and optionally NAMEAUTH_ENDPOINT, NAMEAUTH_TIMEOUT_MS,
-     * NAMEAUTH_SIGN_CASE, NAMEAUTH_CA_FILE), with $options applied on top.
+     * A client from the environment: NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY, and
+     * NAMEAUTH_ plus any option's name in capitals (NAMEAUTH_ENDPOINT, NAMEAUTH_TIMEOUT_MS,
+     * ...), with $options (which may not hold ';' or a line break) applied on top.
      *
      * @param array<string, string|int|bool> $options
      */
-    public static function fromEnv(array $options = []): self
+    public static function fromEnv(#[\SensitiveParameter] array $options = []): self
     {
         $ffi = Native::ffi();
         $out = $ffi->new('nameauth_client*');
@@ -59,7 +77,61 @@ final class Client
     }
 
     /**
-     * @param array<string, string|int|bool> $options
+     * A value's text as the C library reads it; any other type is refused by name.
+     *
+     * @param mixed $value
+     */
+    private static function optionText(string $name, $value): string
+    {
+        if (is_bool($value)) {
+            return $value ? 'true' : 'false';
+        }
+        if (is_int($value) || is_string($value)) {
+            $text = (string) $value;
+            Native::noNul($name, $text, true);
+            return $text;
+        }
+        throw new ConfigException(
+            $name . ': must be a string, an int or a bool (got ' . (is_object($value) ? get_class($value) : gettype($value)) . ')',
+            0,
+            $name,
+            'bad_type'
+        );
+    }
+
+    /**
+     * A nameauth_options handle holding $options (the caller frees it).
+     *
+     * @param array<mixed, mixed> $options
+     */
+    private static function nativeOptions(array $options): \FFI\CData
+    {
+        $ffi = Native::ffi();
+        $o = $ffi->new('nameauth_options*');
+        $status = $ffi->nameauth_options_new(\FFI::addr($o));
+        if ($status !== 0) {
+            throw Native::failure($status);
+        }
+        try {
+            foreach ($options as $name => $value) {
+                if (!is_string($name)) {
+                    throw new ConfigException('options: names must be strings', 0, 'options', 'bad_type');
+                }
+                Native::noNul('options', $name, true);
+                $status = $ffi->nameauth_options_set($o, $name, self::optionText($name, $value));
+                if ($status !== 0) {
+                    throw Native::failure($status);
+                }
+            }
+        } catch (\Throwable $e) {
+            $ffi->nameauth_options_free($o);
+            throw $e;
+        }
+        return $o;
+    }
+
+    /**
+     * @param array<mixed, mixed> $options
      */
     private static function optionString(array $options): ?string
     {
@@ -68,14 +140,19 @@ final class Client
         }
         $parts = [];
         foreach ($options as $name => $value) {
-            if (is_bool($value)) {
-                $value = $value ? 'true' : 'false';
+            if (!is_string($name)) {
+                throw new ConfigException('options: names must be strings', 0, 'options', 'bad_type');
             }
-            $value = (string) $value;
-            if (strpbrk($value, ";\n\0") !== false || strpbrk((string) $name, "=;\n\0") !== false) {
-                throw new ConfigException($name . ': must not contain ";", "=", a line break or NUL');
+            $text = self::optionText($name, $value);
+            if (strpbrk($text, ";\n") !== false || strpbrk($name, "=;\n") !== false) {
+                throw new ConfigException(
+                    $name . ': must not contain ";" or a line break here (use new Client() for such values)',
+                    0,
+                    $name,
+                    'bad_value'
+                );
             }
-            $parts[] = $name . '=' . $value;
+            $parts[] = $name . '=' . $text;
         }
         return implode(';', $parts);
     }
@@ -88,15 +165,21 @@ final class Client
      * @throws TimeoutException      no complete answer within the timeout
      * @throws TransportException    refused, reset, TLS failure, non-2xx status
      * @throws ProtocolException     a malformed answer
-     * @throws ConfigException       the client is closed
+     * @throws \LogicException       the client is closed
      */
-    public function verify(string $openid, string $truename, string $creid, string $cretype = '1'): Verdict
-    {
+    public function verify(
+        string $openid,
+        #[\SensitiveParameter]
+        string $truename,
+        #[\SensitiveParameter]
+        string $creid,
+        string $cretype = self::RESIDENT_ID_CARD
+    ): Verdict {
         foreach (['openid' => $openid, 'truename' => $truename, 'creid' => $creid, 'cretype' => $cretype] as $f => $v) {
             Native::noNul($f, $v);
         }
         if ($this->handle === null) {
-            throw new ConfigException('client: is closed');
+            throw new \LogicException('client: is closed');
         }
         $ffi = Native::ffi();
         $out = $ffi->new('nameauth_verdict*');
@@ -144,6 +227,11 @@ final class Client
         $this->close();
     }
 
+    /** A clone would share the native handle, and both would free it: refused. */
+    private function __clone()
+    {
+    }
+
     /**
      * What var_dump() and print_r() show: never the key (which PHP does not keep anyway).
      *
@@ -155,22 +243,28 @@ final class Client
     }
 
     /**
-     * The signature of a request (docs/SPEC.md §2): 32 hex digits, values signed exactly as given.
+     * The signature of a request (docs/SPEC.md §2): 32 hex digits, values signed exactly as
+     * given. The arguments come in the order of every nameauth front end: appid, openid, src,
+     * truename, creid, cretype, key.
      */
     public static function sign(
         string $appid,
         string $openid,
         string $src,
+        #[\SensitiveParameter]
         string $truename,
+        #[\SensitiveParameter]
         string $creid,
+        string $cretype,
+        #[\SensitiveParameter]
         string $key,
-        string $cretype = '1',
         bool $upper = false
     ): string {
         $fields = compact('appid', 'openid', 'src', 'truename', 'creid', 'cretype');
         foreach ($fields as $f => $v) {
             Native::noNul($f, $v);
         }
+        Native::noNul('key', $key, true);
         $ffi = Native::ffi();
         $out = $ffi->new('char[33]');
         $flags = $upper ? 1 : 0;
@@ -186,7 +280,7 @@ final class Client
      *
      * @throws InvalidInputException naming the rule (never repeating the number)
      */
-    public static function validateId(string $creid): void
+    public static function validateId(#[\SensitiveParameter] string $creid): void
     {
         Native::noNul('creid', $creid);
         $status = Native::ffi()->nameauth_validate_id($creid);

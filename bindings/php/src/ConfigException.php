@@ -1,12 +1,13 @@
 <?php
 
+declare(strict_types=1);
+
 namespace NameAuth;
 
-/**
- * The configuration is unusable (credentials, endpoint, options, the native library), or the client is closed.
- */
-class ConfigException extends Exception
+/** The client configuration is unusable (credentials, endpoint, options). */
+final class ConfigException extends \InvalidArgumentException implements NameAuthException
 {
-    /** @var string */
-    protected $kind = 'invalid_config';
+    use Details;
+
+    public const KIND = 'invalid_config';
 }

@@ -1,12 +1,13 @@
 <?php
 
+declare(strict_types=1);
+
 namespace NameAuth;
 
-/**
- * A bug in nameauth (for example a panic caught in the native library).
- */
-class InternalException extends Exception
+/** A bug in nameauth (please report it). */
+final class InternalException extends \RuntimeException implements NameAuthException
 {
-    /** @var string */
-    protected $kind = 'internal';
+    use Details;
+
+    public const KIND = 'internal';
 }

@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 namespace NameAuth;
 
 /**
@@ -25,7 +27,12 @@ final class Native
     private static function load(): \FFI
     {
         if (!extension_loaded('ffi')) {
-            throw new ConfigException('ffi: the PHP FFI extension is not loaded (install it and set ffi.enable)');
+            throw new ConfigException(
+                'ffi: the PHP FFI extension is not loaded (install it and set ffi.enable)',
+                0,
+                'ffi',
+                'missing'
+            );
         }
         $decls = getenv('NAMEAUTH_DECLS') ?: null;
         if ($decls === null) {
@@ -43,7 +50,12 @@ final class Native
             }
         }
         if ($decls === null || !is_readable($decls)) {
-            throw new ConfigException('NAMEAUTH_DECLS: nameauth_decls.h not found (set NAMEAUTH_DECLS to its path)');
+            throw new ConfigException(
+                'NAMEAUTH_DECLS: nameauth_decls.h not found (set NAMEAUTH_DECLS to its path)',
+                0,
+                'NAMEAUTH_DECLS',
+                'missing'
+            );
         }
         $library = getenv('NAMEAUTH_LIBRARY') ?: 'libnameauth.so.0';
         try {
@@ -51,7 +63,10 @@ final class Native
         } catch (\FFI\Exception $e) {
             throw new ConfigException(
                 'NAMEAUTH_LIBRARY: cannot load ' . $library . ' (set NAMEAUTH_LIBRARY to the path of libnameauth.so): '
-                    . $e->getMessage()
+                    . $e->getMessage(),
+                0,
+                'NAMEAUTH_LIBRARY',
+                'missing'
             );
         }
     }
@@ -59,34 +74,61 @@ final class Native
     /**
      * This thread's last error message from the library.
      */
-    public static function lastError(): string
+    /** One part of this thread's last error, read with its snprintf-style contract. */
+    private static function lastErrorPart(string $function): string
     {
         $ffi = self::ffi();
-        $n = $ffi->nameauth_last_error(null, 0);
+        $n = $ffi->$function(null, 0);
         $buf = $ffi->new('char[' . ($n + 1) . ']');
-        $ffi->nameauth_last_error($buf, $n + 1);
+        $ffi->$function($buf, $n + 1);
         return \FFI::string($buf);
     }
 
-    /**
-     * The exception for a failed call with status $status.
-     */
-    public static function failure(int $status): Exception
+    public static function lastError(): string
     {
-        return Exception::fromStatus($status, self::lastError());
+        return self::lastErrorPart('nameauth_last_error');
     }
 
     /**
-     * Refuses a string the C ABI cannot carry whole: a NUL would silently cut it short.
-     * Same words as the core's rule.
+     * The exception for a failed call: its class from the kind the C library gives the
+     * status, with the message, field and rule the call left.
      */
-    public static function noNul(string $field, string $value): void
+    public static function failure(int $status): NameAuthException
+    {
+        $kind = self::ffi()->nameauth_result_kind($status);
+        $message = self::lastError();
+        $field = self::lastErrorPart('nameauth_last_error_field');
+        $rule = self::lastErrorPart('nameauth_last_error_rule');
+        switch ($kind) {
+            case InvalidInputException::KIND:
+                return new InvalidInputException($message, $status, $field, $rule);
+            case ConfigException::KIND:
+                return new ConfigException($message, $status, $field, $rule);
+            case TimeoutException::KIND:
+                return new TimeoutException($message, $status);
+            case TransportException::KIND:
+                return new TransportException($message, $status);
+            case ProtocolException::KIND:
+                return new ProtocolException($message, $status);
+            default:
+                return new InternalException($message, $status);
+        }
+    }
+
+    /**
+     * Refuses a NUL, which C would take for the end of the string (the value would be cut,
+     * not refused).
+     */
+    public static function noNul(string $field, string $value, bool $config = false): void
     {
         $at = strpos($value, "\0");
         if ($at !== false) {
             // Characters before the NUL: every byte that does not continue a UTF-8 sequence.
             $position = preg_match_all('/[^\x80-\xBF]/', substr($value, 0, $at)) + 1;
-            throw new InvalidInputException($field . ': character ' . $position . ' is a control character', 1);
+            $message = $field . ': character ' . $position . ' is a control character';
+            throw $config
+                ? new ConfigException($message, 0, $field, 'control_character')
+                : new InvalidInputException($message, 0, $field, 'control_character');
         }
     }
 }

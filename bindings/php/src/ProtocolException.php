@@ -1,12 +1,13 @@
 <?php
 
+declare(strict_types=1);
+
 namespace NameAuth;
 
-/**
- * The server answered, but not with a well-formed nameauth response.
- */
-class ProtocolException extends Exception
+/** The server answered, but not with a well-formed nameauth response. */
+final class ProtocolException extends \RuntimeException implements NameAuthException
 {
-    /** @var string */
-    protected $kind = 'protocol';
+    use Details;
+
+    public const KIND = 'protocol';
 }

@@ -1,12 +1,13 @@
 <?php
 
+declare(strict_types=1);
+
 namespace NameAuth;
 
-/**
- * No complete answer arrived within the timeout.
- */
-class TimeoutException extends Exception
+/** No complete answer arrived within the timeout. */
+final class TimeoutException extends \RuntimeException implements NameAuthException
 {
-    /** @var string */
-    protected $kind = 'timeout';
+    use Details;
+
+    public const KIND = 'timeout';
 }

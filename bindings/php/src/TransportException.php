@@ -1,12 +1,13 @@
 <?php
 
+declare(strict_types=1);
+
 namespace NameAuth;
 
-/**
- * The connection failed: refused, reset, TLS failure, non-2xx HTTP status.
- */
-class TransportException extends Exception
+/** The connection failed: refused, reset, TLS failure, non-2xx HTTP status. */
+final class TransportException extends \RuntimeException implements NameAuthException
 {
-    /** @var string */
-    protected $kind = 'transport';
+    use Details;
+
+    public const KIND = 'transport';
 }

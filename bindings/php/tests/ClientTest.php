@@ -1,5 +1,7 @@
 <?php
 
+declare(strict_types=1);
+
 namespace NameAuth\Tests;
 
 use NameAuth\Client;
@@ -23,7 +25,7 @@ final class ClientTest extends TestCase
     protected function setUp(): void
     {
         if (!getenv('NAMEAUTH_ENDPOINT')) {
-            $this->markTestSkipped('run through tests/with_sandbox.py');
+            $this->markTestSkipped('run through tools/with_sandbox.py');
         }
     }
 
@@ -125,6 +127,8 @@ final class ClientTest extends TestCase
             } catch (InvalidInputException $e) {
                 self::assertStringStartsWith($prefix, $e->getMessage());
                 self::assertSame('invalid_input', $e->kind());
+                self::assertSame(explode(':', $prefix)[0], $e->field());
+                self::assertNotSame('', $e->rule());
                 self::assertStringNotContainsString('张三', $e->getMessage());
                 self::assertStringNotContainsString(self::ZS_ID, $e->getMessage());
             }
@@ -145,13 +149,26 @@ final class ClientTest extends TestCase
             ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 'colour' => 'blue']],
             ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 'proxy' => 'http://u:p;w@h:1']],
             ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 'ca_file' => '/nonexistent.pem']],
+            ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 'retries' => 1.5]],
+            ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 'retries' => [2]]],
+            ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 'proxy' => null]],
+            ['wx1', 'sandbox', $key, ['endpoint' => $endpoint, 7 => 'x']],
+            ['wx1', 'sandbox', $key, ['endpoint' => '']],
         ];
-        foreach ($bad as [$appid, $src, $k, $options]) {
+        $fields = [
+            'appid', 'src', 'key', 'endpoint', 'timeout_ms', 'options', 'endpoint', 'ca_file',
+            'retries', 'retries', 'proxy', 'options', 'endpoint',
+        ];
+        foreach ($bad as $i => [$appid, $src, $k, $options]) {
             try {
                 new Client($appid, $src, $k, $options);
                 self::fail('accepted ' . json_encode($options));
             } catch (ConfigException $e) {
+                self::assertInstanceOf(\InvalidArgumentException::class, $e);
+                self::assertInstanceOf(\NameAuth\NameAuthException::class, $e);
                 self::assertSame('invalid_config', $e->kind());
+                self::assertSame($fields[$i], $e->field(), $e->getMessage());
+                self::assertNotSame('', $e->rule());
                 self::assertStringNotContainsString($key, $e->getMessage());
             }
         }
@@ -175,7 +192,7 @@ final class ClientTest extends TestCase
             try {
                 $client->verify($openid, '张三', self::ZS_ID);
                 self::fail($openid . ' gave a verdict');
-            } catch (\NameAuth\Exception $e) {
+            } catch (\NameAuth\NameAuthException $e) {
                 self::assertInstanceOf($class, $e, $openid);
                 self::assertSame($kind, $e->kind());
                 self::assertStringContainsString($words, $e->getMessage());
@@ -213,9 +230,39 @@ final class ClientTest extends TestCase
         self::assertStringNotContainsString((string) getenv('NAMEAUTH_KEY'), $dump);
         $client->close();
         self::assertTrue($client->isClosed());
-        $this->expectException(ConfigException::class);
+        $this->expectException(\LogicException::class);
         $this->expectExceptionMessage('client: is closed');
         $client->verify('oZhangSan', '张三', self::ZS_ID);
+    }
+
+    public function testAClientCannotBeClonedSoItsHandleIsFreedOnce(): void
+    {
+        $client = self::client();
+        try {
+            $copy = clone $client;
+            self::fail('a clone was made');
+        } catch (\Error $e) {
+            self::assertStringContainsString('__clone', $e->getMessage());
+        }
+        self::assertTrue($client->verify('oZhangSan', '张三', self::ZS_ID)->passed());
+    }
+
+    public function testOptionValuesMayHoldAnyCharacter(): void
+    {
+        // A proxy password with ';', '=' and '\\'; plain http through a proxy needs the opt-in.
+        $client = self::client(['proxy' => 'http://user:p;a=s\\s@127.0.0.1:9', 'allow_http' => true]);
+        self::assertFalse($client->isClosed());
+        try {
+            self::client(['proxy' => 'http://user:p;a=s@127.0.0.1:9']);
+            self::fail('plain http through a proxy was accepted');
+        } catch (ConfigException $e) {
+            self::assertSame('endpoint', $e->field());
+        }
+    }
+
+    public function testResidentIdCardIsANamedConstant(): void
+    {
+        self::assertSame('1', Client::RESIDENT_ID_CARD);
     }
 
     public function testFromEnvironment(): void
@@ -234,6 +281,7 @@ final class ClientTest extends TestCase
                 'test',
                 '张三',
                 '110101199003074477',
+                Client::RESIDENT_ID_CARD,
                 '0123456789abcdef0123456789abcdef'
             )
         );
@@ -245,8 +293,8 @@ final class ClientTest extends TestCase
                 'src_9',
                 '阿卜杜热合曼·买买提',
                 '650102198506151232',
-                'k3y-with-symbols&=?',
                 '1',
+                'k3y-with-symbols&=?',
                 true
             )
         );

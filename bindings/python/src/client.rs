@@ -226,7 +226,8 @@ impl Client {
     /// to F and Other). Raises ``InvalidInput`` (nothing sent), ``ConfigError``,
     /// ``Timeout``, ``TransportError`` or ``ProtocolError`` otherwise. The GIL is released
     /// while the request is checked, signed, sent and parsed.
-    #[pyo3(signature = (openid, truename, creid, cretype=RESIDENT_ID_CARD))]
+    // A literal, so that Python's signature shows it: RESIDENT_ID_CARD.
+    #[pyo3(signature = (openid, truename, creid, cretype="1"))]
     fn verify(
         &self,
         py: Python<'_>,

@@ -66,6 +66,10 @@ fn header_declares_the_contract() {
             "\""
         ),
         "#ifndef NAMEAUTH_H",
+        "#define NAMEAUTH_RESIDENT_ID_CARD \"1\"",
+        "size_t nameauth_last_error_field(char *buf, size_t buf_len);",
+        "size_t nameauth_last_error_rule(char *buf, size_t buf_len);",
+        "nameauth_result nameauth_options_new(nameauth_options **out);",
         "extern \"C\" {",
         "Thread safety",
         "ABI policy",

@@ -212,17 +212,33 @@ fn fault_action(fault: Fault) -> Option<Action> {
     })
 }
 
-/// Decides the reply to `GET path?query` from `peer`. `hit` is how many requests for
-/// this openid have arrived, this one included (for `fail_times`).
+/// One request as the sandbox sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// `GET`, say.
+    pub method: &'a str,
+    /// The path of the URL.
+    pub path: &'a str,
+    /// The query string, without `?` (`""` when there is none).
+    pub query: &'a str,
+    /// Where it came from (for the IP allow-list).
+    pub peer: IpAddr,
+}
+
+/// Decides the reply to `req`. `hit` is how many requests for this openid have arrived,
+/// this one included (for `fail_times`).
 pub fn decide(
     settings: &Settings,
     fixtures: &Fixtures,
-    method: &str,
-    path: &str,
-    query: &str,
-    peer: IpAddr,
+    req: Request<'_>,
     hit: impl FnOnce(&str) -> u64,
 ) -> Reply {
+    let Request {
+        method,
+        path,
+        query,
+        peer,
+    } = req;
     let mut delay = settings.latency;
     if path != PATH {
         return Reply {
@@ -345,15 +361,13 @@ mod tests {
     }
 
     fn body(s: &Settings, q: &str) -> String {
-        let r = decide(
-            s,
-            &Fixtures::builtin(),
-            "GET",
-            PATH,
-            q,
-            [127, 0, 0, 1].into(),
-            |_| 1,
-        );
+        let req = Request {
+            method: "GET",
+            path: PATH,
+            query: q,
+            peer: [127, 0, 0, 1].into(),
+        };
+        let r = decide(s, &Fixtures::builtin(), req, |_| 1);
         match r.action {
             Action::Respond { body, .. } => String::from_utf8(body).unwrap(),
             other => panic!("{other:?}"),

@@ -161,15 +161,15 @@ async fn handle(
         state.connections.fetch_add(1, Ordering::Relaxed);
     }
     state.requests.fetch_add(1, Ordering::Relaxed);
-    let reply = answer::decide(
-        &state.settings,
-        &state.fixtures,
-        req.method().as_str(),
-        req.uri().path(),
-        req.uri().query().unwrap_or(""),
-        peer.ip(),
-        |openid| state.hit(openid),
-    );
+    let request = answer::Request {
+        method: req.method().as_str(),
+        path: req.uri().path(),
+        query: req.uri().query().unwrap_or(""),
+        peer: peer.ip(),
+    };
+    let reply = answer::decide(&state.settings, &state.fixtures, request, |openid| {
+        state.hit(openid)
+    });
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }

@@ -93,6 +93,7 @@ static nameauth_client *make_client(const char *options) {
 }
 
 static void test_version(void) {
+  CHECK_STR(NAMEAUTH_RESIDENT_ID_CARD, "1");
   CHECK_STR(nameauth_version(), NAMEAUTH_VERSION);
   CHECK(NAMEAUTH_VERSION_NUM ==
         ((NAMEAUTH_VERSION_MAJOR << 16) | (NAMEAUTH_VERSION_MINOR << 8) | NAMEAUTH_VERSION_PATCH));

@@ -1,7 +1,10 @@
 //! docs/SPEC.md §4: the answer's body, JSON or JSONP, read tolerantly into its four raw fields.
 
+use std::fmt;
+
 use percent_encoding::percent_decode_str;
-use serde_json::{Map, Value};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
 
 use crate::error::Error;
 
@@ -59,27 +62,82 @@ pub fn parse(body: &[u8]) -> Result<Answer, Error> {
     } else {
         unwrap_jsonp(text)?
     };
-    let object: Map<String, Value> = match serde_json::from_str(json) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) | Err(_) => {
-            return Err(Error::protocol(
+    let mut de = serde_json::Deserializer::from_str(json);
+    let fields = de
+        .deserialize_map(FieldsVisitor)
+        .and_then(|f| de.end().map(|()| f))
+        .map_err(|e| match e.to_string() {
+            m if m.starts_with(DUPLICATE) => {
+                // The key is one of the four names, never data from the body.
+                let key = m[DUPLICATE.len()..].split(' ').next().unwrap_or("a field");
+                Error::protocol(format!(
+                    "response names {key} twice (the copies could disagree)"
+                ))
+            }
+            _ => Error::protocol(
                 "response body is neither a JSON object nor a JSONP call wrapping one",
-            ))
-        }
-    };
-    let error_code = object.get("error_code").and_then(integer).ok_or_else(|| {
-        Error::protocol("response has no error_code that is a number or numeric string")
-    })?;
-    let nameauth_status = text_of(object.get("nameauth_status"));
-    let raw_notmatch = text_of(object.get("notmatch_param"));
+            ),
+        })?;
+    let error_code = fields
+        .error_code
+        .as_ref()
+        .and_then(integer)
+        .ok_or_else(|| {
+            Error::protocol("response has no error_code that is an integer or a string of digits")
+        })?;
+    let nameauth_status = text_of(fields.nameauth_status.as_ref());
+    let raw_notmatch = text_of(fields.notmatch_param.as_ref());
     let (notmatch, notmatch_param) = normalise_notmatch(&raw_notmatch);
     Ok(Answer {
         error_code,
         nameauth_status,
         notmatch_param,
         notmatch,
-        name_mask: text_of(object.get("name_mask")),
+        name_mask: text_of(fields.name_mask.as_ref()),
     })
+}
+
+/// The start of the error a key named twice gives.
+const DUPLICATE: &str = "duplicate field ";
+
+/// The four fields of docs/SPEC.md §4, each at most once; other keys are skipped.
+#[derive(Default)]
+struct Fields {
+    error_code: Option<Value>,
+    nameauth_status: Option<Value>,
+    notmatch_param: Option<Value>,
+    name_mask: Option<Value>,
+}
+
+struct FieldsVisitor;
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = Fields;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+        let mut out = Fields::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let (slot, name) = match key.as_ref() {
+                "error_code" => (&mut out.error_code, "error_code"),
+                "nameauth_status" => (&mut out.nameauth_status, "nameauth_status"),
+                "notmatch_param" => (&mut out.notmatch_param, "notmatch_param"),
+                "name_mask" => (&mut out.name_mask, "name_mask"),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            if slot.is_some() {
+                return Err(de::Error::custom(format_args!("{DUPLICATE}{name} ")));
+            }
+            *slot = Some(map.next_value::<Value>()?);
+        }
+        Ok(out)
+    }
 }
 
 /// The inside of `callback( ... )`, with an optional `;`. The callback must be a
@@ -101,11 +159,18 @@ fn unwrap_jsonp(text: &str) -> Result<&str, Error> {
     rest.strip_suffix(')').map(str::trim).ok_or_else(malformed)
 }
 
-/// An integer from a JSON number or a numeric string.
+/// `error_code` as docs/SPEC.md §4 allows it: a JSON integer, or a string of ASCII digits
+/// with an optional leading `-`. Nothing else (`"+0"`, `" 0"`, `0.0`, `true`) is a number.
 fn integer(v: &Value) -> Option<i64> {
     match v {
         Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            s.parse().ok()
+        }
         _ => None,
     }
 }
@@ -240,6 +305,70 @@ mod tests {
         assert!(protocol(br#"{"error_code":0.5}"#).contains("error_code"));
         assert!(protocol(br#"{"error_code":null}"#).contains("error_code"));
         assert!(protocol(br#"{"error_code":true}"#).contains("error_code"));
+    }
+
+    #[test]
+    fn a_field_named_twice_is_malformed_never_a_verdict() {
+        for (body, key) in [
+            (
+                r#"{"error_code":1002,"nameauth_status":"1","error_code":0}"#,
+                "error_code",
+            ),
+            (
+                r#"{"error_code":0,"nameauth_status":"3","nameauth_status":"1"}"#,
+                "nameauth_status",
+            ),
+            (
+                r#"{"error_code":0,"notmatch_param":"1","notmatch_param":""}"#,
+                "notmatch_param",
+            ),
+            (
+                r#"{"error_code":0,"name_mask":"a","name_mask":"b"}"#,
+                "name_mask",
+            ),
+            (r#"cb({"error_code":1002,"error_code":0})"#, "error_code"),
+            (r#"{"error_code":1002,"error\u005fcode":0}"#, "error_code"),
+        ] {
+            let m = protocol(body.as_bytes());
+            assert_eq!(
+                m,
+                format!("response names {key} twice (the copies could disagree)")
+            );
+        }
+        // Unknown keys may repeat; they are ignored.
+        assert_eq!(ok(r#"{"x":1,"x":2,"error_code":0}"#).error_code, 0);
+    }
+
+    #[test]
+    fn error_code_is_strict() {
+        for bad in [
+            r#""+0""#,
+            r#"" 0""#,
+            r#""0 ""#,
+            "0.0",
+            "1e0",
+            "true",
+            r#""0x0""#,
+            r#""""#,
+            r#""-""#,
+            r#""--1""#,
+            r#""١""#,
+            "null",
+            "[0]",
+            "99999999999999999999",
+        ] {
+            let body = format!(r#"{{"error_code":{bad},"nameauth_status":"1"}}"#);
+            assert!(protocol(body.as_bytes()).contains("error_code"), "{body}");
+        }
+        for (good, want) in [(r#""-1""#, -1), (r#""007""#, 7), (r#""0""#, 0)] {
+            let body = format!(r#"{{"error_code":{good}}}"#);
+            assert_eq!(ok(&body).error_code, want, "{body}");
+        }
+    }
+
+    #[test]
+    fn trailing_text_after_the_object_is_malformed() {
+        assert!(protocol(br#"{"error_code":0} {"error_code":1}"#).contains("JSON"));
     }
 
     #[test]

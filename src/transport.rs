@@ -8,11 +8,15 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use std::cell::Cell;
 use ureq::config::Config;
 use ureq::http::Uri;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
+    Transport as UreqTransport,
+};
 use zeroize::Zeroizing;
 
 use crate::config::TransportSettings;
@@ -23,7 +27,11 @@ use crate::response::MAX_BODY_BYTES;
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
 
 pub(crate) struct Transport {
-    agent: ureq::Agent,
+    /// The agent (one keep-alive pool) and the process it was made in: a child after
+    /// `fork` gets a fresh one, never its parent's connections (docs/SPEC.md §6).
+    agent: std::sync::RwLock<(u32, ureq::Agent)>,
+    /// What a fresh agent is made from.
+    config: Config,
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) retries: u32,
@@ -90,10 +98,10 @@ impl Transport {
             .user_agent(concat!("nameauth/", env!("CARGO_PKG_VERSION")))
             .accept("application/json, text/javascript")
             .build();
-        let agent =
-            ureq::Agent::with_parts(config, DefaultConnector::default(), Resolver::default());
+        let agent = new_agent(config.clone());
         Ok(Transport {
-            agent,
+            agent: std::sync::RwLock::new((std::process::id(), agent)),
+            config,
             timeout: b.timeout,
             connect_timeout: b.connect_timeout,
             retries: b.retries,
@@ -106,6 +114,8 @@ impl Transport {
     /// retries and backoff included, ends within the configured timeout.
     pub(crate) fn get(&self, url: &str) -> Result<Vec<u8>, Error> {
         let deadline = Instant::now() + self.timeout;
+        refuse_if_the_http_stack_traces()?;
+        let agent = self.agent();
         let mut attempt = 0;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
@@ -114,7 +124,9 @@ impl Transport {
             }
             // The agent's own timeouts fit a first attempt; a retry gets what is left.
             let budget = (attempt > 0).then_some(remaining);
-            let failure = match self.attempt(url, budget) {
+            let failure = match self.attempt(&agent, url, budget) {
+                // An answer after the deadline is no answer within the timeout.
+                Ok(_) if Instant::now() > deadline => return Err(self.whole_call_timeout()),
                 Ok(body) => return Ok(body),
                 Err(f) => f,
             };
@@ -132,8 +144,14 @@ impl Transport {
 
     /// One request; `budget` overrides the agent's timeouts (a per-request config costs
     /// a copy of the agent's, so only retries pay for it).
-    fn attempt(&self, url: &str, budget: Option<Duration>) -> Result<Vec<u8>, Failure> {
-        let request = self.agent.get(url);
+    fn attempt(
+        &self,
+        agent: &ureq::Agent,
+        url: &str,
+        budget: Option<Duration>,
+    ) -> Result<Vec<u8>, Failure> {
+        REQUEST_WRITTEN.with(|w| w.set(false));
+        let request = agent.get(url);
         let sent = match budget {
             None => request.call(),
             Some(left) => request
@@ -143,7 +161,7 @@ impl Transport {
                 .build()
                 .call(),
         };
-        let mut response = sent.map_err(|e| self.classify(e))?;
+        let mut response = sent.map_err(|e| self.after_write(self.classify(e)))?;
         let status = response.status().as_u16();
         let body = response
             .body_mut()
@@ -158,7 +176,34 @@ impl Transport {
                 retryable: status == 503,
             });
         }
-        body.map_err(|e| self.classify(e))
+        body.map_err(|e| self.after_write(self.classify(e)))
+    }
+
+    /// Once a byte of the request was written the server may have run the check: no
+    /// failure after that is retried (docs/SPEC.md §6), whatever its kind.
+    fn after_write(&self, mut f: Failure) -> Failure {
+        if REQUEST_WRITTEN.with(Cell::get) {
+            f.retryable = false;
+        }
+        f
+    }
+
+    /// This process's agent: after a `fork`, a new one with no connections.
+    fn agent(&self) -> ureq::Agent {
+        let pid = std::process::id();
+        {
+            let guard = self.agent.read().unwrap_or_else(|p| p.into_inner());
+            if guard.0 == pid {
+                return guard.1.clone();
+            }
+        }
+        let mut guard = self.agent.write().unwrap_or_else(|p| p.into_inner());
+        if guard.0 != pid {
+            // The parent's pool is dropped without being used; its sockets stay the
+            // parent's.
+            *guard = (pid, new_agent(self.config.clone()));
+        }
+        guard.1.clone()
     }
 
     fn whole_call_timeout(&self) -> Error {
@@ -265,6 +310,87 @@ impl Transport {
             ),
         }
     }
+}
+
+thread_local! {
+    /// Whether the current attempt has written a byte of its request (a call runs on one
+    /// thread from start to end).
+    static REQUEST_WRITTEN: Cell<bool> = const { Cell::new(false) };
+}
+
+fn new_agent(config: Config) -> ureq::Agent {
+    let connector = DefaultConnector::default().chain(MarkWrites);
+    ureq::Agent::with_parts(config, connector, Resolver::default())
+}
+
+/// The last connector of the chain: wraps the finished transport (TCP, or TLS after its
+/// handshake) so that writing the request marks the attempt as written.
+#[derive(Debug)]
+struct MarkWrites;
+
+impl Connector<Box<dyn UreqTransport>> for MarkWrites {
+    type Out = Marked;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<Box<dyn UreqTransport>>,
+    ) -> Result<Option<Marked>, ureq::Error> {
+        Ok(chained.map(Marked))
+    }
+}
+
+/// A transport whose writes mark the attempt.
+#[derive(Debug)]
+struct Marked(Box<dyn UreqTransport>);
+
+impl UreqTransport for Marked {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        if amount > 0 {
+            REQUEST_WRITTEN.with(|w| w.set(true));
+        }
+        self.0.transmit_output(amount, timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.await_input(timeout)
+    }
+
+    fn maybe_await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.maybe_await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
+    }
+}
+
+/// ureq writes the request line, query included, to its log at Trace level (targets
+/// `ureq::util` and `ureq_proto::util`): the name, the ID number and the sign. When a
+/// logger would record that, nothing is sent (docs/SPEC.md §6: never in logs, the HTTP
+/// stack's own included).
+fn refuse_if_the_http_stack_traces() -> Result<(), Error> {
+    let traced = log::log_enabled!(target: "ureq::util", log::Level::Trace)
+        || log::log_enabled!(target: "ureq_proto::util", log::Level::Trace)
+        || log::log_enabled!(target: "ureq::run", log::Level::Trace);
+    if traced {
+        return Err(Error::config(
+            "logging",
+            Rule::BadValue,
+            "a logger records ureq at Trace level, which would write the request line (name, \
+             ID number, sign) to the log; nothing was sent: set ureq and ureq_proto to Debug \
+             or lower",
+        ));
+    }
+    Ok(())
 }
 
 /// How long resolved addresses of a host name are reused.

@@ -132,10 +132,34 @@ pub fn truename(value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// `cretype`: generic checks, at most 32 characters.
+/// `cretype`: generic checks, at most 32 characters, no white space, and no other
+/// spelling of `1` (`" 1"`, `"01"`), which would skip the resident-ID rules while the
+/// server may read it as a resident ID card.
 pub fn cretype(value: &str) -> Result<(), Error> {
     generic("cretype", value)?;
-    max_chars("cretype", value, OTHER_DOCUMENT_MAX_CHARS)
+    max_chars("cretype", value, OTHER_DOCUMENT_MAX_CHARS)?;
+    if let Some(pos) = value.chars().position(char::is_whitespace) {
+        return Err(Error::input(
+            "cretype",
+            Rule::Whitespace,
+            format_args!(
+                "character {} is white space; document types hold none",
+                pos + 1
+            ),
+        ));
+    }
+    if value != crate::sign::RESIDENT_ID_CARD
+        && value.len() > 1
+        && value.starts_with('0')
+        && value.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(Error::input(
+            "cretype",
+            Rule::Charset,
+            "a numeric document type has no leading zero (write 1, not 01)",
+        ));
+    }
+    Ok(())
 }
 
 /// A resident ID number (`cretype=1`): every rule of docs/SPEC.md §3, the generic ones
@@ -274,6 +298,13 @@ mod tests {
         assert!(cretype("2").is_ok());
         assert_eq!(rule_of(cretype("")), Rule::Empty);
         assert_eq!(rule_of(cretype(&"9".repeat(33))), Rule::TooLong);
+        // Other spellings of 1 would skip the resident-ID rules.
+        assert_eq!(rule_of(cretype(" 1")), Rule::Whitespace);
+        assert_eq!(rule_of(cretype("1 ")), Rule::Whitespace);
+        assert_eq!(rule_of(cretype("1\u{3000}")), Rule::Whitespace);
+        assert_eq!(rule_of(cretype("01")), Rule::Charset);
+        assert_eq!(rule_of(cretype("0001")), Rule::Charset);
+        assert!(cretype("0").is_ok() && cretype("10").is_ok() && cretype("A1").is_ok());
         assert!(creid("E12345678", "2", true).is_ok());
         assert!(creid("G-1234 5678", "3", true).is_ok());
         assert_eq!(rule_of(creid(&"A".repeat(33), "2", true)), Rule::TooLong);

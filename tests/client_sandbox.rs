@@ -145,15 +145,39 @@ const FAULTS: &[(&str, ErrorKind, &str, u64)] = &[
     ("oOversized", ErrorKind::Protocol, "64 KiB", 1),
     ("oTruncated", ErrorKind::Protocol, "JSON", 1),
     ("oEmpty", ErrorKind::Protocol, "empty", 1),
+    // The server may have run the check: exactly one request.
+    ("oHttp502", ErrorKind::Transport, "HTTP status 502", 1),
+    ("oHttp504", ErrorKind::Transport, "HTTP status 504", 1),
+    ("oRedirect", ErrorKind::Transport, "HTTP status 302", 1),
+    ("oGzip", ErrorKind::Protocol, "UTF-8", 1),
+    (
+        "oDuplicateKeys",
+        ErrorKind::Protocol,
+        "names error_code twice",
+        1,
+    ),
+    ("oPlusZero", ErrorKind::Protocol, "error_code", 1),
 ];
 
-fn check_faults(sb: &Sandbox) {
+/// Faults that write to the socket themselves: over plain HTTP they are HTTP faults...
+const HTTP_ONLY_FAULTS: &[(&str, ErrorKind, &str, u64)] = &[
+    ("oLengthLong", ErrorKind::Transport, "closed", 1),
+    ("oLengthShort", ErrorKind::Protocol, "JSON", 1),
+];
+
+/// ...and under TLS they are bytes that are no TLS record, once the request was sent.
+const HTTPS_ONLY_FAULTS: &[(&str, ErrorKind, &str, u64)] = &[
+    ("oBadRecord", ErrorKind::Transport, "TLS failure", 1),
+    ("oLengthLong", ErrorKind::Transport, "TLS failure", 1),
+];
+
+fn check_faults(sb: &Sandbox, faults: &[(&str, ErrorKind, &str, u64)]) {
     let c = builder(sb)
         .timeout(Duration::from_millis(500))
         .retries(2)
         .build()
         .unwrap();
-    for &(openid, kind, words, requests) in FAULTS {
+    for &(openid, kind, words, requests) in faults {
         let started = Instant::now();
         let e = c.verify(openid, "张三", ZS_ID).unwrap_err();
         let took = started.elapsed();
@@ -182,12 +206,47 @@ fn check_faults(sb: &Sandbox) {
 
 #[test]
 fn every_fault_gives_its_error_kind_within_the_timeout_over_http() {
-    check_faults(&Sandbox::builder().start().unwrap());
+    let sb = Sandbox::builder().start().unwrap();
+    check_faults(&sb, FAULTS);
+    check_faults(&sb, HTTP_ONLY_FAULTS);
 }
 
 #[test]
 fn every_fault_gives_its_error_kind_within_the_timeout_over_https() {
-    check_faults(&Sandbox::builder().tls(true).start().unwrap());
+    let sb = Sandbox::builder().tls(true).start().unwrap();
+    check_faults(&sb, FAULTS);
+    check_faults(&sb, HTTPS_ONLY_FAULTS);
+}
+
+#[test]
+fn a_trickled_answer_is_read_whole_and_sent_once() {
+    let sb = Sandbox::builder().start().unwrap();
+    let v = client(&sb).verify("oTrickle", "张三", ZS_ID).unwrap();
+    assert_eq!((v.code().as_str(), v.reason().id()), ("F", "not_realname"));
+    assert_eq!(sb.hits("oTrickle"), 1);
+    // Cut short by the timeout, it is a timeout, and still never sent again.
+    let c = builder(&sb)
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let e = c.verify("oTrickle", "张三", ZS_ID).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert_eq!(sb.hits("oTrickle"), 2);
+}
+
+#[test]
+fn an_answer_after_the_deadline_is_a_timeout_not_a_verdict() {
+    let sb = Sandbox::builder()
+        .latency(Duration::from_millis(700))
+        .start()
+        .unwrap();
+    let c = builder(&sb)
+        .timeout(Duration::from_millis(650))
+        .build()
+        .unwrap();
+    let e = c.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert_eq!(sb.hits("oZhangSan"), 1);
 }
 
 #[test]

@@ -115,7 +115,7 @@ fn pad(s: &str, cols: usize) -> String {
 
 fn print_row(cells: &[String], widths: &[usize]) {
     let line: Vec<String> = cells.iter().zip(widths).map(|(c, &w)| pad(c, w)).collect();
-    println!("{}", line.join("  ").trim_end());
+    outln!("{}", line.join("  ").trim_end());
 }
 
 fn print_table(header: &[&str], rows: &[Vec<String>]) {
@@ -156,11 +156,11 @@ pub fn run(a: Args) -> ExitCode {
         eprintln!("nameauth demo: cannot configure the client");
         return ExitCode::from(2);
     };
-    println!(
+    outln!(
         "nameauth demo: the real client against the built-in sandbox at {}",
         sb.endpoint()
     );
-    println!("Names and ID numbers are shown masked, as everywhere in nameauth.\n");
+    outln!("Names and ID numbers are shown masked, as everywhere in nameauth.\n");
 
     let mut unexpected = 0;
     let mut rows = Vec::new();
@@ -208,7 +208,7 @@ pub fn run(a: Args) -> ExitCode {
         &rows,
     );
 
-    println!("\nFailures that are not verdicts (nothing is guessed):\n");
+    outln!("\nFailures that are not verdicts (nothing is guessed):\n");
     let impatient = builder(&sb, KEY)
         .timeout(Duration::from_millis(300))
         .build();
@@ -271,12 +271,12 @@ pub fn run(a: Args) -> ExitCode {
     print_table(&["sample", "error", "message"], &rows);
 
     let stats = sb.stats();
-    println!(
+    outln!(
         "\nThe sandbox saw {} requests over {} connections (keep-alive; invalid input never left the process).",
         stats.requests, stats.connections
     );
     if unexpected > 0 {
-        println!("{unexpected} sample(s) did not get the expected result.");
+        outln!("{unexpected} sample(s) did not get the expected result.");
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS

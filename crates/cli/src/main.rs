@@ -4,6 +4,14 @@
 //! verdict), 1 when `demo` saw a verdict it did not expect, 2 on any error (bad usage,
 //! bad input or configuration, timeout, transport or protocol failure).
 
+/// `println!` that ends the process quietly when standard output is gone (`nameauth demo
+/// | head`), where `println!` would panic. Exit status 141, as a shell reports SIGPIPE.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::write_line(format_args!($($arg)*))
+    };
+}
+
 mod demo;
 mod sandbox_cmd;
 mod verify;
@@ -35,6 +43,15 @@ enum Command {
     Sandbox(sandbox_cmd::Args),
     /// Start the sandbox in-process and verify sample users covering A-F and Other.
     Demo(demo::Args),
+}
+
+/// Writes one line to standard output; a closed pipe ends the process with status 141.
+pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{args}").and_then(|()| out.flush()).is_err() {
+        std::process::exit(141);
+    }
 }
 
 fn main() -> ExitCode {

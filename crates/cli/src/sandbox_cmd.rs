@@ -72,16 +72,16 @@ pub fn run(a: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    println!("nameauth sandbox serving {}", sandbox.endpoint());
-    println!("export NAMEAUTH_ENDPOINT={}", sandbox.endpoint());
-    println!("export NAMEAUTH_APPID={APPID}");
-    println!("export NAMEAUTH_SRC={SRC}");
+    outln!("nameauth sandbox serving {}", sandbox.endpoint());
+    outln!("export NAMEAUTH_ENDPOINT={}", sandbox.endpoint());
+    outln!("export NAMEAUTH_APPID={APPID}");
+    outln!("export NAMEAUTH_SRC={SRC}");
     // The sandbox's key is a published test value that protects nothing.
-    println!("export NAMEAUTH_KEY={KEY}");
+    outln!("export NAMEAUTH_KEY={KEY}");
     if let Some(ca) = sandbox.ca_file() {
-        println!("export NAMEAUTH_CA_FILE={}", ca.display());
+        outln!("export NAMEAUTH_CA_FILE={}", ca.display());
     }
-    println!("# try: nameauth verify oZhangSan 张三 110101199003074477   (Ctrl-C stops)");
+    outln!("# try: nameauth verify oZhangSan 张三 110101199003074477   (Ctrl-C stops)");
     sandbox.wait();
     ExitCode::SUCCESS
 }

@@ -122,7 +122,7 @@ pub fn print_error(kind: &str, message: &str) {
         message,
     })
     .unwrap_or_default();
-    println!("{line}");
+    outln!("{line}");
 }
 
 fn fail(e: &Error) -> ExitCode {
@@ -169,7 +169,7 @@ pub fn run(a: Args) -> ExitCode {
     let cretype = a.cretype.as_deref().unwrap_or(RESIDENT_ID_CARD);
     match client.verify_with_cretype(&a.openid, &a.truename, &a.creid, cretype) {
         Ok(v) => {
-            println!("{}", verdict_line(&v));
+            outln!("{}", verdict_line(&v));
             ExitCode::SUCCESS
         }
         Err(e) => fail(&e),
@@ -230,7 +230,7 @@ pub fn sign(a: SignArgs) -> ExitCode {
     };
     match nameauth::sign_checked(&params, &key, case) {
         Ok(signature) => {
-            println!("{signature}");
+            outln!("{signature}");
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -551,3 +551,23 @@ fn sandbox_command_prints_its_settings_and_serves() {
         "{line}"
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_the_demo_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(BIN)
+        .arg("demo")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("nameauth runs");
+    // Read one line, as `head -1` would, then close the pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}

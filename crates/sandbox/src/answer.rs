@@ -56,7 +56,7 @@ pub struct Settings {
 }
 
 /// What to do with the connection.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Send this response.
     Respond {
@@ -66,6 +66,25 @@ pub enum Action {
         content_type: &'static str,
         /// Body.
         body: Vec<u8>,
+        /// More headers (`Location`, `Content-Encoding`).
+        headers: Vec<(&'static str, String)>,
+    },
+    /// Send this response with its body one byte at a time, `pause` apart.
+    Trickle {
+        /// `Content-Type`.
+        content_type: &'static str,
+        /// Body.
+        body: Vec<u8>,
+        /// The pause before each byte.
+        pause: Duration,
+    },
+    /// Write these bytes to the socket as they are (under TLS: not as TLS records),
+    /// `pause` apart, then close.
+    Raw {
+        /// What to write, one write each.
+        chunks: Vec<Vec<u8>>,
+        /// The pause between two writes.
+        pause: Duration,
     },
     /// Reset the connection (TCP RST).
     Reset,
@@ -157,7 +176,7 @@ fn record_body(rec: &Record, q: &HashMap<String, String>) -> Map<String, Value> 
         Outcome::Status(s) => status_body(*s, "", ""),
         Outcome::ErrorCode(code) => error_body(*code),
         Outcome::Answer(m) => return m.clone(),
-        Outcome::FaultOnly => error_body(-1),
+        Outcome::FaultOnly | Outcome::Raw(_) => error_body(-1),
     };
     if rec.swap_types {
         if let Some(Value::Number(n)) = body.get("error_code").cloned() {
@@ -177,14 +196,89 @@ fn respond(status: u16, content_type: &'static str, body: impl Into<Vec<u8>>) ->
         status,
         content_type,
         body: body.into(),
+        headers: Vec::new(),
     }
 }
 
-/// What a fault does instead of answering; `None` for `slow`, which answers normally
-/// after its delay.
+/// An HTTP/1.1 response head that closes the connection, declaring `length` bytes.
+fn head(content_type: &str, length: usize) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {length}\r\n\
+         connection: close\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// What a fault that changes the delivery does to the normal answer.
+fn wrap(fault: Fault, answer: Action, pause: Duration) -> Action {
+    let Action::Respond {
+        status,
+        content_type,
+        body,
+        ..
+    } = answer
+    else {
+        return answer;
+    };
+    match fault {
+        Fault::Trickle => Action::Trickle {
+            content_type,
+            body,
+            pause,
+        },
+        Fault::LengthLong => {
+            let mut bytes = head(content_type, body.len() + 50);
+            bytes.extend_from_slice(&body);
+            Action::Raw {
+                chunks: vec![bytes],
+                pause,
+            }
+        }
+        Fault::LengthShort => {
+            let mut bytes = head(content_type, body.len() / 2);
+            bytes.extend_from_slice(&body);
+            Action::Raw {
+                chunks: vec![bytes],
+                pause,
+            }
+        }
+        Fault::Gzip => {
+            use std::io::Write as _;
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let _ = gz.write_all(&body);
+            Action::Respond {
+                status,
+                content_type,
+                body: gz.finish().unwrap_or_default(),
+                headers: vec![("content-encoding", "gzip".to_owned())],
+            }
+        }
+        _ => Action::Respond {
+            status,
+            content_type,
+            body,
+            headers: Vec::new(),
+        },
+    }
+}
+
+/// What a fault does instead of answering; `None` for the faults that answer normally
+/// after a delay (`slow`) or deliver the normal answer their own way (see [`wrap`]).
 fn fault_action(fault: Fault) -> Option<Action> {
     Some(match fault {
-        Fault::Slow => return None,
+        Fault::Slow | Fault::Trickle | Fault::Gzip | Fault::LengthLong | Fault::LengthShort => {
+            return None
+        }
+        Fault::Redirect => Action::Respond {
+            status: 302,
+            content_type: "text/html; charset=utf-8",
+            body: b"<html><body>moved</body></html>".to_vec(),
+            headers: vec![("location", "https://example.invalid/elsewhere".to_owned())],
+        },
+        Fault::BadRecord => Action::Raw {
+            chunks: vec![b"HTTP/1.1 200 OK\r\n\r\nthis is not a TLS record".to_vec()],
+            pause: Duration::ZERO,
+        },
         Fault::Reset => Action::Reset,
         Fault::Hangup => Action::Hangup,
         Fault::HttpStatus(code) => respond(
@@ -254,6 +348,9 @@ pub fn decide(
     }
     let q = parse_query(query);
     let hits = q.get("openid").map(|o| hit(o)).unwrap_or(0);
+    let mut wrapping: Option<Fault> = None;
+    let mut pause_of = Duration::ZERO;
+    let pause = |rec: &Record| Duration::from_millis(rec.delay_ms);
     let present = [
         "appid", "openid", "src", "truename", "creid", "cretype", "sign",
     ]
@@ -285,9 +382,20 @@ pub fn decide(
                 if let Some(fault) = faulty {
                     match fault_action(fault) {
                         Some(action) => return Reply { action, delay },
-                        None => delay += Duration::from_millis(rec.delay_ms),
+                        None if fault == Fault::Slow => {
+                            delay += Duration::from_millis(rec.delay_ms)
+                        }
+                        None => wrapping = Some(fault),
                     }
                 }
+                if let Outcome::Raw(raw) = &rec.outcome {
+                    let answer = respond(200, "application/json", raw.as_bytes());
+                    return Reply {
+                        action: wrapping.map_or(answer.clone(), |f| wrap(f, answer, pause(rec))),
+                        delay,
+                    };
+                }
+                pause_of = pause(rec);
                 record_body(rec, &q)
             }
         }
@@ -306,6 +414,10 @@ pub fn decide(
         respond(200, "application/javascript", format!("{cb}({json});"))
     } else {
         respond(200, "application/json", json)
+    };
+    let action = match wrapping {
+        Some(f) => wrap(f, action, pause_of),
+        None => action,
     };
     Reply { action, delay }
 }

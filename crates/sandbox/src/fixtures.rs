@@ -12,8 +12,9 @@
 //! ```
 //!
 //! A record is one of: `status` 1 with the `truename` and `creid` on file (the answer
-//! compares them with the request: A, B, C or D), `status` 2–5, an `error_code`, or a
-//! literal `answer` object. `fault` makes the sandbox misbehave instead of answering
+//! compares them with the request: A, B, C or D), `status` 2–5, an `error_code`, a
+//! literal `answer` object, or a `raw` body sent byte for byte (for answers JSON objects
+//! cannot hold, such as a key named twice). `fault` makes the sandbox misbehave instead of answering
 //! (always, or for the first `fail_times` requests). Optional: `name_mask` (default: the
 //! name on file with its first character masked), `notmatch_format` (`"encoded"`, the
 //! default `1%7C2`; `"pipe"`, `1|2`; `"reversed"`, `2|1`), `swap_types` (send
@@ -46,6 +47,19 @@ pub enum Fault {
     Truncated,
     /// Answer 200 with an empty body.
     Empty,
+    /// Send the normal answer one byte at a time, `delay_ms` apart (default 10 ms).
+    Trickle,
+    /// Answer 302 with a `Location` (a client must not follow it).
+    Redirect,
+    /// Send the normal answer gzip-compressed with `Content-Encoding: gzip`, unasked.
+    Gzip,
+    /// Declare a `Content-Length` 50 bytes longer than the answer, then close.
+    LengthLong,
+    /// Declare a `Content-Length` shorter than the answer (cutting its JSON), then close.
+    LengthShort,
+    /// After reading the request, write bytes that are not a TLS record under the TLS
+    /// session (on the HTTPS sandbox: a TLS error once the request was sent), then close.
+    BadRecord,
 }
 
 impl Fault {
@@ -58,12 +72,19 @@ impl Fault {
             "oversized" => Fault::Oversized,
             "truncated" => Fault::Truncated,
             "empty" => Fault::Empty,
+            "trickle" => Fault::Trickle,
+            "redirect" => Fault::Redirect,
+            "gzip" => Fault::Gzip,
+            "length_long" => Fault::LengthLong,
+            "length_short" => Fault::LengthShort,
+            "bad_record" => Fault::BadRecord,
             _ => match s.strip_prefix("http_").and_then(|c| c.parse::<u16>().ok()) {
                 Some(code) if (400..600).contains(&code) => Fault::HttpStatus(code),
                 _ => {
                     return Err(format!(
                         "unknown fault {s:?} (slow, reset, hangup, http_4xx/http_5xx, \
-                         garbage, oversized, truncated, empty)"
+                         garbage, oversized, truncated, empty, trickle, redirect, gzip, \
+                         length_long, length_short, bad_record)"
                     ))
                 }
             },
@@ -94,6 +115,7 @@ struct RawRecord {
     name_mask: Option<String>,
     error_code: Option<i64>,
     answer: Option<serde_json::Map<String, serde_json::Value>>,
+    raw: Option<String>,
     fault: Option<String>,
     delay_ms: Option<u64>,
     fail_times: Option<u64>,
@@ -123,6 +145,8 @@ pub enum Outcome {
     ErrorCode(i64),
     /// This exact JSON object.
     Answer(serde_json::Map<String, serde_json::Value>),
+    /// This exact body.
+    Raw(String),
     /// No answer at all: the fault applies to every request.
     FaultOnly,
 }
@@ -157,12 +181,23 @@ impl Record {
             raw.status.is_some(),
             raw.error_code.is_some(),
             raw.answer.is_some(),
+            raw.raw.is_some(),
         ]
         .iter()
         .filter(|&&b| b)
         .count();
         if kinds > 1 {
-            return Err(err("give only one of status, error_code, answer"));
+            return Err(err("give only one of status, error_code, answer, raw"));
+        }
+        if let Some(body) = raw.raw {
+            return Ok(Record {
+                outcome: Outcome::Raw(body),
+                fault,
+                delay_ms: raw.delay_ms.unwrap_or(5000),
+                fail_times: raw.fail_times,
+                notmatch_format: raw.notmatch_format,
+                swap_types: raw.swap_types,
+            });
         }
         let outcome = match (raw.status, raw.error_code, raw.answer) {
             (Some(1), _, _) => {
@@ -190,7 +225,11 @@ impl Record {
         Ok(Record {
             outcome,
             fault,
-            delay_ms: raw.delay_ms.unwrap_or(5000),
+            delay_ms: raw.delay_ms.unwrap_or(if fault == Some(Fault::Trickle) {
+                10
+            } else {
+                5000
+            }),
             fail_times: raw.fail_times,
             notmatch_format: raw.notmatch_format,
             swap_types: raw.swap_types,

@@ -8,9 +8,16 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
+use hyper::body::{Frame, SizeHint};
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
@@ -64,8 +71,15 @@ impl State {
 /// Where tests in any language read the counters; requests to it are not counted.
 pub const STATS_PATH: &str = "/__sandbox/stats";
 
-fn json_response(body: String) -> Response<Full<Bytes>> {
-    let mut resp = Response::new(Full::new(Bytes::from(body)));
+/// Every response body: whole, or trickled.
+type Body = BoxBody<Bytes, Infallible>;
+
+fn full(body: impl Into<Bytes>) -> Body {
+    Full::new(body.into()).boxed()
+}
+
+fn json_response(body: String) -> Response<Body> {
+    let mut resp = Response::new(full(body));
     resp.headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     resp
@@ -147,7 +161,7 @@ async fn handle(
     fd: RawFd,
     conn: &Connection,
     state: &State,
-) -> Result<Response<Full<Bytes>>, Dropped> {
+) -> Result<Response<Body>, Dropped> {
     // Requests on one connection arrive one after another, so these flags need no lock.
     if req.uri().path() == STATS_PATH {
         // A connection used only to read the counters is not counted either.
@@ -178,13 +192,47 @@ async fn handle(
             status,
             content_type,
             body,
+            headers,
         } => {
-            let mut resp = Response::new(Full::new(Bytes::from(body)));
+            let mut resp = Response::new(full(body));
             *resp.status_mut() =
                 hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::OK);
             resp.headers_mut()
                 .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            for (name, value) in headers {
+                if let Ok(v) = HeaderValue::from_str(&value) {
+                    resp.headers_mut().insert(name, v);
+                }
+            }
             Ok(resp)
+        }
+        Action::Trickle {
+            content_type,
+            body,
+            pause,
+        } => {
+            let mut resp = Response::new(
+                Trickle {
+                    body: Bytes::from(body),
+                    pause,
+                    sleep: None,
+                }
+                .boxed(),
+            );
+            resp.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            Ok(resp)
+        }
+        Action::Raw { chunks, pause } => {
+            for (i, chunk) in chunks.iter().enumerate() {
+                if i > 0 && !pause.is_zero() {
+                    tokio::time::sleep(pause).await;
+                }
+                if !write_raw(fd, chunk).await {
+                    break;
+                }
+            }
+            Err(Dropped)
         }
         Action::Reset => {
             set_zero_linger(fd);
@@ -192,6 +240,64 @@ async fn handle(
         }
         Action::Hangup => Err(Dropped),
     }
+}
+
+/// A body sent one byte at a time, each after `pause` (the `trickle` fault). Its size is
+/// known, so it goes with a Content-Length, as a slow server's would.
+struct Trickle {
+    body: Bytes,
+    pause: std::time::Duration,
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl hyper::body::Body for Trickle {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if self.body.is_empty() {
+            return Poll::Ready(None);
+        }
+        let pause = self.pause;
+        let sleep = self
+            .sleep
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(pause)));
+        if sleep.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        self.sleep = None;
+        let byte = self.body.split_to(1);
+        Poll::Ready(Some(Ok(Frame::data(byte))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.body.len() as u64)
+    }
+}
+
+/// Writes `bytes` to the socket itself, under hyper and any TLS session (the raw faults);
+/// false once the peer is gone.
+async fn write_raw(fd: RawFd, mut bytes: &[u8]) -> bool {
+    while !bytes.is_empty() {
+        // SAFETY: `fd` is the open socket of the connection being served (see
+        // `connection`), and `bytes` is valid for `bytes.len()` bytes.
+        let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
+        if n > 0 {
+            bytes = &bytes[n as usize..];
+        } else if std::io::Error::last_os_error().kind() == std::io::ErrorKind::WouldBlock {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        } else {
+            return false;
+        }
+    }
+    true
 }
 
 /// With a zero linger time, closing the socket sends RST instead of FIN.

@@ -10,21 +10,24 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
-use crate::error::{config_error, exception, to_py_err};
+use crate::error::{checked_text, config_error, exception, text, to_py_err};
 use crate::verdict::{py_repr, Verdict};
 
-/// One user to verify, owned, so the GIL can be released while it is checked.
+/// One user to verify, owned, so the GIL can be released while it is checked; or the
+/// input error its text already is.
 struct User {
     openid: String,
     truename: String,
     creid: String,
     cretype: String,
+    refused: Option<Error>,
 }
 
 const USER_KEYS: [&str; 4] = ["openid", "truename", "creid", "cretype"];
 
 impl User {
     fn from_item(item: &Bound<'_, PyAny>, index: usize) -> PyResult<User> {
+        let mut refused = None;
         let wrong = || {
             PyTypeError::new_err(format!(
                 "items[{index}]: expected a tuple (openid, truename, creid[, cretype]) or a dict \
@@ -36,8 +39,19 @@ impl User {
             if !(3..=4).contains(&n) {
                 return Err(wrong());
             }
-            let s =
-                |i: usize| -> PyResult<String> { t.get_item(i)?.extract().map_err(|_| wrong()) };
+            let py = item.py();
+            let mut s = |i: usize| -> PyResult<String> {
+                let v = t.get_item(i)?;
+                if !v.is_instance_of::<PyString>() {
+                    return Err(wrong());
+                }
+                Ok(
+                    checked_text(py, USER_KEYS[i], &v, false)?.unwrap_or_else(|e| {
+                        refused.get_or_insert(e);
+                        String::new()
+                    }),
+                )
+            };
             return Ok(User {
                 openid: s(0)?,
                 truename: s(1)?,
@@ -47,6 +61,7 @@ impl User {
                 } else {
                     RESIDENT_ID_CARD.to_owned()
                 },
+                refused,
             });
         }
         if let Ok(d) = item.cast::<PyDict>() {
@@ -62,9 +77,16 @@ impl User {
                     )));
                 }
             }
-            let s = |k: &str| -> PyResult<Option<String>> {
+            let py = item.py();
+            let mut s = |k: &'static str| -> PyResult<Option<String>> {
                 match d.get_item(k)? {
-                    Some(v) => v.extract().map(Some).map_err(|_| wrong()),
+                    Some(v) if v.is_instance_of::<PyString>() => {
+                        Ok(Some(checked_text(py, k, &v, false)?.unwrap_or_else(|e| {
+                            refused.get_or_insert(e);
+                            String::new()
+                        })))
+                    }
+                    Some(_) => Err(wrong()),
                     None => Ok(None),
                 }
             };
@@ -73,6 +95,7 @@ impl User {
                 truename: s("truename")?.ok_or_else(wrong)?,
                 creid: s("creid")?.ok_or_else(wrong)?,
                 cretype: s("cretype")?.unwrap_or_else(|| RESIDENT_ID_CARD.to_owned()),
+                refused,
             });
         }
         Err(wrong())
@@ -151,9 +174,9 @@ impl Client {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        appid: String,
-        src: String,
-        key: String,
+        appid: &Bound<'_, PyAny>,
+        src: &Bound<'_, PyAny>,
+        key: &Bound<'_, PyAny>,
         endpoint: Option<String>,
         timeout_ms: Option<&Bound<'_, PyAny>>,
         connect_timeout_ms: Option<&Bound<'_, PyAny>>,
@@ -183,7 +206,9 @@ impl Client {
                 "give connect_timeout_ms or connect_timeout, not both",
             ));
         }
-        let mut b = ClientBuilder::new(appid, src, key)
+        let (appid, src) = (text(py, "appid", appid, true)?, text(py, "src", src, true)?);
+        let key = zeroize::Zeroizing::new(text(py, "key", key, true)?);
+        let mut b = ClientBuilder::new(appid, src, key.as_str())
             .validate_id(validate_id)
             .allow_http(allow_http)
             .option("sign_case", sign_case)
@@ -231,13 +256,16 @@ impl Client {
     fn verify(
         &self,
         py: Python<'_>,
-        openid: String,
-        truename: String,
-        creid: String,
+        openid: &Bound<'_, PyAny>,
+        truename: &Bound<'_, PyAny>,
+        creid: &Bound<'_, PyAny>,
         cretype: &str,
     ) -> PyResult<Verdict> {
-        let client = self.get(py)?;
+        let openid = text(py, "openid", openid, false)?;
+        let truename = zeroize::Zeroizing::new(text(py, "truename", truename, false)?);
+        let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
         let cretype = cretype.to_owned();
+        let client = self.get(py)?;
         py.detach(|| client.verify_with_cretype(&openid, &truename, &creid, &cretype))
             .map(Verdict::from)
             .map_err(|e| to_py_err(py, &e))
@@ -274,12 +302,21 @@ impl Client {
                     s.spawn(|| loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(u) = users.get(i) else { break };
-                        let r = client.verify_with_cretype(
-                            &u.openid,
-                            &u.truename,
-                            &u.creid,
-                            &u.cretype,
-                        );
+                        // One item's panic (a bug) is that item's InternalError, not the
+                        // whole batch's BaseException.
+                        if let Some(e) = &u.refused {
+                            *results[i].lock().unwrap_or_else(|p| p.into_inner()) =
+                                Some(Err(e.clone()));
+                            continue;
+                        }
+                        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            client.verify_with_cretype(&u.openid, &u.truename, &u.creid, &u.cretype)
+                        }))
+                        .unwrap_or_else(|_| {
+                            Err(Error::internal(
+                                "internal: a panic was caught (a bug in nameauth; please report it)",
+                            ))
+                        });
                         *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
                     });
                 }

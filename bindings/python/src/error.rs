@@ -50,3 +50,44 @@ pub(crate) fn to_py_err(py: Python<'_>, e: &Error) -> PyErr {
 pub(crate) fn config_error(py: Python<'_>, field: &'static str, text: &str) -> PyErr {
     to_py_err(py, &Error::front_end_config(field, text))
 }
+
+/// A `str` argument as Rust text. A string that UTF-8 cannot hold (an unpaired surrogate,
+/// say from `surrogateescape`) is the caller's input error naming `field` (a
+/// configuration error for credentials), never a `UnicodeEncodeError` from deep inside;
+/// anything but a `str` is a `TypeError`.
+pub(crate) fn text(
+    py: Python<'_>,
+    field: &'static str,
+    value: &Bound<'_, PyAny>,
+    config: bool,
+) -> PyResult<String> {
+    match checked_text(py, field, value, config)? {
+        Ok(t) => Ok(t),
+        Err(e) => Err(to_py_err(py, &e)),
+    }
+}
+
+/// Like [`text`], with the input error as a value (for `verify_many`, where it belongs
+/// to one item).
+pub(crate) fn checked_text(
+    py: Python<'_>,
+    field: &'static str,
+    value: &Bound<'_, PyAny>,
+    config: bool,
+) -> PyResult<Result<String, Error>> {
+    let s = value
+        .cast::<pyo3::types::PyString>()
+        .map_err(|_| pyo3::exceptions::PyTypeError::new_err(format!("{field}: must be a str")))?;
+    match s.extract::<String>() {
+        Ok(t) => Ok(Ok(t)),
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyUnicodeEncodeError>(py) => {
+            let text = "holds an unpaired surrogate (not valid Unicode text)";
+            Ok(Err(if config {
+                Error::front_end_config(field, text)
+            } else {
+                Error::front_end_input(field, nameauth::Rule::InvalidUtf8, text)
+            }))
+        }
+        Err(e) => Err(e),
+    }
+}

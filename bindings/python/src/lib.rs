@@ -9,7 +9,7 @@ mod verdict;
 use nameauth::SignCase;
 use pyo3::prelude::*;
 
-use crate::error::to_py_err;
+use crate::error::{text, to_py_err};
 
 /// The signature of a request (docs/SPEC.md §2): 32 hex digits, lower case unless
 /// ``upper``. The arguments come in the order of every nameauth front end: ``appid,
@@ -21,29 +21,38 @@ use crate::error::to_py_err;
 #[allow(clippy::too_many_arguments)]
 fn sign(
     py: Python<'_>,
-    appid: &str,
-    openid: &str,
-    src: &str,
-    truename: &str,
-    creid: &str,
-    cretype: &str,
-    key: &str,
+    appid: &Bound<'_, PyAny>,
+    openid: &Bound<'_, PyAny>,
+    src: &Bound<'_, PyAny>,
+    truename: &Bound<'_, PyAny>,
+    creid: &Bound<'_, PyAny>,
+    cretype: &Bound<'_, PyAny>,
+    key: &Bound<'_, PyAny>,
     upper: bool,
 ) -> PyResult<String> {
+    let (appid, openid, src) = (
+        text(py, "appid", appid, false)?,
+        text(py, "openid", openid, false)?,
+        text(py, "src", src, false)?,
+    );
+    let truename = zeroize::Zeroizing::new(text(py, "truename", truename, false)?);
+    let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
+    let cretype = text(py, "cretype", cretype, false)?;
+    let key = zeroize::Zeroizing::new(text(py, "key", key, true)?);
     let params = nameauth::Params {
-        appid,
-        openid,
-        src,
-        truename,
-        creid,
-        cretype,
+        appid: &appid,
+        openid: &openid,
+        src: &src,
+        truename: &truename,
+        creid: &creid,
+        cretype: &cretype,
     };
     let case = if upper {
         SignCase::Upper
     } else {
         SignCase::Lower
     };
-    nameauth::sign_checked(&params, key, case)
+    nameauth::sign_checked(&params, &key, case)
         .map(|s| s.as_str().to_owned())
         .map_err(|e| to_py_err(py, &e))
 }
@@ -51,8 +60,9 @@ fn sign(
 /// Checks a resident ID number (``cretype=1``) against every rule of docs/SPEC.md §3;
 /// raises ``InvalidInput`` naming the rule (never repeating the number).
 #[pyfunction]
-fn validate_id(py: Python<'_>, creid: &str) -> PyResult<()> {
-    nameauth::validate::resident_id(creid).map_err(|e| to_py_err(py, &e))
+fn validate_id(py: Python<'_>, creid: &Bound<'_, PyAny>) -> PyResult<()> {
+    let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
+    nameauth::validate::resident_id(&creid).map_err(|e| to_py_err(py, &e))
 }
 
 #[pymodule]

@@ -405,3 +405,99 @@ def test_verify_many_refuses_unknown_keys(client):
 
 def test_version():
     assert nameauth.__version__ == "0.1.0"
+
+
+def test_text_utf8_cannot_hold_is_refused_by_field_not_sent(client):
+    before = stats()["requests"]
+    bad = "张\udcff三"  # a lone surrogate, as os.fsdecode's surrogateescape makes
+    with pytest.raises(nameauth.InvalidInput) as info:
+        client.verify("oZhangSan", bad, ZS_ID)
+    assert (info.value.field, info.value.rule) == ("truename", "invalid_utf8")
+    results = client.verify_many([("oZhangSan", "张三", ZS_ID + "\udcff")])
+    assert isinstance(results[0], nameauth.InvalidInput)
+    assert results[0].field == "creid"
+    with pytest.raises(nameauth.ConfigError) as info:
+        nameauth.Client(APPID, SRC, KEY + "\udcff", endpoint=ENDPOINT)
+    assert info.value.field == "key" and KEY not in str(info.value)
+    with pytest.raises(nameauth.InvalidInput):
+        nameauth.validate_id("\ud800")
+    with pytest.raises(TypeError, match="openid: must be a str"):
+        client.verify(b"oZhangSan", "张三", ZS_ID)  # type: ignore[arg-type]
+    assert stats()["requests"] == before
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_child_after_fork_never_uses_its_parents_connections(client):
+    assert client.verify("oZhangSan", "张三", ZS_ID).passed  # a kept-alive connection
+    before = stats()["connections"]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child, as a pre-forked worker would
+        code = 1
+        try:
+            ok = all(client.verify("oZhangSan", "张三", ZS_ID).passed for _ in range(3))
+            wrong = client.verify("oZhangSan", "李四", ZS_ID).code == "B"
+            code = 0 if ok and wrong else 1
+        finally:
+            os.write(write, bytes([code]))
+            os._exit(code)
+    os.close(write)
+    assert os.read(read, 1) == b"\x00"
+    os.close(read)
+    os.waitpid(pid, 0)
+    # The child opened its own connection; the parent's still works.
+    assert stats()["connections"] >= before + 1
+    assert client.verify("oZhangSan", "李四", ZS_ID).code == "B"
+
+
+def test_no_channel_carries_the_key_or_clear_personal_data(capfd, caplog):
+    """Every error path, every channel: stdout, stderr, logs at the most verbose level,
+    exception text, repr and tracebacks."""
+    import logging
+    import traceback
+
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger().setLevel(logging.DEBUG)
+    proxy_password = "pr0xy-pa55word"
+    name, creid = "欧阳修梅", "110101199003074477"
+    seen = []
+    c = nameauth.Client(APPID, SRC, KEY, endpoint=ENDPOINT, timeout_ms=500, retries=0)
+    seen += [repr(c), str(c)]
+    for args in [
+        ("oZhangSan", name, creid),  # a verdict (B)
+        ("oZhangSan", name + "1", creid),  # input error
+        ("oZhangSan", name, creid[:-1] + "8"),  # check character
+        ("oReset", name, creid),
+        ("oSlow", name, creid),
+        ("oGarbage", name, creid),
+        ("oHttp502", name, creid),
+        ("oDuplicateKeys", name, creid),
+    ]:
+        try:
+            seen.append(repr(c.verify(*args)))
+        except nameauth.NameauthError as e:
+            seen += [str(e), repr(e), "".join(traceback.format_exception(type(e), e, None))]
+    for kwargs in [
+        {"key": KEY + "\n"},
+        {"proxy": f"http://user:{proxy_password}@127.0.0.1:9"},
+        {"proxy": f"socks5://user:{proxy_password}@127.0.0.1:9"},
+        {"proxy": f"http://user:{proxy_password}@127.0.0.1:9", "allow_http": True},
+    ]:
+        args = {"appid": APPID, "src": SRC, "key": KEY, "endpoint": ENDPOINT, "retries": 0}
+        args.update(kwargs)
+        try:
+            p = nameauth.Client(args.pop("appid"), args.pop("src"), args.pop("key"), **args)
+            seen.append(repr(p))
+            p.verify("oZhangSan", name, creid)
+        except nameauth.NameauthError as e:
+            seen += [str(e), repr(e)]
+    for a in [("a", "o", "s", name, creid, "1", KEY + "\n")]:
+        try:
+            nameauth.sign(*a)
+        except nameauth.NameauthError as e:
+            seen += [str(e), repr(e)]
+    out, err = capfd.readouterr()
+    seen += [out, err] + [r.getMessage() for r in caplog.records]
+    everything = "\n".join(seen)
+    for secret in [KEY, proxy_password, name, creid, creid[:-1] + "8"]:
+        assert secret not in everything, secret

@@ -67,9 +67,14 @@ public final class Verify {
       System.exit(2);
     }
     Verdict v;
-    // NAMEAUTH_ENDPOINT, _APPID, _SRC, _KEY, _TIMEOUT_MS, _SIGN_CASE, _CA_FILE
+    // NAMEAUTH_APPID, _SRC, _KEY and one variable per option (_ENDPOINT, _TIMEOUT_MS, ...)
     try (NameAuthClient client = NameAuthClient.fromEnv()) {
-      v = client.verify(args[0], args[1], args[2], args.length == 4 ? args[3] : "1");
+      v =
+          client.verify(
+              args[0],
+              args[1],
+              args[2],
+              args.length == 4 ? args[3] : NameAuthClient.RESIDENT_ID_CARD);
     } catch (NameAuthException e) {
       out.println("{\"error\":" + json(e.kind()) + ",\"message\":" + json(e.getMessage()) + "}");
       System.exit(2);

@@ -32,19 +32,22 @@ public final class NameAuthClient implements AutoCloseable {
   /** The document type of a resident ID card (居民身份证), {@code cretype} 1, the default. */
   public static final String RESIDENT_ID_CARD = "1";
 
+  // The write lock makes close() wait for calls in progress; holding the read lock across
+  // the native call also keeps this object reachable until it returns, so the collector's
+  // cleanup can never free a handle in use.
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private Pointer handle; // guarded by lock
+  private final NativeHandle handle;
   // Read without the lock, so toString and isClosed never wait for a close in progress.
   private volatile boolean closed;
   private final String description;
 
   private NameAuthClient(Pointer handle, String description) {
-    this.handle = handle;
+    this.handle = new NativeHandle(this, handle);
     this.description = description;
   }
 
   private static NameAuthNative lib() {
-    return NameAuthNative.Holder.LIB;
+    return NameAuthNative.Loader.get();
   }
 
   /** This thread's last error message from the C library. */
@@ -179,11 +182,12 @@ public final class NameAuthClient implements AutoCloseable {
     NameAuthNative lib = lib();
     lock.readLock().lock();
     try {
-      if (handle == null) {
+      Pointer h = handle.get();
+      if (h == null) {
         throw new IllegalStateException("client: is closed");
       }
       PointerByReference out = new PointerByReference();
-      int r = lib.nameauth_verify(handle, openid, truename, creid, cretype, out);
+      int r = lib.nameauth_verify(h, openid, truename, creid, cretype, out);
       if (r != 0) {
         throw failure(r);
       }
@@ -221,10 +225,7 @@ public final class NameAuthClient implements AutoCloseable {
     closed = true;
     lock.writeLock().lock();
     try {
-      if (handle != null) {
-        lib().nameauth_client_free(handle);
-        handle = null;
-      }
+      handle.free();
     } finally {
       lock.writeLock().unlock();
     }

@@ -102,11 +102,28 @@ interface NameAuthNative extends Library {
 
   String nameauth_version();
 
-  /** Loads the library once, on first use. */
-  final class Holder {
-    static final NameAuthNative LIB = load();
+  /**
+   * Loads the library on first use. A failure is a {@link ConfigException} on every call that needs
+   * the library (not an {@code ExceptionInInitializerError} once and a {@code NoClassDefFoundError}
+   * after), so a service can report it and go on.
+   */
+  final class Loader {
+    private static volatile NameAuthNative lib;
 
-    private Holder() {}
+    private Loader() {}
+
+    static NameAuthNative get() {
+      NameAuthNative l = lib;
+      if (l != null) {
+        return l;
+      }
+      synchronized (Loader.class) {
+        if (lib == null) {
+          lib = load();
+        }
+        return lib;
+      }
+    }
 
     private static String setting(String property, String variable) {
       String v = System.getProperty(property);
@@ -127,14 +144,15 @@ interface NameAuthNative extends Library {
       }
       try {
         return Native.load(file != null ? file : "nameauth", NameAuthNative.class, options);
-      } catch (UnsatisfiedLinkError e) {
-        UnsatisfiedLinkError clear =
-            new UnsatisfiedLinkError(
-                "cannot load libnameauth: set the system property nameauth.library (a file) or"
-                    + " nameauth.library.path (a directory), the environment variable"
-                    + " NAMEAUTH_LIBRARY or NAMEAUTH_LIBRARY_PATH, or jna.library.path ("
-                    + e.getMessage()
-                    + ")");
+      } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+        ConfigException clear =
+            new ConfigException(
+                0,
+                "nameauth.library: cannot load libnameauth (set the system property"
+                    + " nameauth.library to a file or nameauth.library.path to a directory, or"
+                    + " the variable NAMEAUTH_LIBRARY or NAMEAUTH_LIBRARY_PATH)",
+                "nameauth.library",
+                "missing");
         clear.initCause(e);
         throw clear;
       }

@@ -385,4 +385,103 @@ class NameAuthClientTest {
     assertTrue(e.getMessage().startsWith("creid: "), e.getMessage());
     assertEquals("0.1.0", NameAuthClient.version());
   }
+
+  @Test
+  void aMissingLibraryIsAConfigErrorOnEveryCall() throws Exception {
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-Dnameauth.library=/nonexistent/libnameauth.so",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "org.nameauth.MissingLibraryProbe");
+    pb.environment().remove("NAMEAUTH_LIBRARY");
+    pb.environment().remove("NAMEAUTH_LIBRARY_PATH");
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (InputStream in = p.getInputStream()) {
+      byte[] buf = new byte[4096];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        out.write(buf, 0, n);
+      }
+    }
+    String text = new String(out.toByteArray(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), text);
+    assertTrue(text.contains("invalid_config nameauth.library missing"), text);
+  }
+
+  @Test
+  void aClientNobodyClosedIsFreedByTheCollector() throws InterruptedException {
+    long before = NativeHandle.cleanedByCollector();
+    for (int i = 0; i < 3; i++) {
+      client(); // dropped at once, never closed
+    }
+    for (int i = 0; i < 200 && NativeHandle.cleanedByCollector() == before; i++) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    assertTrue(NativeHandle.cleanedByCollector() > before, "no handle was freed");
+  }
+
+  @Test
+  void noChannelCarriesTheKeyOrClearPersonalData() throws Exception {
+    String name = "欧阳修梅";
+    String creid = ZS_ID;
+    String proxyPassword = "pr0xy-pa55word";
+    List<String> seen = new ArrayList<>();
+    java.io.PrintStream realOut = System.out;
+    java.io.PrintStream realErr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    java.io.PrintStream capture = new java.io.PrintStream(captured, true, "UTF-8");
+    System.setOut(capture);
+    System.setErr(capture);
+    try (NameAuthClient c =
+        NameAuthClient.builder(appid, src, key).endpoint(endpoint).timeoutMs(500).build()) {
+      seen.add(c.toString());
+      String[][] calls = {
+        {"oZhangSan", name, creid},
+        {"oZhangSan", name + "1", creid},
+        {"oZhangSan", name, "110101199003074478"},
+        {"oReset", name, creid},
+        {"oSlow", name, creid},
+        {"oDuplicateKeys", name, creid},
+      };
+      for (String[] a : calls) {
+        try {
+          seen.add(c.verify(a[0], a[1], a[2]).toString());
+        } catch (NameAuthException e) {
+          java.io.StringWriter trace = new java.io.StringWriter();
+          e.printStackTrace(new java.io.PrintWriter(trace));
+          seen.add(e.toString());
+          seen.add(trace.toString());
+        }
+      }
+      String[] proxies = {
+        "http://user:" + proxyPassword + "@127.0.0.1:9", "socks5://user:" + proxyPassword + "@h:1"
+      };
+      for (String proxy : proxies) {
+        try (NameAuthClient p =
+            NameAuthClient.builder(appid, src, key).endpoint(endpoint).proxy(proxy).build()) {
+          seen.add(p.toString());
+        } catch (NameAuthException e) {
+          seen.add(e.toString());
+        }
+      }
+      try {
+        NameAuthClient.builder(appid, src, key + "\n").endpoint(endpoint).build();
+      } catch (NameAuthException e) {
+        seen.add(e.toString());
+      }
+    } finally {
+      System.setOut(realOut);
+      System.setErr(realErr);
+    }
+    seen.add(new String(captured.toByteArray(), StandardCharsets.UTF_8));
+    String all = String.join("\n", seen);
+    for (String secret : new String[] {key, proxyPassword, name, creid, "110101199003074478"}) {
+      assertFalse(all.contains(secret), secret + " leaked: " + all);
+    }
+  }
 }

@@ -1,0 +1,87 @@
+package org.nameauth;
+
+import com.sun.jna.Pointer;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.ReferenceQueue;
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A native client handle that is freed exactly once: by {@link #free()} (close), or, for a client
+ * nobody closed, by a daemon thread once the garbage collector finds the client unreachable (a
+ * {@code Cleaner} made of a {@link PhantomReference}, since the code targets Java 8).
+ */
+final class NativeHandle {
+  private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
+  private static final Set<Ref> LIVE = Collections.newSetFromMap(new ConcurrentHashMap<>());
+  private static final AtomicLong CLEANED = new AtomicLong();
+
+  static {
+    Thread t = new Thread(NativeHandle::drain, "nameauth-cleaner");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Enqueued when its owner is unreachable; holds the handle, never the owner. */
+  private static final class Ref extends PhantomReference<Object> {
+    final NativeHandle handle;
+
+    Ref(Object owner, NativeHandle handle) {
+      super(owner, QUEUE);
+      this.handle = handle;
+    }
+  }
+
+  private Pointer pointer; // guarded by this
+  private final Ref ref;
+
+  NativeHandle(Object owner, Pointer pointer) {
+    this.pointer = pointer;
+    this.ref = new Ref(owner, this);
+    LIVE.add(ref);
+  }
+
+  /** The handle, or null once freed. */
+  synchronized Pointer get() {
+    return pointer;
+  }
+
+  /** Frees the handle unless that was done; true if this call freed it. */
+  boolean free() {
+    Pointer p;
+    synchronized (this) {
+      p = pointer;
+      pointer = null;
+    }
+    if (p == null) {
+      return false;
+    }
+    LIVE.remove(ref);
+    ref.clear();
+    NameAuthNative.Loader.get().nameauth_client_free(p);
+    return true;
+  }
+
+  /** How many handles the garbage collector's path has freed (for tests). */
+  static long cleanedByCollector() {
+    return CLEANED.get();
+  }
+
+  private static void drain() {
+    while (true) {
+      try {
+        Ref r = (Ref) QUEUE.remove();
+        LIVE.remove(r);
+        if (r.handle.free()) {
+          CLEANED.incrementAndGet();
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        // A failure to free one handle must not stop the others from being freed.
+      }
+    }
+  }
+}

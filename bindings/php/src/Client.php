@@ -81,7 +81,7 @@ final class Client
      *
      * @param mixed $value
      */
-    private static function optionText(string $name, $value): string
+    private static function optionText(string $name, #[\SensitiveParameter] $value): string
     {
         if (is_bool($value)) {
             return $value ? 'true' : 'false';
@@ -104,7 +104,7 @@ final class Client
      *
      * @param array<mixed, mixed> $options
      */
-    private static function nativeOptions(array $options): \FFI\CData
+    private static function nativeOptions(#[\SensitiveParameter] array $options): \FFI\CData
     {
         $ffi = Native::ffi();
         $o = $ffi->new('nameauth_options*');
@@ -133,7 +133,7 @@ final class Client
     /**
      * @param array<mixed, mixed> $options
      */
-    private static function optionString(array $options): ?string
+    private static function optionString(#[\SensitiveParameter] array $options): ?string
     {
         if ($options === []) {
             return null;

@@ -119,7 +119,7 @@ final class Native
      * Refuses a NUL, which C would take for the end of the string (the value would be cut,
      * not refused).
      */
-    public static function noNul(string $field, string $value, bool $config = false): void
+    public static function noNul(string $field, #[\SensitiveParameter] string $value, bool $config = false): void
     {
         $at = strpos($value, "\0");
         if ($at !== false) {

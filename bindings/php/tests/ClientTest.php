@@ -304,4 +304,80 @@ final class ClientTest extends TestCase
         $this->expectExceptionMessageMatches('/^creid: /');
         Client::validateId('11010519491231002Y');
     }
+
+    /** The frames of a trace inside the binding, arguments included (PHPUnit's own hold test data). */
+    private static function ourFrames(\Throwable $e): string
+    {
+        $ours = array_filter(
+            $e->getTrace(),
+            static function (array $frame): bool {
+                $class = $frame['class'] ?? '';
+                return strncmp($class, 'NameAuth\\', 9) === 0 && strncmp($class, 'NameAuth\\Tests', 14) !== 0;
+            }
+        );
+        return print_r(array_values($ours), true);
+    }
+
+    /**
+     * Every error path, every channel: output, exception messages, string forms, and stack
+     * traces with their arguments (zend.exception_ignore_args=0, as many servers run).
+     */
+    public function testNoChannelCarriesTheKeyOrClearPersonalData(): void
+    {
+        $previous = ini_set('zend.exception_ignore_args', '0');
+        $key = (string) getenv('NAMEAUTH_KEY');
+        $name = '欧阳修梅';
+        $creid = self::ZS_ID;
+        $password = 'pr0xy-pa55word';
+        $seen = [];
+        ob_start();
+        try {
+            $client = self::client(['timeout_ms' => 500]);
+            $seen[] = print_r($client, true) . var_export($client, true);
+            foreach (
+                [
+                    ['oZhangSan', $name, $creid],
+                    ['oZhangSan', $name . '1', $creid],
+                    ['oZhangSan', $name, '110101199003074478'],
+                    ['oReset', $name, $creid],
+                    ['oSlow', $name, $creid],
+                    ['oDuplicateKeys', $name, $creid],
+                ] as $args
+            ) {
+                try {
+                    $v = $client->verify(...$args);
+                    $seen[] = (string) $v . print_r($v, true);
+                } catch (\NameAuth\NameAuthException $e) {
+                    $seen[] = (string) $e . $e->getTraceAsString() . self::ourFrames($e);
+                }
+            }
+            foreach (
+                [
+                    [$key . "\n", []],
+                    [$key, ['proxy' => "socks5://user:$password@127.0.0.1:9"]],
+                    [$key, ['proxy' => "http://user:$password@127.0.0.1:9"]],
+                    [$key, ['colour' => $password]],
+                ] as [$k, $options]
+            ) {
+                try {
+                    new Client('wx1', 'sandbox', $k, $options + ['endpoint' => getenv('NAMEAUTH_ENDPOINT')]);
+                } catch (\NameAuth\NameAuthException $e) {
+                    $seen[] = (string) $e . $e->getTraceAsString() . self::ourFrames($e);
+                }
+            }
+            try {
+                Client::sign('a', 'o', 's', $name, $creid, '1', $key . "\n");
+            } catch (\NameAuth\NameAuthException $e) {
+                $seen[] = (string) $e . self::ourFrames($e);
+            }
+        } finally {
+            $seen[] = (string) ob_get_clean();
+            ini_set('zend.exception_ignore_args', (string) $previous);
+        }
+        $all = implode("\n", $seen);
+        self::assertStringContainsString('SensitiveParameterValue', $all, 'traces kept no arguments at all');
+        foreach ([$key, $password, $name, $creid, '110101199003074478'] as $secret) {
+            self::assertStringNotContainsString($secret, $all);
+        }
+    }
 }

@@ -4,8 +4,9 @@
     python3 tests/conformance/run.py [--cases FILE] [--frontends cli,c,cpp,python,java,php]
 
 A case is {"name", "args": [openid, truename, creid(, cretype)], "env": {NAME: value, or
-null to unset}, "expect": {...}}. It passes for a front end when the front end prints
-exactly one line, that line is JSON holding every key/value of "expect", the exit status
+null to unset}, "expect": {...}}, with "http_only": true for a sandbox fault that writes
+on the socket itself (under TLS a TLS error instead). It passes for a front end when the
+front end prints exactly one line, that line is JSON holding every key/value of "expect", the exit status
 is 0 for a verdict and 2 for an error, and the line is byte for byte the line the CLI
 printed for the same case (a front end that answers differently from the others is a bug
 in it).

@@ -571,3 +571,66 @@ fn a_closed_pipe_ends_the_demo_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(141), "{stderr}");
 }
+
+#[test]
+fn no_channel_of_the_cli_carries_a_secret() {
+    let sb = Sandbox::builder().start().unwrap();
+    let name = "欧阳修梅";
+    let password = "pr0xy-pa55word";
+    let bare_proxy = format!("u:{password}");
+    let mut all = String::new();
+    let runs: Vec<(Vec<&str>, Vec<(&str, String)>)> = vec![
+        (vec!["verify", "oZhangSan", name, ZS_ID], vec![]),
+        (vec!["verify", "oZhangSan", "欧阳修梅1", ZS_ID], vec![]),
+        (vec!["verify", "oReset", name, ZS_ID], vec![]),
+        (vec!["verify", "oDuplicateKeys", name, ZS_ID], vec![]),
+        (
+            vec!["verify", "oZhangSan", name, ZS_ID],
+            vec![(
+                "NAMEAUTH_PROXY",
+                format!("socks5://u:{password}@127.0.0.1:1"),
+            )],
+        ),
+        (
+            vec!["verify", "oZhangSan", name, ZS_ID],
+            vec![("NAMEAUTH_PROXY", format!("http://u:{password}@127.0.0.1:1"))],
+        ),
+        (
+            vec!["verify", "oZhangSan", name, ZS_ID],
+            vec![("NAMEAUTH_KEY", format!("{KEY}\n"))],
+        ),
+        (
+            vec!["verify", "--proxy", &bare_proxy, "oZhangSan", name, ZS_ID],
+            vec![],
+        ),
+        (
+            vec![
+                "sign",
+                "--appid",
+                "a",
+                "--openid",
+                "o",
+                "--src",
+                "s",
+                "--truename",
+                name,
+                "--creid",
+                ZS_ID,
+                "--key",
+            ],
+            vec![],
+        ),
+    ];
+    for (args, extra) in runs {
+        let mut env: Vec<(&str, String)> = env_for(&sb);
+        env.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+        env.extend(extra);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let out = run(&args, &env);
+        all.push_str(&String::from_utf8_lossy(&out.stdout));
+        all.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    for secret in [KEY, password, name, ZS_ID] {
+        assert!(!all.contains(secret), "{secret} leaked:\n{all}");
+    }
+}

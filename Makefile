@@ -10,6 +10,8 @@
 #   make java                 the Java jar and the compiled Java example
 #   make bench                the core benchmarks and their summary table
 #   make bench-python         nameauth against a requests + hashlib loop, client CPU
+#   make fuzz FUZZ_SECONDS=N  every cargo-fuzz target for N seconds (default 120), a table
+#   make race                 16 threads x 10,000 verifies under ThreadSanitizer and ASan
 
 CARGO ?= cargo
 PYTHON ?= python3
@@ -28,6 +30,7 @@ STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 WARN := -Wall -Wextra -Wpedantic -Werror
 RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
+.PHONY: fuzz fuzz-smoke race race-smoke
 .PHONY: all demo test lint lint-rust lint-python lint-java lint-php test-rust lib header \
         examples test-c test-install test-conformance install bench bench-python clean cli \
         wheel venv test-python java test-java test-php
@@ -37,7 +40,8 @@ all: lib cli
 demo:
 	$(CARGO) run -q -p nameauth-cli -- demo
 
-test: lint test-rust test-c test-install test-python test-java test-php test-conformance
+test: lint test-rust test-c test-install test-python test-java test-php test-conformance \
+      fuzz-smoke race-smoke
 
 lint: lint-rust lint-python lint-java lint-php
 
@@ -208,6 +212,56 @@ test-conformance: examples java cli
 	@test -x $(VENV)/bin/python || $(MAKE) -s venv
 	NAMEAUTH_LIBRARY=$(abspath $(RELEASE))/libnameauth.so \
 		$(PYTHON) tests/conformance/run.py --frontends cli,c,cpp,python,java,php
+
+# Fuzzing (cargo-fuzz on nightly, libFuzzer with ASan): each target runs from a copy of
+# its committed seed corpus in build/fuzz, so runs never rewrite fuzz/corpus.
+FUZZ_TARGETS := response options validate query ffi
+FUZZ_SECONDS ?= 120
+CARGO_FUZZ := $(HOME)/.cargo/bin/cargo-fuzz
+$(CARGO_FUZZ):
+	command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install -q cargo-fuzz --locked
+
+fuzz: $(CARGO_FUZZ)
+	cd fuzz && $(CARGO) +nightly fuzz build -O
+	@mkdir -p $(BUILD)/fuzz
+	@printf '%-10s %12s %8s  %s\n' target executions seconds result > $(BUILD)/fuzz/table.txt
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/$$t; \
+		if (cd fuzz && $(CARGO) +nightly fuzz run -O $$t ../$(BUILD)/fuzz/$$t corpus/$$t -- \
+			-max_total_time=$(FUZZ_SECONDS) -print_final_stats=1) > $(BUILD)/fuzz/$$t.log 2>&1; \
+		then result=ok; else result=FAILED; fi; \
+		runs=$$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 \2/p' $(BUILD)/fuzz/$$t.log); \
+		printf '%-10s %12s %8s  %s\n' $$t $${runs:-0 0} $$result >> $(BUILD)/fuzz/table.txt; \
+	done
+	@cat $(BUILD)/fuzz/table.txt
+	@awk 'NR > 1 { n += $$2 } END { printf "total executions: %d\n", n }' $(BUILD)/fuzz/table.txt
+	@! grep -q FAILED $(BUILD)/fuzz/table.txt || \
+		{ echo "a fuzz target failed: see $(BUILD)/fuzz/<target>.log and fuzz/artifacts/" >&2; exit 1; }
+
+# What make test runs: every target briefly, to prove they build and hold on their seeds.
+fuzz-smoke:
+	$(MAKE) -s fuzz FUZZ_SECONDS=5
+
+# Race and memory checks: tests/race.rs (16 threads, one client, faults mixed in) under
+# ThreadSanitizer and AddressSanitizer, std itself instrumented (-Zbuild-std, nightly's
+# rust-src), against sandboxes in their own processes. make test runs 16 x 100.
+RACE_CALLS ?= 10000
+SANITIZE := $(CARGO) +nightly test -q -Zbuild-std --target x86_64-unknown-linux-gnu \
+	-p nameauth --test race
+race: cli
+	@rustup component list --toolchain nightly --installed | grep -q rust-src || \
+		rustup component add rust-src --toolchain nightly
+	@for san in thread address; do \
+		echo "== $$san sanitizer: 16 threads x $(RACE_CALLS) verifies"; \
+		RUSTFLAGS="-Zsanitizer=$$san" CARGO_TARGET_DIR=target/$$san $(SANITIZE) --no-run || exit 1; \
+		NAMEAUTH_RACE_CALLS=$(RACE_CALLS) TSAN_OPTIONS="halt_on_error=1" \
+		ASAN_OPTIONS="detect_leaks=1:halt_on_error=1" RUSTFLAGS="-Zsanitizer=$$san" \
+		CARGO_TARGET_DIR=target/$$san $(PYTHON) tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- \
+		$(SANITIZE) || exit 1; \
+	done
+
+race-smoke:
+	$(MAKE) -s race RACE_CALLS=100
 
 bench:
 	$(CARGO) bench --bench core

@@ -26,6 +26,7 @@
 // The core is safe Rust with no C in it; the C ABI is the `nameauth-ffi` crate.
 #![forbid(unsafe_code)]
 
+pub mod boundary;
 mod client;
 pub mod config;
 pub mod error;

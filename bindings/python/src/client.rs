@@ -23,6 +23,9 @@ struct User {
     refused: Option<Error>,
 }
 
+/// The message of a panic caught in a call (a bug).
+const PANIC: &str = "internal: a panic was caught (a bug in nameauth; please report it)";
+
 const USER_KEYS: [&str; 4] = ["openid", "truename", "creid", "cretype"];
 
 impl User {
@@ -266,9 +269,16 @@ impl Client {
         let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
         let cretype = cretype.to_owned();
         let client = self.get(py)?;
-        py.detach(|| client.verify_with_cretype(&openid, &truename, &creid, &cretype))
-            .map(Verdict::from)
-            .map_err(|e| to_py_err(py, &e))
+        py.detach(|| {
+            // A panic (a bug) is an InternalError, silent on stderr, never a
+            // PanicException that `except Exception` would miss.
+            nameauth::boundary::catch_quietly(|| {
+                client.verify_with_cretype(&openid, &truename, &creid, &cretype)
+            })
+            .unwrap_or_else(|| Err(Error::internal(PANIC)))
+        })
+        .map(Verdict::from)
+        .map_err(|e| to_py_err(py, &e))
     }
 
     /// Verifies many users with ``concurrency`` Rust threads (the GIL released) and
@@ -309,14 +319,10 @@ impl Client {
                                 Some(Err(e.clone()));
                             continue;
                         }
-                        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let r = nameauth::boundary::catch_quietly(|| {
                             client.verify_with_cretype(&u.openid, &u.truename, &u.creid, &u.cretype)
-                        }))
-                        .unwrap_or_else(|_| {
-                            Err(Error::internal(
-                                "internal: a panic was caught (a bug in nameauth; please report it)",
-                            ))
-                        });
+                        })
+                        .unwrap_or_else(|| Err(Error::internal(PANIC)));
                         *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
                     });
                 }

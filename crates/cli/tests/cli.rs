@@ -579,7 +579,9 @@ fn no_channel_of_the_cli_carries_a_secret() {
     let password = "pr0xy-pa55word";
     let bare_proxy = format!("u:{password}");
     let mut all = String::new();
-    let runs: Vec<(Vec<&str>, Vec<(&str, String)>)> = vec![
+    // (arguments, variables set or replaced)
+    type Run<'a> = (Vec<&'a str>, Vec<(&'a str, String)>);
+    let runs: Vec<Run> = vec![
         (vec!["verify", "oZhangSan", name, ZS_ID], vec![]),
         (vec!["verify", "oZhangSan", "欧阳修梅1", ZS_ID], vec![]),
         (vec!["verify", "oReset", name, ZS_ID], vec![]),

@@ -7,10 +7,10 @@
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::OnceLock;
 
+use nameauth_core::boundary::catch_quietly;
 use nameauth_core::error::{Error, ErrorKind, Rule};
 use nameauth_core::{
     Client, ClientBuilder, Options, Params, SignCase, Verdict, REASONS, RESIDENT_ID_CARD,
@@ -167,10 +167,11 @@ fn null(field: &str) -> nameauth_result {
 
 /// Runs `body`; a panic becomes `NAMEAUTH_PANIC` with a message, never an unwind into C.
 fn boundary(body: impl FnOnce() -> Result<(), nameauth_result>) -> nameauth_result {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => NAMEAUTH_OK,
-        Ok(Err(code)) => code,
-        Err(_) => {
+    // Caught without a word to the host's stderr (nameauth_core::boundary).
+    match catch_quietly(body) {
+        Some(Ok(())) => NAMEAUTH_OK,
+        Some(Err(code)) => code,
+        None => {
             set_last_error(
                 "internal: a panic was caught at the C boundary (a bug in nameauth; please \
                  report it)",
@@ -184,7 +185,7 @@ fn boundary(body: impl FnOnce() -> Result<(), nameauth_result>) -> nameauth_resu
 
 /// Like `boundary` for functions that return a value; `fallback` on panic.
 fn boundary_value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+    catch_quietly(body).unwrap_or(fallback)
 }
 
 /// A required string argument: not NULL, valid UTF-8.
@@ -369,12 +370,12 @@ pub unsafe extern "C" fn nameauth_options_set(
 /// `options` is NULL or an options handle from `nameauth_options_new` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_options_free(options: *mut nameauth_options) {
-    let _ = catch_unwind(AssertUnwindSafe(|| {
+    let _ = catch_quietly(|| {
         if !options.is_null() {
             // SAFETY: a pointer from `Box::into_raw` in `nameauth_options_new`, freed once.
             drop(unsafe { Box::from_raw(options) });
         }
-    }));
+    });
 }
 
 /// Creates a client from the three credentials WeChat Pay issues and typed options
@@ -515,12 +516,12 @@ fn finish_client(
 /// `client` is NULL or a client from `nameauth_client_new*` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_client_free(client: *mut nameauth_client) {
-    let _ = catch_unwind(AssertUnwindSafe(|| {
+    let _ = catch_quietly(|| {
         if !client.is_null() {
             // SAFETY: a pointer from `Box::into_raw` in `finish_client`, freed once.
             drop(unsafe { Box::from_raw(client) });
         }
-    }));
+    });
 }
 
 /// Verifies one user: checks every rule of docs/SPEC.md §3 (nothing is sent if one fails), signs,
@@ -751,12 +752,12 @@ pub unsafe extern "C" fn nameauth_verdict_is_config_problem(v: *const nameauth_v
 /// `v` is NULL or a verdict from `nameauth_verify` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_verdict_free(v: *mut nameauth_verdict) {
-    let _ = catch_unwind(AssertUnwindSafe(|| {
+    let _ = catch_quietly(|| {
         if !v.is_null() {
             // SAFETY: a pointer from `Box::into_raw` in `nameauth_verify`, freed once.
             drop(unsafe { Box::from_raw(v) });
         }
-    }));
+    });
 }
 
 /// A static English description of a status, e.g. `"timeout"`. Unknown values give

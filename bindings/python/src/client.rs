@@ -1,8 +1,8 @@
 //! `nameauth.Client`: options in the one vocabulary of the core, the GIL released for the
 //! whole validate-sign-send-parse of every call.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, RwLock};
 use std::time::Duration;
 
 use nameauth::{Client as CoreClient, ClientBuilder, Error, RESIDENT_ID_CARD};
@@ -304,30 +304,62 @@ impl Client {
         let client = self.get(py)?;
         let results: Vec<Mutex<Option<Result<nameauth::Verdict, Error>>>> =
             users.iter().map(|_| Mutex::new(None)).collect();
-        py.detach(|| {
-            let next = AtomicUsize::new(0);
-            let workers = concurrency.min(users.len());
-            std::thread::scope(|s| {
-                for _ in 0..workers {
-                    s.spawn(|| loop {
+        // Workers take items until none are left or a signal (Ctrl-C) stops the batch; this
+        // thread waits with the GIL released and checks Python's signals every 100 ms.
+        let next = AtomicUsize::new(0);
+        let finished = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let progress = (Mutex::new(()), Condvar::new());
+        let workers = concurrency.min(users.len());
+        let mut interrupted = None;
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| {
+                    loop {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(u) = users.get(i) else { break };
-                        // One item's panic (a bug) is that item's InternalError, not the
-                        // whole batch's BaseException.
-                        if let Some(e) = &u.refused {
-                            *results[i].lock().unwrap_or_else(|p| p.into_inner()) =
-                                Some(Err(e.clone()));
-                            continue;
-                        }
-                        let r = nameauth::boundary::catch_quietly(|| {
-                            client.verify_with_cretype(&u.openid, &u.truename, &u.creid, &u.cretype)
-                        })
-                        .unwrap_or_else(|| Err(Error::internal(PANIC)));
+                        let r = match &u.refused {
+                            Some(e) => Err(e.clone()),
+                            // One item's panic (a bug) is that item's InternalError, not
+                            // the whole batch's BaseException.
+                            None => nameauth::boundary::catch_quietly(|| {
+                                client.verify_with_cretype(
+                                    &u.openid,
+                                    &u.truename,
+                                    &u.creid,
+                                    &u.cretype,
+                                )
+                            })
+                            .unwrap_or_else(|| Err(Error::internal(PANIC))),
+                        };
                         *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
-                    });
+                    }
+                    finished.fetch_add(1, Ordering::Relaxed);
+                    let _guard = progress.0.lock().unwrap_or_else(|p| p.into_inner());
+                    progress.1.notify_all();
+                });
+            }
+            while finished.load(Ordering::Relaxed) < workers {
+                py.detach(|| {
+                    let guard = progress.0.lock().unwrap_or_else(|p| p.into_inner());
+                    if finished.load(Ordering::Relaxed) < workers {
+                        let _ = progress.1.wait_timeout(guard, Duration::from_millis(100));
+                    }
+                });
+                if let Err(e) = py.check_signals() {
+                    // No new item starts; the ones in flight end within the timeout.
+                    stop.store(true, Ordering::Relaxed);
+                    interrupted = Some(e);
+                    break;
                 }
-            });
+            }
         });
+        if let Some(e) = interrupted {
+            return Err(e);
+        }
         let out = PyList::empty(py);
         for slot in results {
             let r = slot

@@ -6,10 +6,10 @@
 A case is {"name", "args": [openid, truename, creid(, cretype)], "env": {NAME: value, or
 null to unset}, "expect": {...}}, with "http_only": true for a sandbox fault that writes
 on the socket itself (under TLS a TLS error instead). It passes for a front end when the
-front end prints exactly one line, that line is JSON holding every key/value of "expect", the exit status
-is 0 for a verdict and 2 for an error, and the line is byte for byte the line the CLI
-printed for the same case (a front end that answers differently from the others is a bug
-in it).
+front end prints exactly one line, that line is JSON holding every key/value of
+"expect", the exit status is 0 for a verdict and 2 for an error, and the line is byte for
+byte the line the CLI printed for the same case (a front end that answers differently
+from the others is a bug in it).
 
 With NAMEAUTH_ENDPOINT set, cases run against that endpoint with the NAMEAUTH_*
 credentials of the environment (cases needing the HTTPS sandbox are then left out).

@@ -21,6 +21,23 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().expect("nameauth runs")
 }
 
+/// `nameauth sign` with every field but the key.
+fn sign_args<'a>(appid: &'a str, truename: &'a str, creid: &'a str) -> Vec<&'a str> {
+    vec![
+        "sign",
+        "--appid",
+        appid,
+        "--openid",
+        "o",
+        "--src",
+        "s",
+        "--truename",
+        truename,
+        "--creid",
+        creid,
+    ]
+}
+
 fn env_for(sb: &Sandbox) -> Vec<(&'static str, String)> {
     vec![
         ("NAMEAUTH_ENDPOINT", sb.endpoint()),
@@ -184,26 +201,11 @@ fn errors_print_kind_and_message_and_exit_2() {
 
 #[test]
 fn usage_errors_never_echo_an_argument() {
+    let mut key_as_flag = sign_args("a", "n", "c");
+    key_as_flag.extend(["--key", "--S3cretKey"]);
     // A key given where a value was expected, and an ID number among extra arguments.
     for (args, secret) in [
-        (
-            &[
-                "sign",
-                "--appid",
-                "a",
-                "--openid",
-                "o",
-                "--src",
-                "s",
-                "--truename",
-                "n",
-                "--creid",
-                "c",
-                "--key",
-                "--S3cretKey",
-            ][..],
-            "S3cret",
-        ),
+        (&key_as_flag[..], "S3cret"),
         (&["verify", "oX", "Ouyang", "Xiu", "Mei", ZS_ID][..], ZS_ID),
         (&["verify", "--colour", ZS_ID, "oX", "n", "c"][..], ZS_ID),
         (&["sign", "--bogus", "S3cretKey"][..], "S3cret"),
@@ -409,44 +411,14 @@ fn sign_prints_the_known_answers() {
             v["sign_upper"].as_str().unwrap()
         );
     }
-    let out = run(
-        &[
-            "sign",
-            "--appid",
-            "a",
-            "--openid",
-            "o",
-            "--src",
-            "s",
-            "--truename",
-            "n",
-            "--creid",
-            "c",
-        ],
-        &[],
-    );
+    let out = run(&sign_args("a", "n", "c"), &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr)
         .unwrap()
         .contains("key: not set"));
-    let out = run(
-        &[
-            "sign",
-            "--appid",
-            "",
-            "--openid",
-            "o",
-            "--src",
-            "s",
-            "--truename",
-            "n",
-            "--creid",
-            "c",
-            "--key",
-            "k",
-        ],
-        &[],
-    );
+    let mut empty_appid = sign_args("", "n", "c");
+    empty_appid.extend(["--key", "k"]);
+    let out = run(&empty_appid, &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr)
         .unwrap()
@@ -606,20 +578,7 @@ fn no_channel_of_the_cli_carries_a_secret() {
             vec![],
         ),
         (
-            vec![
-                "sign",
-                "--appid",
-                "a",
-                "--openid",
-                "o",
-                "--src",
-                "s",
-                "--truename",
-                name,
-                "--creid",
-                ZS_ID,
-                "--key",
-            ],
+            [sign_args("a", name, ZS_ID), vec!["--key"]].concat(),
             vec![],
         ),
     ];

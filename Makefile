@@ -2,11 +2,13 @@
 #
 #   make demo                 the demo: the real client against the built-in sandbox
 #   make test                 every test of every front end, plus formatting and lints
-#   make lib                  target/release/libnameauth.{so,a} (the C library)
+#   make lib                  the C library, for glibc 2.17 and later (cargo-zigbuild), in
+#                             target/x86_64-unknown-linux-gnu/release
+#   make dist                 every artifact in dist/; make dist-check tries each from there
 #   make examples             the C and C++ verify examples, in build/examples
 #   make install PREFIX=/usr/local   header, libraries and nameauth.pc
 #   make header               regenerate include/ from crates/ffi/src/lib.rs
-#   make wheel                the Python wheel (abi3, CPython 3.8+), in build/wheels
+#   make wheel                the Python wheel (abi3, CPython 3.8+, manylinux2014), build/wheels
 #   make java                 the Java jar and the compiled Java example
 #   make bench                the core benchmarks and their summary table
 #   make bench-python         nameauth against a requests + hashlib loop, client CPU
@@ -22,7 +24,11 @@ DESTDIR ?=
 
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR := $(word 1,$(subst ., ,$(VERSION)))
-RELEASE := target/release
+# Everything shipped links glibc 2.17 at most (CentOS 7, RHEL 8, Ubuntu 20.04, Debian 11):
+# cargo-zigbuild and maturin --zig link against that glibc with PyPI's ziglang.
+TARGET := x86_64-unknown-linux-gnu
+GLIBC := 2.17
+RELEASE := target/$(TARGET)/release
 BUILD := build
 NAMEAUTH_BIN := target/debug/nameauth
 # What a program linking libnameauth.a also needs (cargo rustc -- --print native-static-libs).
@@ -30,18 +36,36 @@ STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 WARN := -Wall -Wextra -Wpedantic -Werror
 RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
-.PHONY: fuzz fuzz-smoke race race-smoke
+.PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check
 .PHONY: all demo test lint lint-rust lint-python lint-java lint-php test-rust lib header \
         examples test-c test-install test-conformance install bench bench-python clean cli \
         wheel venv test-python java test-java test-php
 
 all: lib cli
 
+# cargo shows its progress: the first build takes about a minute.
 demo:
-	$(CARGO) run -q -p nameauth-cli -- demo
+	$(CARGO) build -p nameauth-cli
+	$(NAMEAUTH_BIN) demo
 
-test: lint test-rust test-c test-install test-python test-java test-php test-conformance \
-      fuzz-smoke race-smoke
+test: deps lint test-rust test-c test-install test-python test-java test-php test-php-fpm \
+      test-conformance dist-check fuzz-smoke race-smoke
+
+# What a fresh machine of this kind lacks, from Debian's packages (package:command).
+APT_NEED := php-cli:php phpunit:phpunit php-codesniffer:phpcs pkg-config:pkg-config \
+            php8.2-fpm:php-fpm8.2 libfcgi-bin:cgi-fcgi
+deps:
+	@need=""; for p in $(APT_NEED); do \
+		command -v $${p#*:} >/dev/null 2>&1 || need="$$need $${p%%:*}"; \
+	done; \
+	if [ -n "$$need" ]; then \
+		echo "==> apt-get install$$need"; \
+		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; \
+	fi
+	@php -r 'exit(extension_loaded("ffi") ? 0 : 1);' || \
+		{ echo "missing: the PHP FFI extension (php -m lists no FFI)" >&2; exit 1; }
 
 lint: lint-rust lint-python lint-java lint-php
 
@@ -52,17 +76,22 @@ lint-rust:
 # Build tools (maturin, ruff) live in their own venv; the wheel is tested in a fresh one.
 TOOLS := $(BUILD)/tools
 VENV := $(BUILD)/venv
-$(TOOLS)/bin/maturin:
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install -q maturin ruff
+# The last tool installed marks the venv complete.
+TOOLS_READY := $(TOOLS)/bin/cargo-zigbuild
+$(TOOLS_READY):
+	test -x $(TOOLS)/bin/pip || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q maturin ruff ziglang abi3audit cargo-zigbuild
+# The tools venv first on PATH: cargo-zigbuild, and zig through its python (-m ziglang).
+ZIG_PATH := PATH=$(abspath $(TOOLS))/bin:$$PATH
 
-lint-python: $(TOOLS)/bin/maturin
+lint-python: $(TOOLS_READY)
 	$(TOOLS)/bin/ruff check .
 	$(TOOLS)/bin/ruff format --check .
 
-wheel: $(TOOLS)/bin/maturin
+wheel: $(TOOLS_READY)
 	rm -rf $(BUILD)/wheels
-	$(TOOLS)/bin/maturin build -q --release -m bindings/python/Cargo.toml -o $(BUILD)/wheels
+	$(ZIG_PATH) $(TOOLS)/bin/maturin build -q --release --zig --compatibility manylinux2014 \
+		-i $(abspath $(TOOLS))/bin/python -m bindings/python/Cargo.toml -o $(BUILD)/wheels
 
 # A fresh virtual environment with the wheel and the test tools.
 venv: wheel
@@ -85,9 +114,10 @@ cli:
 	$(CARGO) build -q -p nameauth-cli
 
 # The shared library carries the SONAME libnameauth.so.$(MAJOR); the link lets programs
-# linked against target/release run from the build tree.
-lib:
-	$(CARGO) build -q --release -p nameauth-ffi
+# linked against $(RELEASE) run from the build tree.
+lib: $(TOOLS_READY)
+	@echo "==> cargo zigbuild --release --target $(TARGET).$(GLIBC) (the first build takes minutes)"
+	$(ZIG_PATH) $(CARGO) zigbuild -q --release --target $(TARGET).$(GLIBC) -p nameauth-ffi
 	ln -sf libnameauth.so $(RELEASE)/libnameauth.so.$(MAJOR)
 
 header:
@@ -95,8 +125,9 @@ header:
 
 examples: lib
 	mkdir -p $(BUILD)/examples
-	$(CC) examples/c/verify.c -Iinclude -L$(RELEASE) -lnameauth -o $(BUILD)/examples/verify-c
-	$(CXX) -std=c++17 examples/cpp/verify.cpp -Iinclude -L$(RELEASE) -lnameauth \
+	$(CC) examples/c/verify.c -Iinclude -L$(RELEASE) -lnameauth $(RPATH) \
+		-o $(BUILD)/examples/verify-c
+	$(CXX) -std=c++17 examples/cpp/verify.cpp -Iinclude -L$(RELEASE) -lnameauth $(RPATH) \
 		-o $(BUILD)/examples/verify-cpp
 
 # crates/ffi/tests/c/test_abi.c as C99 and C++17, linked dynamically and statically, plus an
@@ -141,7 +172,10 @@ test-c: $(C_TESTS) examples cli
 	@echo "== valgrind $(BUILD)/c/test_abi_c"
 	python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- $(VALGRIND) $(BUILD)/c/test_abi_c
 
-install: lib
+# Copies what make lib built (no cargo here, so sudo make install builds nothing as root).
+install:
+	@test -f $(RELEASE)/libnameauth.so || \
+		{ echo "$(RELEASE)/libnameauth.so is missing: run make lib first" >&2; exit 1; }
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 include/nameauth.h include/nameauth_decls.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(RELEASE)/libnameauth.so $(DESTDIR)$(PREFIX)/lib/libnameauth.so.$(VERSION)
@@ -151,11 +185,18 @@ install: lib
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' crates/ffi/nameauth.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nameauth.pc
+	install -d $(DESTDIR)$(PREFIX)/lib/cmake/nameauth
+	for f in nameauthConfig nameauthConfigVersion; do \
+		sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@MAJOR@|$(MAJOR)|g' -e 's|@LIBDIR@|lib|g' \
+			crates/ffi/cmake/$$f.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/nameauth/$$f.cmake; \
+	done
+	@echo "installed into $(DESTDIR)$(PREFIX); run ldconfig (as root) so that programs find \
+	libnameauth.so.$(MAJOR)"
 
 # Install into a scratch prefix, build the C example with pkg-config against the
 # installed copy only, and ask the sandbox through it.
 STAGE := $(abspath $(BUILD)/stage)
-test-install: cli
+test-install: lib cli
 	rm -rf $(STAGE)
 	$(MAKE) -s install PREFIX=$(STAGE)
 	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig sh -c \
@@ -170,7 +211,8 @@ MVN ?= mvn -q -B
 JAR := $(abspath $(JAVA_DIR)/target/nameauth-$(VERSION).jar)
 java: lib
 	mkdir -p $(BUILD)
-	cd $(JAVA_DIR) && $(MVN) -DskipTests package dependency:build-classpath \
+	cd $(JAVA_DIR) && $(MVN) -DskipTests -Dnameauth.native.dir=$(abspath $(RELEASE)) \
+		package dependency:build-classpath \
 		-DincludeScope=runtime -Dmdep.outputFile=$(abspath $(BUILD)/java-deps.txt)
 	javac --release 8 -Xlint:all,-options -Werror -encoding UTF-8 -d $(BUILD)/java-examples \
 		-cp $(JAR):$$(cat $(BUILD)/java-deps.txt) examples/java/Verify.java
@@ -196,10 +238,16 @@ lint-java: $(GJF)
 		$$(find $(JAVA_DIR)/src examples/java -name '*.java')
 
 # PHP: FFI over the C library and include/nameauth_decls.h.
-PHP_SOURCES := bindings/php/src bindings/php/tests bindings/php/autoload.php examples/php
+PHP_SOURCES := bindings/php/src bindings/php/tests bindings/php/autoload.php \
+               bindings/php/preload.php examples/php
 test-php: lib cli
 	NAMEAUTH_LIBRARY=$(abspath $(RELEASE))/libnameauth.so $(PYTHON) tools/with_sandbox.py \
 		--bin $(NAMEAUTH_BIN) -- phpunit -c bindings/php/phpunit.xml.dist
+
+# The binding under php-fpm with PHP's default ffi.enable=preload, set up as the README says.
+test-php-fpm: lib cli
+	$(PYTHON) tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- \
+		$(PYTHON) bindings/php/tests/fpm/run.py
 
 lint-php:
 	@for f in $$(find $(PHP_SOURCES) -name '*.php'); do \
@@ -262,6 +310,19 @@ race: cli
 
 race-smoke:
 	$(MAKE) -s race RACE_CALLS=100
+
+# Release artifacts (see tools/dist.sh) and trying each as a new user would (from dist/
+# alone, against the sandbox; tools/dist_check.sh).
+cli-release: $(TOOLS_READY)
+	$(ZIG_PATH) $(CARGO) zigbuild -q --release --target $(TARGET).$(GLIBC) -p nameauth-cli
+
+dist: lib cli-release wheel java
+	cd $(JAVA_DIR) && $(MVN) -DskipTests -Dnameauth.native.dir=$(abspath $(RELEASE)) install
+	bash tools/dist.sh $(VERSION) $(MAJOR) $(RELEASE) $(TOOLS) "$(STATIC_LIBS)"
+
+dist-check: dist cli
+	$(PYTHON) tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- \
+		bash tools/dist_check.sh $(VERSION) $(TOOLS) $(PYTHON)
 
 bench:
 	$(CARGO) bench --bench core

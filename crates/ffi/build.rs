@@ -14,6 +14,7 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=../../include/nameauth.h");
     println!("cargo:rerun-if-changed=../../include/nameauth_decls.h");
+    println!("cargo:rerun-if-changed=../../bindings/php/nameauth_ffi.h");
     println!("cargo:rerun-if-env-changed=NAMEAUTH_UPDATE_HEADERS");
 
     let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();
@@ -24,14 +25,21 @@ fn main() {
     let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets it"));
     let (header, decls) = generate(&dir);
+    // PHP's ffi.preload file: the scope, the library, then the flat declarations.
+    let php = format!(
+        "#define FFI_SCOPE \"NAMEAUTH\"\n#define FFI_LIB \"libnameauth.so.{major}\"\n{decls}"
+    );
     fs::write(out.join("nameauth.h"), &header).expect("write header");
     fs::write(out.join("nameauth_decls.h"), &decls).expect("write declarations");
+    fs::write(out.join("nameauth_ffi.h"), &php).expect("write the PHP preload header");
     if env::var("NAMEAUTH_UPDATE_HEADERS").as_deref() == Ok("1") {
         // The header is committed at the repository's root, where users look for it.
         let include = dir.join("../../include");
         fs::write(include.join("nameauth.h"), &header).expect("update include/nameauth.h");
         fs::write(include.join("nameauth_decls.h"), &decls)
             .expect("update include/nameauth_decls.h");
+        fs::write(dir.join("../../bindings/php/nameauth_ffi.h"), &php)
+            .expect("update bindings/php/nameauth_ffi.h");
     }
 }
 

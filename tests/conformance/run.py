@@ -35,7 +35,18 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 import with_sandbox  # noqa: E402  (tools/with_sandbox.py)
 
 BUILD = os.path.join(ROOT, "build")
-RELEASE = os.path.join(ROOT, "target", "release")
+# The C library: make lib's glibc-2.17 build, or a plain cargo release build.
+RELEASE = next(
+    (
+        d
+        for d in (
+            os.path.join(ROOT, "target", "x86_64-unknown-linux-gnu", "release"),
+            os.path.join(ROOT, "target", "release"),
+        )
+        if os.path.exists(os.path.join(d, "libnameauth.so"))
+    ),
+    os.path.join(ROOT, "target", "release"),
+)
 ALL = ["cli", "c", "cpp", "python", "java", "php"]
 VERDICT_KEYS = ["code", "reason", "error_code", "nameauth_status", "notmatch_param", "name_mask"]
 ERROR_KEYS = ["error", "message"]

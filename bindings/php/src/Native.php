@@ -34,6 +34,16 @@ final class Native
                 'missing'
             );
         }
+        // Under php-fpm (ffi.enable=preload) the declarations come preloaded as the scope
+        // NAMEAUTH (ffi.preload=.../nameauth_ffi.h, see preload.php); elsewhere, as in the
+        // CLI, they are read here.
+        if (ini_get('ffi.preload')) {
+            try {
+                return \FFI::scope('NAMEAUTH');
+            } catch (\FFI\Exception $e) {
+                // Preloaded something else: fall through to cdef.
+            }
+        }
         $decls = getenv('NAMEAUTH_DECLS') ?: null;
         if ($decls === null) {
             foreach (

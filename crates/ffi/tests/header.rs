@@ -4,10 +4,12 @@
 use std::path::Path;
 
 fn compare(name: &str) {
+    compare_at("../../include", name);
+}
+
+fn compare_at(dir: &str, name: &str) {
     let fresh = Path::new(env!("OUT_DIR")).join(name);
-    let committed = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../include")
-        .join(name);
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(name);
     let fresh = std::fs::read_to_string(&fresh).expect("build.rs wrote the header");
     let committed = std::fs::read_to_string(&committed)
         .unwrap_or_else(|e| panic!("{}: {e}", committed.display()));
@@ -18,7 +20,7 @@ fn compare(name: &str) {
             .position(|(a, b)| a != b)
             .unwrap_or_else(|| fresh.lines().count().min(committed.lines().count()));
         panic!(
-            "include/{name} is stale (first difference at line {}): run `make header`",
+            "{dir}/{name} is stale (first difference at line {}): run `make header`",
             line + 1
         );
     }
@@ -32,6 +34,13 @@ fn committed_header_matches_the_source() {
 #[test]
 fn committed_flat_declarations_match_the_source() {
     compare("nameauth_decls.h");
+}
+
+#[test]
+fn committed_php_preload_header_matches_the_source() {
+    compare_at("../../bindings/php", "nameauth_ffi.h");
+    let php = include_str!("../../../bindings/php/nameauth_ffi.h");
+    assert!(php.starts_with("#define FFI_SCOPE \"NAMEAUTH\"\n#define FFI_LIB \"libnameauth.so."));
 }
 
 #[test]

@@ -171,7 +171,7 @@ public final class NameAuthClient implements AutoCloseable {
    * @throws InvalidInputException a rule of docs/SPEC.md §3 is broken; nothing was sent
    * @throws NameAuthTimeoutException no complete answer within the timeout
    * @throws TransportException refused, reset, TLS failure, non-2xx status
-   * @throws ProtocolException a malformed answer
+   * @throws NameAuthProtocolException a malformed answer
    * @throws IllegalStateException the client is closed
    */
   public Verdict verify(String openid, String truename, String creid, String cretype) {

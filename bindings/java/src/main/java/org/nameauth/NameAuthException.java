@@ -3,7 +3,7 @@ package org.nameauth;
 /**
  * A failure to get a verdict. Subclasses name the CONFORMANCE.md kind: {@link
  * InvalidInputException}, {@link ConfigException}, {@link NameAuthTimeoutException}, {@link
- * TransportException}, {@link ProtocolException} and {@link InternalException}.
+ * TransportException}, {@link NameAuthProtocolException} and {@link InternalException}.
  *
  * <p>Messages are one line of English naming the field and rule, the HTTP status or the limit; they
  * never contain the key, nor a name or ID number in clear. Unchecked, like the exceptions of most

@@ -1,0 +1,91 @@
+#define FFI_SCOPE "NAMEAUTH"
+#define FFI_LIB "libnameauth.so.0"
+typedef struct nameauth_client nameauth_client;
+
+typedef struct nameauth_options nameauth_options;
+
+typedef struct nameauth_verdict nameauth_verdict;
+
+typedef uint32_t nameauth_result;
+
+nameauth_result nameauth_sign(const char *appid,
+                              const char *openid,
+                              const char *src,
+                              const char *truename,
+                              const char *creid,
+                              const char *cretype,
+                              const char *key,
+                              uint32_t flags,
+                              char *out,
+                              size_t out_len);
+
+nameauth_result nameauth_options_new(nameauth_options **out);
+
+nameauth_result nameauth_options_set(nameauth_options *options,
+                                     const char *name,
+                                     const char *value);
+
+void nameauth_options_free(nameauth_options *options);
+
+nameauth_result nameauth_client_build(const char *appid,
+                                      const char *src,
+                                      const char *key,
+                                      const nameauth_options *options,
+                                      nameauth_client **out);
+
+nameauth_result nameauth_client_new(const char *appid,
+                                    const char *src,
+                                    const char *key,
+                                    const char *options,
+                                    nameauth_client **out);
+
+nameauth_result nameauth_client_new_from_env(const char *options, nameauth_client **out);
+
+void nameauth_client_free(nameauth_client *client);
+
+nameauth_result nameauth_verify(const nameauth_client *client,
+                                const char *openid,
+                                const char *truename,
+                                const char *creid,
+                                const char *cretype,
+                                nameauth_verdict **out);
+
+nameauth_result nameauth_validate_id(const char *creid);
+
+const char *nameauth_verdict_code(const nameauth_verdict *v);
+
+const char *nameauth_verdict_reason(const nameauth_verdict *v);
+
+const char *nameauth_verdict_message_zh(const nameauth_verdict *v);
+
+const char *nameauth_verdict_message_en(const nameauth_verdict *v);
+
+const char *nameauth_verdict_advice_zh(const nameauth_verdict *v);
+
+const char *nameauth_verdict_advice_en(const nameauth_verdict *v);
+
+const char *nameauth_verdict_nameauth_status(const nameauth_verdict *v);
+
+const char *nameauth_verdict_notmatch_param(const nameauth_verdict *v);
+
+const char *nameauth_verdict_name_mask(const nameauth_verdict *v);
+
+int64_t nameauth_verdict_error_code(const nameauth_verdict *v);
+
+bool nameauth_verdict_passed(const nameauth_verdict *v);
+
+bool nameauth_verdict_is_config_problem(const nameauth_verdict *v);
+
+void nameauth_verdict_free(nameauth_verdict *v);
+
+const char *nameauth_result_str(nameauth_result r);
+
+const char *nameauth_result_kind(nameauth_result r);
+
+size_t nameauth_last_error(char *buf, size_t buf_len);
+
+size_t nameauth_last_error_field(char *buf, size_t buf_len);
+
+size_t nameauth_last_error_rule(char *buf, size_t buf_len);
+
+const char *nameauth_version(void);

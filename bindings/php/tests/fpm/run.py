@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""The PHP binding under php-fpm, configured exactly as the README says.
+
+    python3 tools/with_sandbox.py -- python3 bindings/php/tests/fpm/run.py
+
+Writes the README's php.ini lines and a pool, starts php-fpm8.2 (PHP's default
+ffi.enable=preload: FFI only in preloaded code) with LD_LIBRARY_PATH pointing at the
+library, sends FastCGI requests with cgi-fcgi to a page that verifies against the sandbox,
+and checks every answer. Prints "N passed, M failed"; exits 1 on any failure.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PHP_DIR = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(PHP_DIR))
+LIB_DIR = os.environ.get("NAMEAUTH_LIBRARY_DIR", os.path.join(ROOT, "target", "release"))
+FPM = os.environ.get("PHP_FPM", "php-fpm8.2")
+
+# The php.ini lines of the README's "PHP under php-fpm".
+INI = f"""
+ffi.enable=preload
+ffi.preload={PHP_DIR}/nameauth_ffi.h
+opcache.enable=1
+opcache.preload={PHP_DIR}/preload.php
+opcache.preload_user=root
+"""
+
+CASES = [
+    (("oZhangSan", "张三", "110101199003074477"), {"code": "A", "reason": "verified"}),
+    (("oZhangSan", "李四", "110101199003074477"), {"code": "B", "reason": "name_mismatch"}),
+    (("oPoliceOnly", "张三", "110101199003074477"), {"code": "E"}),
+    (("oZhangSan", "张三", "110101199003074478"), {"error": "invalid_input"}),
+    (("oHttp500", "张三", "110101199003074477"), {"error": "transport"}),
+    (("oSignInvalid", "张三", "110101199003074477"), {"code": "Other", "error_code": 1002}),
+    (("oZhangSan", "张三", "110101199003074477"), {"code": "A"}),
+    (("oUserNotFound", "张三", "110101199003074477"), {"code": "F"}),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fastcgi(port, script, query=""):
+    """The body of a GET of `script` through php-fpm."""
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "SCRIPT_FILENAME": os.path.join(HERE, script),
+        "REQUEST_METHOD": "GET",
+        "QUERY_STRING": query,
+    }
+    for k in ("NAMEAUTH_ENDPOINT", "NAMEAUTH_APPID", "NAMEAUTH_SRC", "NAMEAUTH_KEY"):
+        env[k] = os.environ[k]
+    out = subprocess.run(
+        ["cgi-fcgi", "-bind", "-connect", f"127.0.0.1:{port}"],
+        env=env,
+        capture_output=True,
+        timeout=30,
+    )
+    text = out.stdout.decode("utf-8", "replace")
+    return text.split("\r\n\r\n", 1)[-1].strip()
+
+
+def request(port, args):
+    openid, truename, creid = args
+    query = urllib.parse.urlencode({"openid": openid, "truename": truename, "creid": creid})
+    body = fastcgi(port, "verify.php", query)
+    try:
+        return json.loads(body.splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"raw": body}
+
+
+def main():
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="nameauth-fpm-") as d:
+        ini = os.path.join(d, "php.ini")
+        with open(ini, "w") as f:
+            f.write(INI)
+        conf = os.path.join(d, "php-fpm.conf")
+        with open(conf, "w") as f:
+            f.write(
+                f"[global]\nerror_log = {d}/fpm.log\ndaemonize = no\n\n"
+                f"[www]\nlisten = 127.0.0.1:{port}\npm = static\npm.max_children = 2\n"
+                "catch_workers_output = yes\n"
+            )
+        env = dict(os.environ)
+        env["LD_LIBRARY_PATH"] = LIB_DIR
+        passed = failed = 0
+        fpm = subprocess.Popen(
+            [FPM, "-F", "-R", "-c", ini, "-y", conf],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(100):
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                if fpm.poll() is not None:
+                    break
+                time.sleep(0.1)
+            passed = failed = 0
+            if fastcgi(port, "cdef.php") == "cdef refused":
+                passed += 1
+            else:
+                failed += 1
+                print("FAIL: FFI::cdef was allowed in a request: not ffi.enable=preload")
+            for args, want in CASES:
+                got = request(port, args)
+                ok = got.get("ffi_enable") == "preload" and all(
+                    got.get(k) == v for k, v in want.items()
+                )
+                if ok:
+                    passed += 1
+                else:
+                    failed += 1
+                    print(f"FAIL {args[0]}: want {want}, got {got}", file=sys.stderr)
+        finally:
+            fpm.terminate()
+            log = fpm.communicate(timeout=10)[0].decode("utf-8", "replace")
+            if failed or not passed:
+                print(log[-2000:], file=sys.stderr)
+    print(f"php-fpm: {passed} passed, {failed} failed")
+    sys.exit(1 if failed or passed == 0 else 0)
+
+
+if __name__ == "__main__":
+    main()

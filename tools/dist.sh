@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# make dist: every artifact a user installs, in dist/, from the glibc-2.17 builds.
+#   libnameauth-VERSION-linux-x86_64.tar.gz   include/, lib/ (.so, SONAME link, .a, pkg-config,
+#                                             CMake config), bin/nameauth, share/
+#   nameauth_VERSION_amd64.deb                the same tree under /usr (dpkg-deb)
+#   nameauth-VERSION-cp38-abi3-manylinux*.whl and nameauth-VERSION.tar.gz (sdist)
+#   nameauth-VERSION.jar (+ -sources, -javadoc), carrying linux-x86-64/libnameauth.so
+# Run from the repository root by make dist, which builds what it packs first.
+set -euo pipefail
+VERSION=$1 MAJOR=$2 RELEASE=$3 TOOLS=$4 STATIC_LIBS=$5
+DIST=dist
+STAGE=build/dist-stage
+rm -rf "$DIST" "$STAGE"
+mkdir -p "$DIST" "$STAGE"
+
+# One tree, laid out under a prefix; LIBDIR is lib (tarball) or lib/x86_64-linux-gnu (.deb).
+lay_out() {
+  local root=$1 prefix=$2 libdir=$3 pcprefix=$4
+  local top=$root$prefix
+  install -d "$top/include" "$top/$libdir/pkgconfig" "$top/$libdir/cmake/nameauth" "$top/bin" \
+    "$top/share/doc/nameauth" "$top/share/php/nameauth"
+  install -m 644 include/nameauth.h include/nameauth_decls.h "$top/include/"
+  install -m 755 "$RELEASE/libnameauth.so" "$top/$libdir/libnameauth.so.$VERSION"
+  ln -sf "libnameauth.so.$VERSION" "$top/$libdir/libnameauth.so.$MAJOR"
+  ln -sf "libnameauth.so.$MAJOR" "$top/$libdir/libnameauth.so"
+  install -m 644 "$RELEASE/libnameauth.a" "$top/$libdir/"
+  sed -e "s|@PREFIX@|$pcprefix|" -e "s|@VERSION@|$VERSION|" -e "s|@STATIC_LIBS@|$STATIC_LIBS|" \
+    -e "s|^libdir=.*|libdir=\${exec_prefix}/$libdir|" crates/ffi/nameauth.pc.in \
+    > "$top/$libdir/pkgconfig/nameauth.pc"
+  for f in nameauthConfig nameauthConfigVersion; do
+    sed -e "s|@VERSION@|$VERSION|g" -e "s|@MAJOR@|$MAJOR|g" -e "s|@LIBDIR@|$libdir|g" \
+      "crates/ffi/cmake/$f.cmake.in" > "$top/$libdir/cmake/nameauth/$f.cmake"
+  done
+  # The CMake config finds the prefix three levels up from lib/cmake/nameauth.
+  if [ "$libdir" != lib ]; then
+    sed -i 's|"${CMAKE_CURRENT_LIST_DIR}/../../.."|"${CMAKE_CURRENT_LIST_DIR}/../../../.."|' \
+      "$top/$libdir/cmake/nameauth/nameauthConfig.cmake"
+  fi
+  install -m 755 "$RELEASE/nameauth" "$top/bin/"
+  install -m 644 README.md LICENSE-MIT LICENSE-APACHE docs/SPEC.md docs/CONFORMANCE.md \
+    "$top/share/doc/nameauth/"
+  cp -r bindings/php/src bindings/php/autoload.php bindings/php/preload.php \
+    bindings/php/nameauth_ffi.h bindings/php/composer.json "$top/share/php/nameauth/"
+}
+
+# The release tarball: relocatable (pkg-config and CMake find the prefix from their files).
+name=libnameauth-$VERSION-linux-x86_64
+lay_out "$STAGE/$name" "" lib '${pcfiledir}/../..'
+tar -C "$STAGE" -czf "$DIST/$name.tar.gz" "$name"
+
+# The .deb: the same tree under /usr, Debian's multiarch library directory.
+deb=$STAGE/deb
+lay_out "$deb" /usr lib/x86_64-linux-gnu /usr
+install -d "$deb/DEBIAN"
+size=$(du -sk "$deb/usr" | cut -f1)
+cat > "$deb/DEBIAN/control" <<CONTROL
+Package: nameauth
+Version: $VERSION
+Architecture: amd64
+Maintainer: The nameauth developers <nameauth@users.noreply.github.com>
+Depends: libc6 (>= 2.17), libgcc-s1
+Section: libs
+Priority: optional
+Installed-Size: $size
+Homepage: https://github.com/nameauth/nameauth
+Description: WeChat Pay real-name check (nameautheasy) library and command line
+ One audited implementation of the WeChat Pay real-name check: validate, sign, send and
+ map the answer to the verdict table. Ships libnameauth.so.$MAJOR, libnameauth.a, the C
+ header, pkg-config and CMake files, the nameauth command and the PHP binding.
+ License: MIT OR Apache-2.0.
+CONTROL
+echo "activate-noawait ldconfig" > "$deb/DEBIAN/triggers"
+dpkg-deb --root-owner-group --build "$deb" "$DIST/nameauth_${VERSION}_amd64.deb" >/dev/null
+
+# Python: the manylinux2014 abi3 wheel (built by make wheel) and the sdist.
+cp build/wheels/nameauth-*.whl "$DIST/"
+"$TOOLS/bin/maturin" sdist -m bindings/python/Cargo.toml -o "$DIST" > "$STAGE/sdist.log" 2>&1 ||
+  { cat "$STAGE/sdist.log" >&2; exit 1; }
+
+# Java: the jar with its native library, its sources and javadoc (built by make java).
+cp bindings/java/target/nameauth-"$VERSION".jar bindings/java/target/nameauth-"$VERSION"-sources.jar \
+  bindings/java/target/nameauth-"$VERSION"-javadoc.jar "$DIST/"
+
+ls -1 "$DIST"

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# make dist-check: each artifact of dist/ tried as a new user would, from dist/ alone (no
+# build tree), against the sandbox (run under tools/with_sandbox.py). Also: no shipped
+# binary needs a glibc above 2.17, and the wheel passes abi3audit.
+set -euo pipefail
+VERSION=$1 TOOLS=$(cd "$2" && pwd) PYTHON=${3:-python3}
+DIST=$(pwd)/dist
+ROOT=$(pwd)
+WORK=$(mktemp -d /tmp/nameauth-dist-check.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+ZS=(oZhangSan 张三 110101199003074477)
+passed=0
+ok() { echo "ok: $*"; passed=$((passed + 1)); }
+expect_a() { # a command whose one output line must be verdict A
+  local out
+  out=$("$@")
+  case $out in *'"code":"A"'*) ;; *) echo "FAIL: $* printed: $out" >&2; exit 1 ;; esac
+}
+max_glibc() { objdump -T "$1" | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1; }
+glibc_at_most_2_17() {
+  local v
+  v=$(max_glibc "$1")
+  if [ "$(printf '%s\n2.17\n' "$v" | sort -V | tail -1)" != 2.17 ]; then
+    echo "FAIL: $1 needs GLIBC_$v (the floor is 2.17)" >&2
+    exit 1
+  fi
+  ok "$(basename "$1") needs glibc $v at most"
+}
+
+# The release tarball: pkg-config, CMake, the CLI; relocated to a new directory.
+tar -C "$WORK" -xzf "$DIST/libnameauth-$VERSION-linux-x86_64.tar.gz"
+P=$WORK/libnameauth-$VERSION-linux-x86_64
+glibc_at_most_2_17 "$P/lib/libnameauth.so.$VERSION"
+glibc_at_most_2_17 "$P/bin/nameauth"
+readelf -d "$P/lib/libnameauth.so.$VERSION" | grep -q "SONAME.*libnameauth.so.${VERSION%%.*}"
+cc "$ROOT/examples/c/verify.c" $(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --cflags --libs nameauth) \
+  -o "$WORK/verify-pc"
+LD_LIBRARY_PATH=$P/lib expect_a "$WORK/verify-pc" "${ZS[@]}"
+ok "tarball: cc with pkg-config"
+cmake -S "$ROOT/examples/c" -B "$WORK/cmake" -DCMAKE_PREFIX_PATH="$P" >/dev/null
+cmake --build "$WORK/cmake" >/dev/null
+expect_a "$WORK/cmake/verify" "${ZS[@]}"
+ok "tarball: CMake find_package(nameauth)"
+expect_a "$P/bin/nameauth" verify "${ZS[@]}"
+ok "tarball: bin/nameauth verify"
+
+# The .deb, unpacked (installing it would need root and change this machine).
+dpkg-deb -x "$DIST/nameauth_${VERSION}_amd64.deb" "$WORK/deb"
+D=$WORK/deb/usr
+for f in include/nameauth.h lib/x86_64-linux-gnu/libnameauth.so.0 lib/x86_64-linux-gnu/libnameauth.a \
+  lib/x86_64-linux-gnu/pkgconfig/nameauth.pc lib/x86_64-linux-gnu/cmake/nameauth/nameauthConfig.cmake \
+  bin/nameauth share/php/nameauth/nameauth_ffi.h share/doc/nameauth/LICENSE-MIT; do
+  test -e "$D/$f" || { echo "FAIL: the .deb lacks /usr/$f" >&2; exit 1; }
+done
+dpkg-deb -f "$DIST/nameauth_${VERSION}_amd64.deb" Depends | grep -q 'libc6 (>= 2.17)'
+expect_a "$D/bin/nameauth" verify "${ZS[@]}"
+ok ".deb: files, SONAME link, CLI"
+
+# Python: the wheel and the sdist, each in a fresh venv.
+whl=$(ls "$DIST"/nameauth-"$VERSION"-*.whl)
+case $whl in *manylinux_2_17*|*manylinux2014*) ;; *) echo "FAIL: $whl is not manylinux2014" >&2; exit 1 ;; esac
+"$TOOLS/bin/abi3audit" --strict --summary "$whl" >/dev/null
+ok "wheel: abi3audit"
+(cd "$WORK" && unzip -q -o "$whl" 'nameauth/_nameauth*.so' -d wheel)
+glibc_at_most_2_17 "$(ls "$WORK"/wheel/nameauth/_nameauth*.so)"
+for what in wheel sdist; do
+  "$PYTHON" -m venv "$WORK/venv-$what"
+  if [ $what = wheel ]; then src=$whl; else src=$DIST/nameauth-$VERSION.tar.gz; fi
+  "$WORK/venv-$what/bin/pip" install -q "$src"
+  (cd "$WORK" && expect_a "$WORK/venv-$what/bin/python" "$ROOT/examples/python/verify.py" "${ZS[@]}")
+  ok "python $what in a fresh venv"
+done
+
+# Java: the jar and JNA only; no library property or variable.
+jna=$(ls "$HOME"/.m2/repository/net/java/dev/jna/jna/*/jna-*.jar | grep -v sources | head -1)
+unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth.so'
+unzip -p "$DIST/nameauth-$VERSION.jar" META-INF/MANIFEST.MF | grep -q 'Automatic-Module-Name: org.nameauth'
+javac --release 8 -encoding UTF-8 -d "$WORK/java" -cp "$DIST/nameauth-$VERSION.jar:$jna" \
+  "$ROOT/examples/java/Verify.java"
+(unset NAMEAUTH_LIBRARY NAMEAUTH_LIBRARY_PATH
+  LC_ALL=C.UTF-8 expect_a java -cp "$WORK/java:$DIST/nameauth-$VERSION.jar:$jna" Verify "${ZS[@]}")
+ok "jar with only JNA on the class path"
+
+echo "dist-check: $passed passed, 0 failed"

@@ -6,7 +6,7 @@ set -euo pipefail
 VERSION=$1 TOOLS=$(cd "$2" && pwd) PYTHON=${3:-python3}
 DIST=$(pwd)/dist
 ROOT=$(pwd)
-WORK=$(mktemp -d /tmp/nameauth-dist-check.XXXXXX)
+WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 ZS=(oZhangSan 张三 110101199003074477)
 passed=0

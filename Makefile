@@ -246,8 +246,8 @@ test-php: lib cli
 
 # The binding under php-fpm with PHP's default ffi.enable=preload, set up as the README says.
 test-php-fpm: lib cli
-	$(PYTHON) tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- \
-		$(PYTHON) bindings/php/tests/fpm/run.py
+	NAMEAUTH_LIBRARY_DIR=$(abspath $(RELEASE)) $(PYTHON) tools/with_sandbox.py \
+		--bin $(NAMEAUTH_BIN) -- $(PYTHON) bindings/php/tests/fpm/run.py
 
 lint-php:
 	@for f in $$(find $(PHP_SOURCES) -name '*.php'); do \

@@ -21,7 +21,11 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 PHP_DIR = os.path.dirname(os.path.dirname(HERE))
 ROOT = os.path.dirname(os.path.dirname(PHP_DIR))
-LIB_DIR = os.environ.get("NAMEAUTH_LIBRARY_DIR", os.path.join(ROOT, "target", "release"))
+# make lib's glibc-2.17 build (make test-php-fpm passes it), unless told otherwise.
+LIB_DIR = os.environ.get(
+    "NAMEAUTH_LIBRARY_DIR",
+    os.path.join(ROOT, "target", "x86_64-unknown-linux-gnu", "release"),
+)
 FPM = os.environ.get("PHP_FPM", "php-fpm8.2")
 
 # The php.ini lines of the README's "PHP under php-fpm".

@@ -1,6 +1,6 @@
 // verify: checks one user with nameauth and prints one JSON line (CONFORMANCE.md).
 //
-//   c++ -std=c++17 examples/cpp/verify.cpp -Iinclude -Ltarget/release -lnameauth -o verify
+//   c++ -std=c++17 examples/cpp/verify.cpp -Iinclude -Ltarget/x86_64-unknown-linux-gnu/release -lnameauth -o verify
 //   NAMEAUTH_APPID=... NAMEAUTH_SRC=... NAMEAUTH_KEY=... ./verify OPENID TRUENAME CREID [CRETYPE]
 //
 // Exit status 0 when the server answered (any verdict), 2 on any error. The handles are

@@ -125,18 +125,23 @@ fn c_string(s: &str) -> CString {
     CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default()
 }
 
-fn set_last_error(message: &str, field: Option<&str>, rule: Option<Rule>) {
+/// Records this thread's last error (`""` for no field or rule).
+fn set_last_error(message: &str, field: &str, rule: &str) {
     let last = LastError {
         message: c_string(message),
-        field: c_string(field.unwrap_or("")),
-        rule: c_string(rule.map_or("", Rule::as_str)),
+        field: c_string(field),
+        rule: c_string(rule),
     };
     LAST_ERROR.with(|e| *e.borrow_mut() = last);
 }
 
 /// Records `e` as this thread's last error and returns its status.
 fn fail(e: &Error) -> nameauth_result {
-    set_last_error(e.message(), e.field(), e.rule());
+    set_last_error(
+        e.message(),
+        e.field().unwrap_or(""),
+        e.rule().map_or("", Rule::as_str),
+    );
     match e.kind() {
         ErrorKind::InvalidInput if e.rule() == Some(Rule::InvalidUtf8) => NAMEAUTH_INVALID_UTF8,
         ErrorKind::InvalidInput => NAMEAUTH_INVALID_INPUT,
@@ -151,12 +156,7 @@ fn fail(e: &Error) -> nameauth_result {
 /// Records a failure of the caller's own making (NULL, buffer size, flags) about `field`
 /// and returns `code`.
 fn fail_with(code: nameauth_result, field: &str, rule: &str, text: &str) -> nameauth_result {
-    let last = LastError {
-        message: c_string(&format!("{field}: {text}")),
-        field: c_string(field),
-        rule: c_string(rule),
-    };
-    LAST_ERROR.with(|e| *e.borrow_mut() = last);
+    set_last_error(&format!("{field}: {text}"), field, rule);
     code
 }
 
@@ -175,8 +175,8 @@ fn boundary(body: impl FnOnce() -> Result<(), nameauth_result>) -> nameauth_resu
             set_last_error(
                 "internal: a panic was caught at the C boundary (a bug in nameauth; please \
                  report it)",
-                None,
-                None,
+                "",
+                "",
             );
             NAMEAUTH_PANIC
         }
@@ -922,7 +922,7 @@ mod tests {
 
     #[test]
     fn last_error_truncates_on_character_boundaries() {
-        set_last_error("creid: 检查", Some("creid"), None);
+        set_last_error("creid: 检查", "creid", "");
         let mut buf = [0 as c_char; 10];
         // SAFETY: `buf` holds 10 bytes.
         let n = unsafe { nameauth_last_error(buf.as_mut_ptr(), buf.len()) };

@@ -2,13 +2,16 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Instant;
 
 use zeroize::Zeroizing;
 
 use crate::config::{ClientBuilder, Credentials, Settings};
 use crate::error::Error;
+use crate::report::Report;
 use crate::request::{build_url, normalise_creid};
 use crate::sign::{Params, SignCase, RESIDENT_ID_CARD};
+use crate::stats::{Counters, Stats};
 use crate::transport::{redact_url, Transport};
 use crate::validate;
 use crate::verdict::Verdict;
@@ -37,7 +40,9 @@ struct Inner {
     validate_id: bool,
     /// The proxy with any password removed, for `Debug`.
     proxy: Option<String>,
+    fallback: Option<String>,
     transport: Transport,
+    counters: Arc<Counters>,
 }
 
 impl Client {
@@ -57,9 +62,12 @@ impl Client {
 
     /// A client of checked settings: the transport gets only what it needs.
     pub(crate) fn from_settings(s: Settings) -> Result<Client, Error> {
-        let transport = Transport::new(&s.transport)?;
+        let counters = Arc::new(Counters::default());
+        let transport = Transport::new(&s.transport, counters.clone())?;
         Ok(Client {
             inner: Arc::new(Inner {
+                counters,
+                fallback: s.transport.fallback_endpoint.as_deref().map(redact_url),
                 credentials: s.credentials,
                 proxy: s.transport.proxy.as_deref().map(|p| redact_url(p)),
                 endpoint: s.transport.endpoint,
@@ -88,9 +96,47 @@ impl Client {
         creid: &str,
         cretype: &str,
     ) -> Result<Verdict, Error> {
-        let url = self.request_url(openid, truename, creid, cretype)?;
-        let body = self.inner.transport.get(&url)?;
-        Verdict::from_body(&body)
+        self.verify_reported(openid, truename, creid, cretype).0
+    }
+
+    /// [`verify_with_cretype`](Self::verify_with_cretype), with a [`Report`] of what the
+    /// call did (attempts, failovers, duration, retry notes) for the caller's own logs:
+    /// [`Report::events`] gives them as masked lines. The same events also go to the
+    /// `log` crate under the target `nameauth`, and every call counts in
+    /// [`stats`](Self::stats).
+    pub fn verify_reported(
+        &self,
+        openid: &str,
+        truename: &str,
+        creid: &str,
+        cretype: &str,
+    ) -> (Result<Verdict, Error>, Report) {
+        let inner = &*self.inner;
+        let start = Instant::now();
+        let mut report = Report::default();
+        inner.counters.call();
+        let result = self
+            .request_url(openid, truename, creid, cretype)
+            .and_then(|url| {
+                let body = inner.transport.get(&url, &mut report);
+                inner.counters.latency(start.elapsed());
+                body
+            })
+            .and_then(|body| Verdict::from_body(&body));
+        report.duration = start.elapsed();
+        match &result {
+            Ok(v) => inner.counters.verdict(v.code()),
+            Err(e) => inner.counters.error(e.kind()),
+        }
+        report.log(openid, truename, creid, result.as_ref());
+        (result, report)
+    }
+
+    /// What this client (and its clones) did since it was built: calls, requests,
+    /// retries, connections opened, failovers, verdicts per code, errors per kind and the
+    /// latency percentiles of the calls that sent a request.
+    pub fn stats(&self) -> Stats {
+        self.inner.counters.snapshot()
     }
 
     /// Validates, normalises and signs: the URL that would be sent. It holds the name and
@@ -151,6 +197,7 @@ impl fmt::Debug for Client {
             .field("src", &i.credentials.src)
             .field("key", &"<redacted>")
             .field("endpoint", &redact_url(&i.endpoint))
+            .field("fallback_endpoint", &i.fallback)
             .field("connect_timeout", &i.transport.connect_timeout)
             .field("timeout", &i.transport.timeout)
             .field("sign_case", &i.sign_case)

@@ -14,6 +14,7 @@
 //! | `ca_file` | `NAMEAUTH_CA_FILE` | `--ca-file` | PEM file of extra root certificates |
 //! | `validate_id` | `NAMEAUTH_VALIDATE_ID` | `--validate-id` | `true` or `false` |
 //! | `allow_http` | `NAMEAUTH_ALLOW_HTTP` | `--allow-http` | `true` or `false` |
+//! | `fallback_endpoint` | `NAMEAUTH_FALLBACK_ENDPOINT` | `--fallback-endpoint` | used only when the endpoint cannot be reached at all (unset) |
 
 use std::fmt;
 use std::path::PathBuf;
@@ -69,6 +70,7 @@ options! {
     "ca_file", "NAMEAUTH_CA_FILE", "--ca-file";
     "validate_id", "NAMEAUTH_VALIDATE_ID", "--validate-id";
     "allow_http", "NAMEAUTH_ALLOW_HTTP", "--allow-http";
+    "fallback_endpoint", "NAMEAUTH_FALLBACK_ENDPOINT", "--fallback-endpoint";
 }
 
 impl OptionSpec {
@@ -84,6 +86,7 @@ impl OptionSpec {
 #[derive(Clone)]
 pub struct Options {
     endpoint: Option<String>,
+    fallback_endpoint: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
     sign_case: SignCase,
@@ -99,6 +102,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             endpoint: None,
+            fallback_endpoint: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             sign_case: SignCase::Lower,
@@ -173,6 +177,16 @@ impl Options {
             }
             "proxy" => self.proxy = Some(Zeroizing::new(value.to_owned())),
             "ca_file" => self.ca_file = Some(PathBuf::from(value)),
+            "fallback_endpoint" => {
+                if value.is_empty() {
+                    return Err(Error::config(
+                        label,
+                        Rule::Empty,
+                        "must not be empty (leave it unset for no fallback)",
+                    ));
+                }
+                self.fallback_endpoint = Some(value.to_owned());
+            }
             "validate_id" => self.validate_id = boolean(label, value)?,
             "allow_http" => self.allow_http = boolean(label, value)?,
             other => unreachable!("option {other} is in OPTIONS but not handled"),
@@ -343,6 +357,16 @@ impl ClientBuilder {
         self
     }
 
+    /// `fallback_endpoint`: a second URL (for example WeChat Pay's backup domain,
+    /// `https://api2.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy`), used only when
+    /// the endpoint cannot be reached at all: connection refused or never established,
+    /// or its host not found. Nothing was sent then, so the switch cannot send a check
+    /// twice. The same route rules as `endpoint` apply. Unset by default.
+    pub fn fallback_endpoint(mut self, v: impl Into<String>) -> Self {
+        self.options.fallback_endpoint = Some(v.into());
+        self
+    }
+
     /// `connect_timeout_ms`: longest wait for a connection, TLS handshake included
     /// (default 3 s, at most 24 h).
     pub fn connect_timeout(mut self, v: Duration) -> Self {
@@ -469,16 +493,26 @@ impl ClientBuilder {
         }
         let endpoint = o.endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
         crate::transport::check_route(
+            "endpoint",
             &endpoint,
             o.proxy.as_deref().map(|p| p.as_str()),
             o.allow_http,
         )?;
+        if let Some(fallback) = &o.fallback_endpoint {
+            crate::transport::check_route(
+                "fallback_endpoint",
+                fallback,
+                o.proxy.as_deref().map(|p| p.as_str()),
+                o.allow_http,
+            )?;
+        }
         Ok(Settings {
             credentials: Credentials { appid, src, key },
             sign_case: o.sign_case,
             validate_id: o.validate_id,
             transport: TransportSettings {
                 endpoint,
+                fallback_endpoint: o.fallback_endpoint,
                 connect_timeout: o.connect_timeout,
                 timeout: o.timeout,
                 retries: o.retries,
@@ -508,6 +542,7 @@ pub(crate) struct Settings {
 /// What the transport needs, and nothing more (no credentials).
 pub(crate) struct TransportSettings {
     pub(crate) endpoint: String,
+    pub(crate) fallback_endpoint: Option<String>,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) retries: u32,
@@ -604,6 +639,10 @@ impl fmt::Debug for Options {
             .field(
                 "endpoint",
                 &redact_url(self.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT)),
+            )
+            .field(
+                "fallback_endpoint",
+                &self.fallback_endpoint.as_deref().map(redact_url),
             )
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)

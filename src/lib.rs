@@ -32,9 +32,11 @@ pub mod config;
 pub mod error;
 pub mod idcard;
 pub mod mask;
+pub mod report;
 pub mod request;
 pub mod response;
 pub mod sign;
+pub mod stats;
 mod transport;
 pub mod validate;
 pub mod verdict;
@@ -45,8 +47,10 @@ pub use config::{
     MAX_RETRIES, MAX_TIMEOUT, OPTIONS, OPTION_NAMES,
 };
 pub use error::{Error, ErrorKind, Rule};
+pub use report::{Event, Report};
 pub use request::DEFAULT_ENDPOINT;
 pub use sign::{sign, sign_checked, Params, SignCase, Signature, RESIDENT_ID_CARD};
+pub use stats::Stats;
 pub use verdict::{Code, Reason, ReasonInfo, Verdict, REASONS};
 
 /// This library's version, from `Cargo.toml`.

@@ -21,7 +21,9 @@ use zeroize::Zeroizing;
 
 use crate::config::TransportSettings;
 use crate::error::{Error, Rule};
+use crate::report::{Level, Report};
 use crate::response::MAX_BODY_BYTES;
+use crate::stats::Counters;
 
 /// First backoff before a retry; doubled each time, with ±50 % jitter.
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
@@ -39,18 +41,54 @@ pub(crate) struct Transport {
     label: String,
     /// Whether requests go through a proxy (a refused connection is then the proxy's).
     via_proxy: bool,
+    /// The endpoint every request URL starts with.
+    endpoint: String,
+    fallback: Option<Fallback>,
+    counters: Arc<Counters>,
 }
 
 /// One failed attempt, and whether another may follow.
 struct Failure {
     error: Error,
     retryable: bool,
+    /// No connection to the endpoint was ever made (refused, not established, host
+    /// not found): the fallback endpoint may take the attempt.
+    unreached: bool,
+}
+
+/// Where an attempt goes.
+struct Target<'a> {
+    url: &'a str,
+    label: &'a str,
+}
+
+/// The fallback endpoint and its label.
+struct Fallback {
+    endpoint: String,
+    label: String,
+}
+
+impl Fallback {
+    /// The request `url` (the primary `endpoint`, a separator, the signed query) sent to
+    /// the fallback instead. It holds the name and ID, so it is wiped when dropped.
+    fn url_for(&self, url: &str, endpoint: &str) -> Zeroizing<String> {
+        let query = &url[endpoint.len() + 1..];
+        let mut out = Zeroizing::new(String::with_capacity(self.endpoint.len() + query.len() + 1));
+        out.push_str(&self.endpoint);
+        out.push(if self.endpoint.contains('?') {
+            '&'
+        } else {
+            '?'
+        });
+        out.push_str(query);
+        out
+    }
 }
 
 impl Transport {
     /// Reads the extra roots and builds the agent. The route (endpoint and proxy) was
     /// checked with the rest of the configuration.
-    pub(crate) fn new(b: &TransportSettings) -> Result<Transport, Error> {
+    pub(crate) fn new(b: &TransportSettings, counters: Arc<Counters>) -> Result<Transport, Error> {
         let proxy = match &b.proxy {
             Some(p) => Some(ureq::Proxy::new(&proxy_url(p)).map_err(|_| {
                 Error::config(
@@ -98,8 +136,14 @@ impl Transport {
             .user_agent(concat!("nameauth/", env!("CARGO_PKG_VERSION")))
             .accept("application/json, text/javascript")
             .build();
-        let agent = new_agent(config.clone());
+        let agent = new_agent(config.clone(), &counters);
         Ok(Transport {
+            endpoint: b.endpoint.clone(),
+            fallback: b.fallback_endpoint.as_ref().map(|f| Fallback {
+                endpoint: f.clone(),
+                label: redact_url(f),
+            }),
+            counters,
             agent: std::sync::RwLock::new((std::process::id(), agent)),
             config,
             timeout: b.timeout,
@@ -110,12 +154,19 @@ impl Transport {
         })
     }
 
-    /// GETs `url` and returns the body of a 2xx answer, at most 64 KiB. The whole call,
-    /// retries and backoff included, ends within the configured timeout.
-    pub(crate) fn get(&self, url: &str) -> Result<Vec<u8>, Error> {
+    /// GETs `url` (which starts with the endpoint) and returns the body of a 2xx answer,
+    /// at most 64 KiB. The whole call, retries, backoff and failover included, ends within
+    /// the configured timeout. `report` gets the attempts and a note per retry and
+    /// failover.
+    pub(crate) fn get(&self, url: &str, report: &mut Report) -> Result<Vec<u8>, Error> {
         let deadline = Instant::now() + self.timeout;
         refuse_if_the_http_stack_traces()?;
         let agent = self.agent();
+        let primary = Target {
+            url,
+            label: &self.label,
+        };
+        let mut fallback_url = None;
         let mut attempt = 0;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
@@ -124,12 +175,39 @@ impl Transport {
             }
             // The agent's own timeouts fit a first attempt; a retry gets what is left.
             let budget = (attempt > 0).then_some(remaining);
-            let failure = match self.attempt(&agent, url, budget) {
+            let mut failure = match self.attempt(&agent, &primary, budget, report) {
                 // An answer after the deadline is no answer within the timeout.
                 Ok(_) if Instant::now() > deadline => return Err(self.whole_call_timeout()),
                 Ok(body) => return Ok(body),
                 Err(f) => f,
             };
+            if let (true, Some(fb)) = (failure.unreached, &self.fallback) {
+                // The endpoint was never reached, so nothing was sent: the fallback gets
+                // this attempt's turn.
+                let url = fallback_url.get_or_insert_with(|| fb.url_for(url, &self.endpoint));
+                let remaining = deadline.saturating_duration_since(Instant::now());
+                if remaining.is_zero() {
+                    return Err(self.whole_call_timeout());
+                }
+                self.counters.failover();
+                report.failovers += 1;
+                report.note(
+                    Level::Warn,
+                    format!(
+                        "failover: {} ({}); sending to {}",
+                        self.label, failure.error, fb.label
+                    ),
+                );
+                let target = Target {
+                    url,
+                    label: &fb.label,
+                };
+                failure = match self.attempt(&agent, &target, Some(remaining), report) {
+                    Ok(_) if Instant::now() > deadline => return Err(self.whole_call_timeout()),
+                    Ok(body) => return Ok(body),
+                    Err(f) => f,
+                };
+            }
             if !failure.retryable || attempt >= self.retries {
                 return Err(failure.error);
             }
@@ -137,7 +215,17 @@ impl Transport {
             if Instant::now() + pause >= deadline {
                 return Err(failure.error);
             }
+            report.note(
+                Level::Warn,
+                format!(
+                    "retry: attempt {} failed ({}); retrying in {} ms",
+                    attempt + 1,
+                    failure.error,
+                    pause.as_millis()
+                ),
+            );
             thread::sleep(pause);
+            self.counters.retry();
             attempt += 1;
         }
     }
@@ -147,11 +235,14 @@ impl Transport {
     fn attempt(
         &self,
         agent: &ureq::Agent,
-        url: &str,
+        target: &Target<'_>,
         budget: Option<Duration>,
+        report: &mut Report,
     ) -> Result<Vec<u8>, Failure> {
         REQUEST_WRITTEN.with(|w| w.set(false));
-        let request = agent.get(url);
+        self.counters.request();
+        report.attempts += 1;
+        let request = agent.get(target.url);
         let sent = match budget {
             None => request.call(),
             Some(left) => request
@@ -161,7 +252,7 @@ impl Transport {
                 .build()
                 .call(),
         };
-        let mut response = sent.map_err(|e| self.after_write(self.classify(e)))?;
+        let mut response = sent.map_err(|e| self.after_write(self.classify(e, target.label)))?;
         let status = response.status().as_u16();
         let body = response
             .body_mut()
@@ -174,9 +265,10 @@ impl Transport {
                 // 503 says the request was not processed; after 502 or 504 it may have
                 // been, and a second send would be a second check of a person.
                 retryable: status == 503,
+                unreached: false,
             });
         }
-        body.map_err(|e| self.after_write(self.classify(e)))
+        body.map_err(|e| self.after_write(self.classify(e, target.label)))
     }
 
     /// Once a byte of the request was written the server may have run the check: no
@@ -184,6 +276,7 @@ impl Transport {
     fn after_write(&self, mut f: Failure) -> Failure {
         if REQUEST_WRITTEN.with(Cell::get) {
             f.retryable = false;
+            f.unreached = false;
         }
         f
     }
@@ -201,7 +294,7 @@ impl Transport {
         if guard.0 != pid {
             // The parent's pool is dropped without being used; its sockets stay the
             // parent's.
-            *guard = (pid, new_agent(self.config.clone()));
+            *guard = (pid, new_agent(self.config.clone(), &self.counters));
         }
         guard.1.clone()
     }
@@ -215,32 +308,45 @@ impl Transport {
     }
 
     /// Maps a ureq error to ours. Only variants known not to carry the URL are shown.
-    fn classify(&self, e: ureq::Error) -> Failure {
-        let label = &self.label;
+    fn classify(&self, e: ureq::Error, label: &str) -> Failure {
         let fatal = |error| Failure {
             error,
             retryable: false,
+            unreached: false,
         };
         let retry = |error| Failure {
             error,
             retryable: true,
+            unreached: false,
+        };
+        // Never reached: no connection to the endpoint was made (through a proxy, the
+        // endpoint's reachability is unknown).
+        let unreached = |error, retryable| Failure {
+            error,
+            retryable,
+            unreached: !self.via_proxy,
         };
         match e {
-            ureq::Error::Timeout(ureq::Timeout::Connect) => retry(Error::timeout(format!(
-                "could not connect to {label} within the {} ms connect timeout",
-                self.connect_timeout.as_millis()
-            ))),
+            ureq::Error::Timeout(ureq::Timeout::Connect) => unreached(
+                Error::timeout(format!(
+                    "could not connect to {label} within the {} ms connect timeout",
+                    self.connect_timeout.as_millis()
+                )),
+                true,
+            ),
             ureq::Error::Timeout(_) => fatal(self.whole_call_timeout()),
-            ureq::Error::Io(io) => self.classify_io(&io),
-            ureq::Error::HostNotFound => {
-                fatal(Error::transport(format!("host not found for {label}")))
-            }
+            ureq::Error::Io(io) => self.classify_io(&io, label),
+            ureq::Error::HostNotFound => unreached(
+                Error::transport(format!("host not found for {label}")),
+                false,
+            ),
             ureq::Error::ConnectionFailed if self.via_proxy => retry(Error::transport(
                 "could not connect to the proxy".to_owned(),
             )),
-            ureq::Error::ConnectionFailed => {
-                retry(Error::transport(format!("could not connect to {label}")))
-            }
+            ureq::Error::ConnectionFailed => unreached(
+                Error::transport(format!("could not connect to {label}")),
+                true,
+            ),
             ureq::Error::BodyExceedsLimit(_) => fatal(Error::protocol(format!(
                 "response body exceeds the {} KiB limit",
                 MAX_BODY_BYTES / 1024
@@ -254,7 +360,7 @@ impl Transport {
             ureq::Error::Tls(msg) => {
                 retry(Error::transport(format!("TLS failure with {label}: {msg}")))
             }
-            ureq::Error::Rustls(tls) => self.classify_tls(&tls),
+            ureq::Error::Rustls(tls) => self.classify_tls(&tls, label),
             ureq::Error::ConnectProxyFailed(_) | ureq::Error::InvalidProxyUrl => fatal(
                 Error::transport(format!("the proxy refused or failed to connect to {label}")),
             ),
@@ -269,16 +375,21 @@ impl Transport {
         }
     }
 
-    fn classify_io(&self, io: &io::Error) -> Failure {
-        let label = &self.label;
+    fn classify_io(&self, io: &io::Error, label: &str) -> Failure {
         if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-            return self.classify_tls(tls);
+            return self.classify_tls(tls, label);
         }
         let (text, retryable) = match io.kind() {
             io::ErrorKind::ConnectionRefused if self.via_proxy => {
                 ("connection refused by the proxy".to_owned(), true)
             }
-            io::ErrorKind::ConnectionRefused => (format!("connection refused by {label}"), true),
+            io::ErrorKind::ConnectionRefused => {
+                return Failure {
+                    error: Error::transport(format!("connection refused by {label}")),
+                    retryable: true,
+                    unreached: true,
+                }
+            }
             io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
                 (format!("connection reset by {label}"), false)
             }
@@ -290,6 +401,7 @@ impl Transport {
                 return Failure {
                     error: self.whole_call_timeout(),
                     retryable: false,
+                    unreached: false,
                 }
             }
             _ => (format!("I/O error talking to {label}: {io}"), false),
@@ -297,12 +409,14 @@ impl Transport {
         Failure {
             error: Error::transport(text),
             retryable,
+            unreached: false,
         }
     }
 
-    fn classify_tls(&self, tls: &rustls::Error) -> Failure {
+    fn classify_tls(&self, tls: &rustls::Error, label: &str) -> Failure {
         Failure {
-            error: Error::transport(format!("TLS failure with {}: {tls}", self.label)),
+            unreached: false,
+            error: Error::transport(format!("TLS failure with {label}: {tls}")),
             // A certificate that does not verify will not verify next time either.
             retryable: !matches!(
                 tls,
@@ -318,15 +432,21 @@ thread_local! {
     static REQUEST_WRITTEN: Cell<bool> = const { Cell::new(false) };
 }
 
-fn new_agent(config: Config) -> ureq::Agent {
-    let connector = DefaultConnector::default().chain(MarkWrites);
+fn new_agent(config: Config, counters: &Arc<Counters>) -> ureq::Agent {
+    let connector = DefaultConnector::default().chain(MarkWrites(counters.clone()));
     ureq::Agent::with_parts(config, connector, Resolver::default())
 }
 
 /// The last connector of the chain: wraps the finished transport (TCP, or TLS after its
-/// handshake) so that writing the request marks the attempt as written.
-#[derive(Debug)]
-struct MarkWrites;
+/// handshake) so that writing the request marks the attempt as written, and counts the
+/// connections opened.
+struct MarkWrites(Arc<Counters>);
+
+impl std::fmt::Debug for MarkWrites {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MarkWrites")
+    }
+}
 
 impl Connector<Box<dyn UreqTransport>> for MarkWrites {
     type Out = Marked;
@@ -336,6 +456,9 @@ impl Connector<Box<dyn UreqTransport>> for MarkWrites {
         _: &ConnectionDetails,
         chained: Option<Box<dyn UreqTransport>>,
     ) -> Result<Option<Marked>, ureq::Error> {
+        if chained.is_some() {
+            self.0.connection();
+        }
         Ok(chained.map(Marked))
     }
 }
@@ -444,11 +567,12 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
 /// or any host through a proxy, which would see the query in clear) needs `allow_http`.
 /// The proxy itself must be `http://` (the only proxy scheme the transport serves).
 pub(crate) fn check_route(
+    field: &'static str,
     endpoint: &str,
     proxy: Option<&str>,
     allow_http: bool,
 ) -> Result<(), Error> {
-    let bad = |text: &str| Error::config("endpoint", Rule::BadValue, text);
+    let bad = |text: &str| Error::config(field, Rule::BadValue, text);
     let uri: ureq::http::Uri = endpoint
         .parse()
         .map_err(|_| bad("is not a valid URL (expected https://host/path)"))?;
@@ -634,10 +758,10 @@ mod tests {
     #[test]
     fn plain_http_through_a_proxy_needs_the_opt_in() {
         let proxy = Some("http://127.0.0.1:3128");
-        let e = check_route("http://localhost:9/x", proxy, false).unwrap_err();
+        let e = check_route("endpoint", "http://localhost:9/x", proxy, false).unwrap_err();
         assert_eq!(e.field(), Some("endpoint"));
-        assert!(check_route("http://localhost:9/x", proxy, true).is_ok());
-        assert!(check_route("https://h.test/x", proxy, false).is_ok());
+        assert!(check_route("endpoint", "http://localhost:9/x", proxy, true).is_ok());
+        assert!(check_route("endpoint", "https://h.test/x", proxy, false).is_ok());
     }
 
     #[test]
@@ -648,10 +772,16 @@ mod tests {
             "https://h:1",
             "ftp://h:1",
         ] {
-            let e = check_route("https://h.test/x", Some(bad), false).unwrap_err();
+            let e = check_route("endpoint", "https://h.test/x", Some(bad), false).unwrap_err();
             assert_eq!(e.field(), Some("proxy"), "{bad}");
         }
-        assert!(check_route("https://h.test/x", Some("proxy.test:3128"), false).is_ok());
+        assert!(check_route(
+            "endpoint",
+            "https://h.test/x",
+            Some("proxy.test:3128"),
+            false
+        )
+        .is_ok());
     }
 
     #[test]
@@ -663,7 +793,7 @@ mod tests {
             "http://localhost:1/x",
             "http://[::1]:1/x",
         ] {
-            assert!(check_route(ok, None, false).is_ok(), "{ok}");
+            assert!(check_route("endpoint", ok, None, false).is_ok(), "{ok}");
         }
         for bad in [
             "http://example.test/x",
@@ -673,10 +803,10 @@ mod tests {
             "",
             "/relative",
         ] {
-            let e = check_route(bad, None, false).unwrap_err();
+            let e = check_route("endpoint", bad, None, false).unwrap_err();
             assert_eq!(e.field(), Some("endpoint"), "{bad}");
         }
-        assert!(check_route("http://example.test/x", None, true).is_ok());
+        assert!(check_route("endpoint", "http://example.test/x", None, true).is_ok());
     }
 
     #[test]

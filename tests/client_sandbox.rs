@@ -578,3 +578,148 @@ fn the_sandbox_serves_many_concurrent_keep_alive_connections() {
     assert_eq!(sb.stats().requests, 48 * 6);
     assert_eq!(sb.stats().connections, 48);
 }
+
+/// A loopback port nobody listens on.
+fn dead_endpoint() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}/cgi-bin/nameauth/nameautheasy")
+}
+
+#[test]
+fn the_fallback_endpoint_takes_over_when_the_primary_refuses() {
+    let sb = Sandbox::builder().start().unwrap();
+    let c = Client::builder(APPID, SRC, KEY)
+        .endpoint(dead_endpoint())
+        .fallback_endpoint(sb.endpoint())
+        .build()
+        .unwrap();
+    let (v, report) = c.verify_reported("oZhangSan", "张三", ZS_ID, "1");
+    assert!(v.as_ref().unwrap().passed());
+    assert_eq!((report.attempts, report.failovers), (2, 1));
+    assert_eq!(sb.hits("oZhangSan"), 1);
+    let s = c.stats();
+    assert_eq!((s.calls, s.requests, s.failovers, s.retries), (1, 2, 1, 0));
+    let events = report.events("oZhangSan", "张三", ZS_ID, v.as_ref());
+    assert!(
+        events[0].message.starts_with("failover: http://127.0.0.1:"),
+        "{events:?}"
+    );
+    assert!(
+        events[0].message.contains("connection refused"),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn the_fallback_is_never_used_once_the_primary_was_reached() {
+    // The primary answers 502 (it may have run the check): no failover, no retry.
+    let sb = Sandbox::builder().start().unwrap();
+    let other = Sandbox::builder().start().unwrap();
+    let c = builder(&sb)
+        .fallback_endpoint(other.endpoint())
+        .build()
+        .unwrap();
+    for openid in ["oHttp502", "oReset", "oSlow"] {
+        let quick = builder(&sb)
+            .fallback_endpoint(other.endpoint())
+            .timeout(Duration::from_millis(400))
+            .build()
+            .unwrap();
+        let c = if openid == "oSlow" { &quick } else { &c };
+        assert!(c.verify(openid, "张三", ZS_ID).is_err(), "{openid}");
+    }
+    assert_eq!(other.stats().requests, 0, "the fallback was used");
+    assert_eq!(c.stats().failovers, 0);
+}
+
+#[test]
+fn both_endpoints_down_is_one_transport_error_within_the_retry_rule() {
+    let c = Client::builder(APPID, SRC, KEY)
+        .endpoint(dead_endpoint())
+        .fallback_endpoint(dead_endpoint())
+        .retries(1)
+        .build()
+        .unwrap();
+    let (r, report) = c.verify_reported("oZhangSan", "张三", ZS_ID, "1");
+    let e = r.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
+    // Primary, fallback; a retry: primary, fallback.
+    assert_eq!((report.attempts, report.failovers), (4, 2));
+    let s = c.stats();
+    assert_eq!((s.requests, s.retries, s.failovers), (4, 1, 2));
+    assert_eq!(s.error_count(ErrorKind::Transport), 1);
+}
+
+#[test]
+fn a_fallback_endpoint_follows_the_route_rules() {
+    let e = Client::builder(APPID, SRC, KEY)
+        .fallback_endpoint("http://example.test/x")
+        .build()
+        .unwrap_err();
+    assert_eq!(e.field(), Some("fallback_endpoint"), "{e}");
+    let e = Client::builder(APPID, SRC, KEY)
+        .option("fallback_endpoint", "")
+        .unwrap_err();
+    assert_eq!(e.field(), Some("fallback_endpoint"), "{e}");
+}
+
+#[test]
+fn stats_count_requests_connections_verdicts_errors_and_latency() {
+    let sb = Sandbox::builder()
+        .latency(Duration::from_millis(20))
+        .start()
+        .unwrap();
+    let c = client(&sb);
+    for _ in 0..5 {
+        assert!(c.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
+    }
+    assert_eq!(
+        c.verify("oZhangSan", "李四", ZS_ID)
+            .unwrap()
+            .code()
+            .as_str(),
+        "B"
+    );
+    assert!(c.verify("oZhangSan", "", ZS_ID).is_err());
+    let v = c.verify("oFlaky503", "张三", ZS_ID).unwrap();
+    assert_eq!(v.code().as_str(), "E");
+    let s = c.clone().stats();
+    assert_eq!(s.calls, 8);
+    // The refused input sent nothing; the flaky one took three requests.
+    assert_eq!(s.requests, 5 + 1 + 3);
+    assert_eq!(s.retries, 2);
+    assert_eq!(s.connections_opened, sb.stats().connections);
+    assert_eq!(s.verdict_count(nameauth::Code::A), 5);
+    assert_eq!(s.verdict_count(nameauth::Code::B), 1);
+    assert_eq!(s.verdict_count(nameauth::Code::E), 1);
+    assert_eq!(s.error_count(ErrorKind::InvalidInput), 1);
+    assert!(s.latency_p50 >= Duration::from_millis(20), "{s:?}");
+    assert!(s.latency_p99 >= s.latency_p90 && s.latency_p90 >= s.latency_p50);
+}
+
+#[test]
+fn reports_mask_every_personal_field() {
+    let sb = Sandbox::builder().start().unwrap();
+    let c = client(&sb);
+    let (r, report) = c.verify_reported("oFlaky503", "张三", ZS_ID, "1");
+    let events = report.events("oFlaky503", "张三", ZS_ID, r.as_ref());
+    assert_eq!(events.len(), 3, "{events:?}");
+    assert!(
+        events[0].message.starts_with("retry: attempt 1 failed (HTTP status 503"),
+        "{events:?}"
+    );
+    let last = &events[2].message;
+    assert!(
+        last.starts_with("verify openid=oFl****03 truename=*三 creid=110*************77 outcome=E attempts=3 failovers=0 duration_ms="),
+        "{last}"
+    );
+    for e in &events {
+        for secret in [KEY, ZS_ID, "张三", "oFlaky503", "sign="] {
+            assert!(!e.message.contains(secret), "{secret} in {e:?}");
+        }
+    }
+}

@@ -12,6 +12,7 @@
 #   make java                 the Java jar and the compiled Java example
 #   make bench                the core benchmarks and their summary table
 #   make bench-python         nameauth against a requests + hashlib loop, client CPU
+#   make bench-batch          nameauth batch over 100,000 rows at concurrency 64, checked
 #   make fuzz FUZZ_SECONDS=N  every cargo-fuzz target for N seconds (default 120), a table
 #   make race                 16 threads x 10,000 verifies under ThreadSanitizer and ASan
 
@@ -36,7 +37,7 @@ STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 WARN := -Wall -Wextra -Wpedantic -Werror
 RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
-.PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check
+.PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check bench-batch
 .PHONY: all demo test lint lint-rust lint-python lint-java lint-php test-rust lib header \
         examples test-c test-install test-conformance install bench bench-python clean cli \
         wheel venv test-python java test-java test-php
@@ -313,6 +314,13 @@ race-smoke:
 
 # Release artifacts (see tools/dist.sh) and trying each as a new user would (from dist/
 # alone, against the sandbox; tools/dist_check.sh).
+bench-batch: cli-release
+	$(PYTHON) tools/bench_batch.py --bin $(RELEASE)/nameauth --rows $(BATCH_ROWS) \
+		--concurrency $(BATCH_CONCURRENCY)
+
+BATCH_ROWS ?= 100000
+BATCH_CONCURRENCY ?= 64
+
 cli-release: $(TOOLS_READY)
 	$(ZIG_PATH) $(CARGO) zigbuild -q --release --target $(TARGET).$(GLIBC) -p nameauth-cli
 

@@ -131,8 +131,8 @@ impl Transport {
             .tls_config(tls.build())
             .timeout_connect(Some(b.connect_timeout))
             .timeout_global(Some(b.timeout))
-            .max_idle_connections(64)
-            .max_idle_connections_per_host(32)
+            .max_idle_connections(128)
+            .max_idle_connections_per_host(64)
             .user_agent(concat!("nameauth/", env!("CARGO_PKG_VERSION")))
             .accept("application/json, text/javascript")
             .build();

@@ -709,7 +709,9 @@ fn reports_mask_every_personal_field() {
     let events = report.events("oFlaky503", "张三", ZS_ID, r.as_ref());
     assert_eq!(events.len(), 3, "{events:?}");
     assert!(
-        events[0].message.starts_with("retry: attempt 1 failed (HTTP status 503"),
+        events[0]
+            .message
+            .starts_with("retry: attempt 1 failed (HTTP status 503"),
         "{events:?}"
     );
     let last = &events[2].message;

@@ -12,6 +12,7 @@ macro_rules! outln {
     };
 }
 
+mod batch;
 mod demo;
 mod sandbox_cmd;
 mod verify;
@@ -37,6 +38,8 @@ transport, protocol).";
 enum Command {
     /// Verify one user and print one JSON line (CONFORMANCE.md).
     Verify(Box<verify::Args>),
+    /// Verify a file of users (JSON lines or CSV), one JSON line out per row, in order.
+    Batch(Box<batch::Args>),
     /// Print the 32-hex-digit signature of a request.
     Sign(verify::SignArgs),
     /// Run the sandbox server in the foreground.
@@ -70,7 +73,7 @@ fn main() -> ExitCode {
             let sub = args
                 .get(1)
                 .and_then(|a| a.to_str())
-                .filter(|a| ["verify", "sign", "sandbox", "demo"].contains(a));
+                .filter(|a| ["verify", "batch", "sign", "sandbox", "demo"].contains(a));
             if sub == Some("verify") {
                 // `verify` keeps its contract even for bad usage: one JSON line, exit 2.
                 verify::print_error(
@@ -89,6 +92,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Verify(a) => verify::run(*a),
+        Command::Batch(a) => batch::run(*a),
         Command::Sign(a) => verify::sign(a),
         Command::Sandbox(a) => sandbox_cmd::run(a),
         Command::Demo(a) => demo::run(a),

@@ -4,30 +4,16 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use nameauth::{ClientBuilder, Error, OptionSpec, Params, SignCase, Verdict, RESIDENT_ID_CARD};
+use nameauth::{
+    Client, ClientBuilder, Error, OptionSpec, Params, Report, SignCase, Verdict, RESIDENT_ID_CARD,
+};
 use serde::Serialize;
 
-/// Arguments of `nameauth verify`. Every flag overrides the environment variable of the
-/// same meaning; flags and variables are the option names of every front end.
+/// The client settings every command that sends takes: credentials and one flag per
+/// option. Every flag overrides the environment variable of the same meaning; flags and
+/// variables are the option names of every front end.
 #[derive(clap::Args, Debug)]
-#[command(
-    after_help = "Environment: NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY (required), and \
-NAMEAUTH_ plus any option in capitals: NAMEAUTH_ENDPOINT (unset: the real WeChat Pay \
-endpoint; empty is an error), NAMEAUTH_TIMEOUT_MS, NAMEAUTH_CONNECT_TIMEOUT_MS, \
-NAMEAUTH_SIGN_CASE, NAMEAUTH_RETRIES, NAMEAUTH_PROXY, NAMEAUTH_CA_FILE, \
-NAMEAUTH_VALIDATE_ID, NAMEAUTH_ALLOW_HTTP.\n\
-Output: one JSON line. Exit status 0 when the server answered (any verdict, A-F or Other), \
-2 on any error."
-)]
-pub struct Args {
-    /// The user's openid under the app id.
-    pub openid: String,
-    /// The user's real name (UTF-8).
-    pub truename: String,
-    /// The ID document number.
-    pub creid: String,
-    /// The document type; 1 (resident ID card) if omitted.
-    pub cretype: Option<String>,
+pub struct ClientArgs {
     /// App id [env: NAMEAUTH_APPID].
     #[arg(long)]
     pub appid: Option<String>,
@@ -64,9 +50,40 @@ pub struct Args {
     /// Allow plain http:// to any host, true or false [env: NAMEAUTH_ALLOW_HTTP].
     #[arg(long, value_name = "BOOL")]
     pub allow_http: Option<String>,
+    /// Second endpoint, used only when the first cannot be reached at all
+    /// [env: NAMEAUTH_FALLBACK_ENDPOINT].
+    #[arg(long, value_name = "URL")]
+    pub fallback_endpoint: Option<String>,
+    /// Log each call (masked) and each retry or failover to standard error.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
-impl Args {
+/// Arguments of `nameauth verify`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = concat!(
+    "Environment: NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY (required), and NAMEAUTH_ plus \
+any option in capitals: NAMEAUTH_ENDPOINT (unset: the real WeChat Pay endpoint; empty is an \
+error), NAMEAUTH_TIMEOUT_MS, NAMEAUTH_CONNECT_TIMEOUT_MS, NAMEAUTH_SIGN_CASE, \
+NAMEAUTH_RETRIES, NAMEAUTH_PROXY, NAMEAUTH_CA_FILE, NAMEAUTH_VALIDATE_ID, \
+NAMEAUTH_ALLOW_HTTP, NAMEAUTH_FALLBACK_ENDPOINT.\n",
+    "Output: one JSON line. Exit status 0 when the server answered (any verdict, A-F or \
+Other), 2 on any error."
+))]
+pub struct Args {
+    /// The user's openid under the app id.
+    pub openid: String,
+    /// The user's real name (UTF-8).
+    pub truename: String,
+    /// The ID document number.
+    pub creid: String,
+    /// The document type; 1 (resident ID card) if omitted.
+    pub cretype: Option<String>,
+    #[command(flatten)]
+    pub client: ClientArgs,
+}
+
+impl ClientArgs {
     /// The options given as flags, by option name.
     fn option_flags(&self) -> Vec<(&'static str, &str)> {
         [
@@ -79,10 +96,59 @@ impl Args {
             ("ca_file", &self.ca_file),
             ("validate_id", &self.validate_id),
             ("allow_http", &self.allow_http),
+            ("fallback_endpoint", &self.fallback_endpoint),
         ]
         .into_iter()
         .filter_map(|(name, v)| v.as_deref().map(|v| (name, v)))
         .collect()
+    }
+
+    /// The client: flags over variables, checked.
+    pub fn build(&self) -> Result<Client, Error> {
+        let flags = self.option_flags();
+        // A variable whose flag is given is not read, so its problems do not count.
+        let shadowed: Vec<&str> = flags
+            .iter()
+            .filter_map(|(name, _)| OptionSpec::find(name).map(|o| o.var))
+            .collect();
+        let credentials: HashMap<&str, &String> = [
+            ("NAMEAUTH_APPID", self.appid.as_ref()),
+            ("NAMEAUTH_SRC", self.src.as_ref()),
+            ("NAMEAUTH_KEY", self.key.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+        let mut builder = ClientBuilder::from_lookup(|name| {
+            if shadowed.contains(&name) {
+                return None;
+            }
+            credentials
+                .get(name)
+                .map(OsString::from)
+                .or_else(|| std::env::var_os(name))
+        });
+        for (name, value) in flags {
+            // Errors name the flag the user typed.
+            let flag = OptionSpec::find(name).map_or(name, |o| o.flag);
+            builder = builder.option_from(name, value, flag)?;
+        }
+        builder.build()
+    }
+}
+
+/// Writes the events of a call to standard error (`-v`): masked, one line each.
+pub fn log_events(
+    report: &Report,
+    openid: &str,
+    truename: &str,
+    creid: &str,
+    result: Result<&Verdict, &Error>,
+) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    for e in report.events(openid, truename, creid, result) {
+        let _ = writeln!(err, "nameauth: {}: {}", e.level, e.message);
     }
 }
 
@@ -131,43 +197,16 @@ fn fail(e: &Error) -> ExitCode {
 }
 
 pub fn run(a: Args) -> ExitCode {
-    let flags = a.option_flags();
-    // A variable whose flag is given is not read, so its problems do not count.
-    let shadowed: Vec<&str> = flags
-        .iter()
-        .filter_map(|(name, _)| OptionSpec::find(name).map(|o| o.var))
-        .collect();
-    let credentials: HashMap<&str, &String> = [
-        ("NAMEAUTH_APPID", a.appid.as_ref()),
-        ("NAMEAUTH_SRC", a.src.as_ref()),
-        ("NAMEAUTH_KEY", a.key.as_ref()),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.map(|v| (k, v)))
-    .collect();
-    let mut builder = ClientBuilder::from_lookup(|name| {
-        if shadowed.contains(&name) {
-            return None;
-        }
-        credentials
-            .get(name)
-            .map(OsString::from)
-            .or_else(|| std::env::var_os(name))
-    });
-    for (name, value) in flags {
-        // Errors name the flag the user typed.
-        let flag = OptionSpec::find(name).map_or(name, |o| o.flag);
-        builder = match builder.option_from(name, value, flag) {
-            Ok(b) => b,
-            Err(e) => return fail(&e),
-        };
-    }
-    let client = match builder.build() {
+    let client = match a.client.build() {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
     let cretype = a.cretype.as_deref().unwrap_or(RESIDENT_ID_CARD);
-    match client.verify_with_cretype(&a.openid, &a.truename, &a.creid, cretype) {
+    let (result, report) = client.verify_reported(&a.openid, &a.truename, &a.creid, cretype);
+    if a.client.verbose {
+        log_events(&report, &a.openid, &a.truename, &a.creid, result.as_ref());
+    }
+    match result {
         Ok(v) => {
             outln!("{}", verdict_line(&v));
             ExitCode::SUCCESS

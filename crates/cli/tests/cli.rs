@@ -646,9 +646,8 @@ fn batch_answers_every_json_row_once_in_order() {
         r#"{"openid":"oZhangSan","truename":"张三","creid":110101199003074477}"#.to_owned(),
         format!(r#"{{"openid":"oHttp502","truename":"张三","creid":"{ZS_ID}"}}"#),
         "[1,2]".to_owned(),
-        format!(
-            r#"{{"openid":"oPassport","truename":"JOHN SMITH","creid":"E12345678","cretype":"2"}}"#
-        ),
+        r#"{"openid":"oPassport","truename":"JOHN SMITH","creid":"E12345678","cretype":"2"}"#
+            .to_owned(),
     ];
     let (out, err, code) = batch(&sb, &["--concurrency", "4"], &rows.join("\n"));
     assert_eq!(code, 0, "{err}");
@@ -745,10 +744,8 @@ fn batch_resume_skips_rows_already_answered() {
     // A first run did rows 1-3, and was killed while writing row 4.
     std::fs::write(
         &output,
-        format!(
-            "{{\"ref\":\"r1\",\"code\":\"A\"}}\n{{\"ref\":\"r2\",\"code\":\"A\"}}\n\
-             {{\"ref\":\"r3\",\"error\":\"timeout\",\"message\":\"m\"}}\n{{\"ref\":\"r4\",\"co"
-        ),
+        "{\"ref\":\"r1\",\"code\":\"A\"}\n{\"ref\":\"r2\",\"code\":\"A\"}\n\
+         {\"ref\":\"r3\",\"error\":\"timeout\",\"message\":\"m\"}\n{\"ref\":\"r4\",\"co",
     )
     .unwrap();
     let (_, err, code) = batch(&sb, &["--resume", "-o", out_arg], &all.join("\n"));

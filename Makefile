@@ -104,6 +104,7 @@ venv: wheel
 test-python: venv cli
 	@! nm -D --defined-only $$(find $(VENV) -name '_nameauth*.so') | grep ' nameauth_'
 	cd $(BUILD) && venv/bin/python -m mypy.stubtest nameauth
+	cd $(BUILD) && venv/bin/python -m mypy --strict -p nameauth
 	$(VENV)/bin/python -m mypy --strict examples/python/verify.py
 	$(PYTHON) tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- \
 		$(VENV)/bin/python -m pytest -q -p no:cacheprovider bindings/python/tests

@@ -58,15 +58,27 @@ def main():
     try:
         for line in sandbox.stdout:
             if line.startswith("export "):
-                k, v = line[len("export "):].strip().split("=", 1)
+                k, v = line[len("export ") :].strip().split("=", 1)
                 env[k] = v
             if line.startswith("# try"):
                 break
         started = time.monotonic()
         done = subprocess.run(
-            [a.bin, "batch", "--input", rows_path, "--output", out_path,
-             "--concurrency", str(a.concurrency), "--no-progress"],
-            env=env, stderr=subprocess.PIPE, text=True, check=False,
+            [
+                a.bin,
+                "batch",
+                "--input",
+                rows_path,
+                "--output",
+                out_path,
+                "--concurrency",
+                str(a.concurrency),
+                "--no-progress",
+            ],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
         )
         elapsed = time.monotonic() - started
         stats_url = env["NAMEAUTH_ENDPOINT"].split("/cgi-bin")[0] + "/__sandbox/stats"
@@ -89,8 +101,10 @@ def main():
 
     print("| rows | concurrency | seconds | rows/s | requests served | every row once, in order |")
     print("|---:|---:|---:|---:|---:|---|")
-    print(f"| {a.rows:,} | {a.concurrency} | {elapsed:.1f} | {a.rows / elapsed:,.0f} "
-          f"| {served:,} | {'yes' if not failures else 'NO'} |")
+    print(
+        f"| {a.rows:,} | {a.concurrency} | {elapsed:.1f} | {a.rows / elapsed:,.0f} "
+        f"| {served:,} | {'yes' if not failures else 'NO'} |"
+    )
     print(summary)
     for f in failures:
         print("FAILED:", f, file=sys.stderr)

@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 use crate::error::{checked_text, config_error, exception, text, to_py_err};
+use crate::logs::{self, Call};
 use crate::verdict::{py_repr, Verdict};
 
 /// One user to verify, owned, so the GIL can be released while it is checked; or the
@@ -111,8 +112,9 @@ impl User {
 /// The options are those of every nameauth front end: ``endpoint``, ``timeout_ms``
 /// (whole call, retries included), ``connect_timeout_ms``, ``sign_case``, ``retries``
 /// (made only where the request cannot have been processed), ``proxy``, ``ca_file``
-/// (root certificates added to Mozilla's), ``validate_id`` and ``allow_http`` (plain
-/// http:// to non-loopback hosts or through a proxy: test rigs only). ``timeout`` and
+/// (root certificates added to Mozilla's), ``validate_id``, ``allow_http`` (plain
+/// http:// to non-loopback hosts or through a proxy: test rigs only) and
+/// ``fallback_endpoint`` (used only when the endpoint cannot be reached at all). ``timeout`` and
 /// ``connect_timeout`` in seconds are the older spellings. The key is never shown and is
 /// wiped from memory when the client is closed.
 #[pyclass(frozen, module = "nameauth", name = "Client")]
@@ -151,6 +153,43 @@ fn seconds(py: Python<'_>, field: &'static str, v: f64) -> PyResult<Duration> {
     }
 }
 
+/// One verify with its report; a panic (a bug) is an InternalError, silent on stderr,
+/// never a PanicException that `except Exception` would miss.
+fn verify_quietly(
+    client: &CoreClient,
+    openid: &str,
+    truename: &str,
+    creid: &str,
+    cretype: &str,
+) -> (Result<nameauth::Verdict, Error>, nameauth::Report) {
+    nameauth::boundary::catch_quietly(|| client.verify_reported(openid, truename, creid, cretype))
+        .unwrap_or_else(|| (Err(Error::internal(PANIC)), nameauth::Report::default()))
+}
+
+/// The stats of every front end, as a dict.
+fn stats_dict<'py>(py: Python<'py>, s: &nameauth::Stats) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("calls", s.calls)?;
+    d.set_item("requests", s.requests)?;
+    d.set_item("retries", s.retries)?;
+    d.set_item("connections_opened", s.connections_opened)?;
+    d.set_item("failovers", s.failovers)?;
+    let verdicts = PyDict::new(py);
+    for (code, n) in nameauth::stats::CODES.iter().zip(s.verdicts) {
+        verdicts.set_item(code.as_str(), n)?;
+    }
+    d.set_item("verdicts", verdicts)?;
+    let errors = PyDict::new(py);
+    for (kind, n) in nameauth::stats::ERROR_KINDS.iter().zip(s.errors) {
+        errors.set_item(kind.as_str(), n)?;
+    }
+    d.set_item("errors", errors)?;
+    d.set_item("latency_p50_us", s.latency_p50.as_micros() as u64)?;
+    d.set_item("latency_p90_us", s.latency_p90.as_micros() as u64)?;
+    d.set_item("latency_p99_us", s.latency_p99.as_micros() as u64)?;
+    Ok(d)
+}
+
 impl Client {
     fn get(&self, py: Python<'_>) -> PyResult<CoreClient> {
         let guard = self.inner.read().unwrap_or_else(|p| p.into_inner());
@@ -172,7 +211,7 @@ impl Client {
     #[pyo3(signature = (
         appid, src, key, *, endpoint=None, timeout_ms=None, connect_timeout_ms=None,
         sign_case="lower", retries=None, proxy=None, ca_file=None, validate_id=true,
-        allow_http=false, timeout=None, connect_timeout=None
+        allow_http=false, timeout=None, connect_timeout=None, fallback_endpoint=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -191,6 +230,7 @@ impl Client {
         allow_http: bool,
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
+        fallback_endpoint: Option<String>,
     ) -> PyResult<Self> {
         let both = |new: Option<&Bound<'_, PyAny>>, old: Option<f64>| {
             new.is_some_and(|v| !v.is_none()) && old.is_some()
@@ -231,6 +271,11 @@ impl Client {
         if let Some(p) = proxy {
             b = b.proxy(p);
         }
+        if let Some(f) = fallback_endpoint {
+            b = b
+                .option("fallback_endpoint", &f)
+                .map_err(|e| to_py_err(py, &e))?;
+        }
         if let Some(f) = ca_file {
             b = b.ca_file(f);
         }
@@ -269,16 +314,74 @@ impl Client {
         let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
         let cretype = cretype.to_owned();
         let client = self.get(py)?;
-        py.detach(|| {
-            // A panic (a bug) is an InternalError, silent on stderr, never a
-            // PanicException that `except Exception` would miss.
-            nameauth::boundary::catch_quietly(|| {
-                client.verify_with_cretype(&openid, &truename, &creid, &cretype)
-            })
-            .unwrap_or_else(|| Err(Error::internal(PANIC)))
+        let (result, report) = py.detach(|| verify_quietly(&client, &openid, &truename, &creid, &cretype));
+        let call = Call {
+            openid: &openid,
+            truename: &truename,
+            creid: &creid,
+        };
+        logs::emit(py, &call, &report, result.as_ref())?;
+        result.map(Verdict::from).map_err(|e| to_py_err(py, &e))
+    }
+
+    /// What this client did since it was built: ``calls``, ``requests``, ``retries``,
+    /// ``connections_opened``, ``failovers``, ``verdicts`` (a dict by code, A to F and
+    /// Other), ``errors`` (a dict by error kind) and ``latency_p50_us``,
+    /// ``latency_p90_us``, ``latency_p99_us`` (microseconds, of the calls that sent a
+    /// request; within 12.5 %).
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        stats_dict(py, &self.get(py)?.stats())
+    }
+
+    /// For ``AsyncClient``: checks the arguments here, runs the call on a Rust thread and
+    /// hands the outcome to ``deliver(future, ok, value)`` through
+    /// ``loop.call_soon_threadsafe`` (a cancelled future's outcome is dropped there).
+    #[pyo3(signature = (r#loop, deliver, future, openid, truename, creid, cretype="1"))]
+    #[allow(clippy::too_many_arguments)]
+    fn _verify_async(
+        &self,
+        py: Python<'_>,
+        r#loop: Py<PyAny>,
+        deliver: Py<PyAny>,
+        future: Py<PyAny>,
+        openid: &Bound<'_, PyAny>,
+        truename: &Bound<'_, PyAny>,
+        creid: &Bound<'_, PyAny>,
+        cretype: &str,
+    ) -> PyResult<()> {
+        let openid = text(py, "openid", openid, false)?;
+        let truename = zeroize::Zeroizing::new(text(py, "truename", truename, false)?);
+        let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
+        let cretype = cretype.to_owned();
+        let client = self.get(py)?;
+        crate::pool::spawn(move || {
+            let (result, report) = verify_quietly(&client, &openid, &truename, &creid, &cretype);
+            // During interpreter shutdown there is nobody left to tell.
+            Python::try_attach(|py| {
+                let call = Call {
+                    openid: &openid,
+                    truename: &truename,
+                    creid: &creid,
+                };
+                let outcome = logs::emit(py, &call, &report, result.as_ref()).and_then(|()| {
+                    let (ok, value) = match result {
+                        Ok(v) => (true, Bound::new(py, Verdict::from(v))?.into_any()),
+                        Err(e) => (false, exception(py, &e)?),
+                    };
+                    r#loop
+                        .bind(py)
+                        .call_method1("call_soon_threadsafe", (deliver, future, ok, value))
+                });
+                // A closed loop (its owner gave up on the result) is not an error here;
+                // anything else goes where Python reports unraisable errors.
+                if let Err(e) = outcome {
+                    if !e.is_instance_of::<pyo3::exceptions::PyRuntimeError>(py) {
+                        e.write_unraisable(py, None);
+                    }
+                }
+            });
         })
-        .map(Verdict::from)
-        .map_err(|e| to_py_err(py, &e))
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
     }
 
     /// Verifies many users with ``concurrency`` Rust threads (the GIL released) and
@@ -302,7 +405,8 @@ impl Client {
             .map(|(i, item)| User::from_item(&item?, i))
             .collect::<PyResult<_>>()?;
         let client = self.get(py)?;
-        let results: Vec<Mutex<Option<Result<nameauth::Verdict, Error>>>> =
+        type Outcome = (Result<nameauth::Verdict, Error>, nameauth::Report);
+        let results: Vec<Mutex<Option<Outcome>>> =
             users.iter().map(|_| Mutex::new(None)).collect();
         // Workers take items until none are left or a signal (Ctrl-C) stops the batch; this
         // thread waits with the GIL released and checks Python's signals every 100 ms.
@@ -322,18 +426,12 @@ impl Client {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(u) = users.get(i) else { break };
                         let r = match &u.refused {
-                            Some(e) => Err(e.clone()),
+                            Some(e) => (Err(e.clone()), nameauth::Report::default()),
                             // One item's panic (a bug) is that item's InternalError, not
                             // the whole batch's BaseException.
-                            None => nameauth::boundary::catch_quietly(|| {
-                                client.verify_with_cretype(
-                                    &u.openid,
-                                    &u.truename,
-                                    &u.creid,
-                                    &u.cretype,
-                                )
-                            })
-                            .unwrap_or_else(|| Err(Error::internal(PANIC))),
+                            None => {
+                                verify_quietly(&client, &u.openid, &u.truename, &u.creid, &u.cretype)
+                            }
                         };
                         *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
                     }
@@ -361,11 +459,20 @@ impl Client {
             return Err(e);
         }
         let out = PyList::empty(py);
-        for slot in results {
-            let r = slot
+        for (slot, u) in results.into_iter().zip(&users) {
+            let (r, report) = slot
                 .into_inner()
                 .unwrap_or_else(|p| p.into_inner())
-                .unwrap_or_else(|| Err(Error::internal("a worker thread stopped early")));
+                .unwrap_or_else(|| {
+                    let e = Error::internal("a worker thread stopped early");
+                    (Err(e), nameauth::Report::default())
+                });
+            let call = Call {
+                openid: &u.openid,
+                truename: &u.truename,
+                creid: &u.creid,
+            };
+            logs::emit(py, &call, &report, r.as_ref())?;
             match r {
                 Ok(v) => out.append(Bound::new(py, Verdict::from(v))?)?,
                 Err(e) => out.append(exception(py, &e)?)?,

@@ -4,6 +4,9 @@
 
 mod client;
 mod error;
+mod logs;
+mod pool;
+mod sandbox;
 mod verdict;
 
 use nameauth::SignCase;
@@ -69,6 +72,7 @@ fn validate_id(py: Python<'_>, creid: &Bound<'_, PyAny>) -> PyResult<()> {
 fn _nameauth(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<verdict::Verdict>()?;
+    m.add_class::<sandbox::Sandbox>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(validate_id, m)?)?;
     m.add("RESIDENT_ID_CARD", nameauth::RESIDENT_ID_CARD)?;

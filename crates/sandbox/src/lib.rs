@@ -276,6 +276,22 @@ impl Sandbox {
         hits.get(openid).copied().unwrap_or(0)
     }
 
+    /// Adds or replaces the record of `openid` while it serves, given as the JSON of a
+    /// fixtures file entry (`{"status": 1, "truename": "张三", "creid": "…"}`, `{"fault":
+    /// "http_503", "fail_times": 1, "status": 2}`, ...). Its hit count starts again.
+    pub fn add_fixture(&self, openid: &str, record: &str) -> Result<(), String> {
+        let mut fixtures = self
+            .state
+            .fixtures
+            .write()
+            .unwrap_or_else(|p| p.into_inner());
+        fixtures.insert_json(openid, record)?;
+        drop(fixtures);
+        let mut hits = self.state.hits.lock().unwrap_or_else(|p| p.into_inner());
+        hits.remove(openid);
+        Ok(())
+    }
+
     /// Blocks the calling thread while the sandbox serves (for the CLI).
     pub fn wait(mut self) {
         if let Some(t) = self.thread.take() {

@@ -32,7 +32,8 @@ use crate::fixtures::Fixtures;
 /// Everything the connections share.
 pub(crate) struct State {
     pub(crate) settings: Settings,
-    pub(crate) fixtures: Fixtures,
+    /// Tests may add records while it serves.
+    pub(crate) fixtures: std::sync::RwLock<Fixtures>,
     pub(crate) requests: AtomicU64,
     pub(crate) connections: AtomicU64,
     pub(crate) hits: Mutex<HashMap<String, u64>>,
@@ -42,7 +43,7 @@ impl State {
     pub(crate) fn new(settings: Settings, fixtures: Fixtures) -> State {
         State {
             settings,
-            fixtures,
+            fixtures: std::sync::RwLock::new(fixtures),
             requests: AtomicU64::new(0),
             connections: AtomicU64::new(0),
             hits: Mutex::new(HashMap::new()),
@@ -181,9 +182,12 @@ async fn handle(
         query: req.uri().query().unwrap_or(""),
         peer: peer.ip(),
     };
-    let reply = answer::decide(&state.settings, &state.fixtures, request, |openid| {
-        state.hit(openid)
-    });
+    let reply = {
+        let fixtures = state.fixtures.read().unwrap_or_else(|p| p.into_inner());
+        answer::decide(&state.settings, &fixtures, request, |openid| {
+            state.hit(openid)
+        })
+    };
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }

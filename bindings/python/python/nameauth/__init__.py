@@ -2,7 +2,10 @@
 
 Given a user's openid, real name and ID number, a :class:`Client` checks them locally,
 signs the request, calls WeChat Pay over HTTPS and maps the answer to the verdict table
-(A-F, Other). The work runs in the nameauth Rust core with the GIL released.
+(A-F, Other). The work runs in the nameauth Rust core with the GIL released;
+:class:`AsyncClient` does the same for asyncio. Each call is logged (masked) to the
+standard ``logging`` logger ``nameauth``; ``nameauth.testing`` starts a sandbox server for
+your own tests.
 
 >>> import nameauth
 >>> client = nameauth.Client("wx1234567890abcdef", "your-src", "your-key")  # doctest: +SKIP
@@ -11,6 +14,7 @@ signs the request, calls WeChat Pay over HTTPS and maps the answer to the verdic
 'A'
 """
 
+from ._async import AsyncClient
 from ._nameauth import RESIDENT_ID_CARD, Client, Verdict, __version__, sign, validate_id
 from .exceptions import (
     ConfigError,
@@ -24,6 +28,7 @@ from .exceptions import (
 
 __all__ = [
     "RESIDENT_ID_CARD",
+    "AsyncClient",
     "Client",
     "ConfigError",
     "InternalError",

@@ -2,11 +2,19 @@
 
 import os
 from types import TracebackType
-from typing import Iterable, List, Mapping, Type, final
+from typing import Any, Callable, Iterable, List, Mapping, Type, final
 
 from .exceptions import NameauthError
 
-__all__ = ["RESIDENT_ID_CARD", "Client", "Verdict", "__version__", "sign", "validate_id"]
+__all__ = [
+    "RESIDENT_ID_CARD",
+    "Client",
+    "Verdict",
+    "_Sandbox",
+    "__version__",
+    "sign",
+    "validate_id",
+]
 
 __version__: str
 RESIDENT_ID_CARD: str
@@ -80,6 +88,7 @@ class Client:
         allow_http: bool = False,
         timeout: float | None = None,
         connect_timeout: float | None = None,
+        fallback_endpoint: str | None = None,
     ) -> Client: ...
     @classmethod
     def from_env(cls) -> Client: ...
@@ -87,6 +96,17 @@ class Client:
     def verify_many(
         self, items: Iterable[_User], concurrency: int = 16
     ) -> List[Verdict | NameauthError]: ...
+    def stats(self) -> dict[str, Any]: ...
+    def _verify_async(
+        self,
+        loop: Any,
+        deliver: Callable[[Any, bool, Any], None],
+        future: Any,
+        openid: str,
+        truename: str,
+        creid: str,
+        cretype: str = "1",
+    ) -> None: ...
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...
@@ -108,3 +128,19 @@ def sign(
     upper: bool = False,
 ) -> str: ...
 def validate_id(creid: str) -> None: ...
+
+@final
+class _Sandbox:
+    def __new__(
+        cls, *, tls: bool = False, fixtures_json: str | None = None, latency_ms: int = 0
+    ) -> _Sandbox: ...
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def ca_file(self) -> str | None: ...
+    @property
+    def credentials(self) -> tuple[str, str, str]: ...
+    def stats(self) -> dict[str, int]: ...
+    def hits(self, openid: str) -> int: ...
+    def add_fixture(self, openid: str, record_json: str) -> None: ...
+    def close(self) -> None: ...

@@ -1,0 +1,136 @@
+"""``nameauth.AsyncClient``: the :class:`Client` for asyncio.
+
+Each call runs on one of the library's Rust threads (never on the event loop, never
+holding the GIL while it waits on the network); its outcome comes back to the loop through
+``loop.call_soon_threadsafe``. Cancelling the task that awaits a call abandons its result:
+the request, once sent, completes on its thread and the answer is dropped, never sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import typing
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+from typing import Any, Tuple, Union
+
+from ._nameauth import RESIDENT_ID_CARD, Client, Verdict
+from .exceptions import NameauthError
+
+_KEYS = ("openid", "truename", "creid", "cretype")
+# typing.Mapping: collections.abc.Mapping cannot be subscripted at run time before 3.9.
+User = Union[Tuple[str, str, str], Tuple[str, str, str, str], typing.Mapping[str, str]]
+
+
+def _deliver(future: asyncio.Future[Verdict], ok: bool, value: Any) -> None:
+    # Runs on the loop. A cancelled (abandoned) call's outcome is dropped here.
+    if future.done():
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
+
+
+def _arguments(item: object, index: int) -> tuple[str, str, str, str]:
+    wrong = TypeError(
+        f"items[{index}]: expected a tuple (openid, truename, creid[, cretype]) or a dict "
+        "with those keys, each a str"
+    )
+    if isinstance(item, tuple):
+        if not 3 <= len(item) <= 4 or not all(isinstance(v, str) for v in item):
+            raise wrong
+        return (item[0], item[1], item[2], item[3] if len(item) == 4 else RESIDENT_ID_CARD)
+    if isinstance(item, Mapping):
+        for k in item:
+            if k not in _KEYS:
+                raise TypeError(
+                    f"items[{index}]: unknown key {k!r} (known: openid, truename, creid, cretype)"
+                )
+        values = [item.get(k) for k in _KEYS]
+        if any(v is None for v in values[:3]) or not all(
+            isinstance(v, str) for v in values if v is not None
+        ):
+            raise wrong
+        return (values[0], values[1], values[2], values[3] or RESIDENT_ID_CARD)  # type: ignore[return-value]
+    raise wrong
+
+
+class AsyncClient:
+    """A WeChat Pay real-name client for asyncio, with :class:`Client`'s constructor and
+    options (``AsyncClient.from_env()`` too).
+
+    >>> async with nameauth.AsyncClient(appid, src, key) as client:  # doctest: +SKIP
+    ...     verdict = await client.verify("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "张三", id_number)
+    """
+
+    __slots__ = ("_client",)
+
+    def __init__(self, appid: str, src: str, key: str, **options: Any) -> None:
+        self._client = Client(appid, src, key, **options)
+
+    @classmethod
+    def from_env(cls) -> AsyncClient:
+        """A client from the ``NAMEAUTH_*`` environment, as ``Client.from_env``."""
+        self = cls.__new__(cls)
+        self._client = Client.from_env()
+        return self
+
+    async def verify(
+        self, openid: str, truename: str, creid: str, cretype: str = RESIDENT_ID_CARD
+    ) -> Verdict:
+        """Verifies one user: a ``Verdict`` whenever the server answered, or the exception
+        ``Client.verify`` raises. The event loop is never blocked."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Verdict] = loop.create_future()
+        self._client._verify_async(loop, _deliver, future, openid, truename, creid, cretype)
+        return await future
+
+    async def verify_many(
+        self, items: Iterable[User], concurrency: int = 16
+    ) -> list[Verdict | NameauthError]:
+        """Verifies many users, at most ``concurrency`` in flight, and returns a list in
+        input order: for each item a ``Verdict`` or the exception its ``verify`` would have
+        raised. A malformed item raises ``TypeError`` before anything is sent."""
+        if not isinstance(concurrency, int) or not 1 <= concurrency <= 256:
+            raise ValueError("concurrency: must be from 1 to 256")
+        users = [_arguments(item, i) for i, item in enumerate(items)]
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(user: tuple[str, str, str, str]) -> Verdict | NameauthError:
+            async with gate:
+                try:
+                    return await self.verify(*user)
+                except NameauthError as e:
+                    return e
+
+        return list(await asyncio.gather(*(one(u) for u in users)))
+
+    def stats(self) -> dict[str, Any]:
+        """What this client did since it was built (see ``Client.stats``)."""
+        return self._client.stats()
+
+    async def close(self) -> None:
+        """Closes the client (see ``Client.close``). Closing twice is harmless."""
+        self._client.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._client.closed
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return repr(self._client).replace("<nameauth.Client", "<nameauth.AsyncClient", 1)
+
+
+AsyncClient.__module__ = "nameauth"

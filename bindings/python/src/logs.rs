@@ -1,0 +1,63 @@
+//! Call events (masked) to Python's standard `logging`, logger `nameauth`: INFO for a call
+//! that got a verdict, WARNING for a retry, a failover or a call that ended in an error.
+//! Nothing is formatted unless the logger takes the level.
+
+use nameauth::report::Level;
+use nameauth::{Error, Report, Verdict};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+const INFO: u8 = 20;
+const WARNING: u8 = 30;
+
+fn logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    LOGGER
+        .get_or_try_init(py, || {
+            Ok::<_, PyErr>(py.import("logging")?.call_method1("getLogger", ("nameauth",))?.unbind())
+        })
+        .map(|l| l.bind(py))
+}
+
+fn python_level(level: Level) -> u8 {
+    match level {
+        Level::Error => 40,
+        Level::Warn => WARNING,
+        Level::Info => INFO,
+        Level::Debug | Level::Trace => 10,
+    }
+}
+
+/// The inputs of one call, for its events.
+pub(crate) struct Call<'a> {
+    pub(crate) openid: &'a str,
+    pub(crate) truename: &'a str,
+    pub(crate) creid: &'a str,
+}
+
+/// Writes the events of one call to the `nameauth` logger, if it takes them. A failing
+/// handler is Python logging's own business: it reports and carries on, as for any record.
+pub(crate) fn emit(
+    py: Python<'_>,
+    call: &Call<'_>,
+    report: &Report,
+    result: Result<&Verdict, &Error>,
+) -> PyResult<()> {
+    let least = if report.attempts > 1 || report.failovers > 0 || result.is_err() {
+        WARNING
+    } else {
+        INFO
+    };
+    let logger = logger(py)?;
+    // isEnabledFor caches its answer per level: the common case costs one call.
+    if !logger.call_method1("isEnabledFor", (least.min(INFO),))?.is_truthy()?
+        && !logger.call_method1("isEnabledFor", (least,))?.is_truthy()?
+    {
+        return Ok(());
+    }
+    for e in report.events(call.openid, call.truename, call.creid, result) {
+        logger.call_method1("log", (python_level(e.level), e.message))?;
+    }
+    Ok(())
+}

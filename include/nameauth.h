@@ -80,6 +80,26 @@
 #define NAMEAUTH_SIGN_LEN 33
 
 /**
+ * Log levels of `nameauth_set_log_callback` and `nameauth_log_capture`.
+ */
+#define NAMEAUTH_LOG_OFF 0
+
+/**
+ * A failure of the library itself.
+ */
+#define NAMEAUTH_LOG_ERROR 1
+
+/**
+ * A retry, a failover, or a call that ended in an error.
+ */
+#define NAMEAUTH_LOG_WARN 2
+
+/**
+ * A call that got a verdict.
+ */
+#define NAMEAUTH_LOG_INFO 3
+
+/**
  * A configured client: credentials, endpoint, timeouts and one keep-alive connection
  * pool. Opaque. Created by `nameauth_client_new` or `nameauth_client_new_from_env`,
  * freed by `nameauth_client_free`. One client may be used by many threads at once.
@@ -107,6 +127,68 @@ typedef struct nameauth_verdict nameauth_verdict;
  * are fixed and never reused.
  */
 typedef uint32_t nameauth_result;
+
+/**
+ * What a client did since it was built, filled by `nameauth_client_stats`. Set `size`
+ * to `sizeof(nameauth_stats)` first: a library newer than the header fills only the
+ * fields the caller's struct has, and later versions only add fields at the end.
+ */
+typedef struct {
+  /**
+   * Set by the caller: `sizeof(nameauth_stats)`.
+   */
+  size_t size;
+  /**
+   * Calls to `nameauth_verify` (every call, refused inputs included).
+   */
+  uint64_t calls;
+  /**
+   * HTTP requests sent (first attempts, retries and failovers).
+   */
+  uint64_t requests;
+  /**
+   * Attempts after the first of a call (failovers not included).
+   */
+  uint64_t retries;
+  /**
+   * TCP connections opened; the other requests reused the keep-alive pool.
+   */
+  uint64_t connections_opened;
+  /**
+   * Requests sent to the `fallback_endpoint` because the endpoint could not be reached.
+   */
+  uint64_t failovers;
+  /**
+   * Verdicts by code: indexes 0-5 are A-F, 6 is Other.
+   */
+  uint64_t verdicts[7];
+  /**
+   * Errors by kind: invalid_input, invalid_config, timeout, transport, protocol,
+   * internal (the order of `NAMEAUTH_INVALID_INPUT` ... `NAMEAUTH_INTERNAL`).
+   */
+  uint64_t errors[6];
+  /**
+   * Latency percentiles of the calls that sent a request, in microseconds (within
+   * 12.5 %; 0 before the first).
+   */
+  uint64_t latency_p50_us;
+  /**
+   * 90th percentile.
+   */
+  uint64_t latency_p90_us;
+  /**
+   * 99th percentile.
+   */
+  uint64_t latency_p99_us;
+} nameauth_stats;
+
+/**
+ * A log callback: `level` is one of `NAMEAUTH_LOG_*`, `message` one masked line (no key,
+ * no name or ID number in clear, no URL) valid only during the call. It runs on the
+ * thread that called `nameauth_verify`, after the call; it must not unwind (throw or
+ * `longjmp`) out.
+ */
+typedef void (*nameauth_log_fn)(void *userdata, uint32_t level, const char *message);
 
 /**
  * Success.
@@ -494,6 +576,51 @@ size_t nameauth_last_error_field(char *buf, size_t buf_len);
  * `buf` is NULL or valid for `buf_len` bytes.
  */
 size_t nameauth_last_error_rule(char *buf, size_t buf_len);
+
+/**
+ * Fills `*out` with what `client` did since it was built (its counters are shared by
+ * every thread that uses it). `out->size` must be set by the caller and be at least
+ * `offsetof(nameauth_stats, calls) + 8`; smaller is `NAMEAUTH_BUFFER_TOO_SMALL`. Fields
+ * beyond `out->size` are left alone, so an older caller's smaller struct is filled
+ * safely.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `out` is NULL or valid for `out->size` bytes.
+ */
+nameauth_result nameauth_client_stats(const nameauth_client *client, nameauth_stats *out);
+
+/**
+ * Sends every event at or above `level` (`NAMEAUTH_LOG_INFO`: each call and each retry
+ * or failover; `NAMEAUTH_LOG_WARN`: retries, failovers and errors only) to `callback`,
+ * with `userdata`, for the whole process. `callback` NULL or `level` `NAMEAUTH_LOG_OFF`
+ * turns it off. Events are one masked line each; nothing from the HTTP stack is passed
+ * on. Replacing the callback while other threads verify is safe: each call uses the one
+ * set when it ended.
+ *
+ * # Safety
+ * `callback` is NULL or a function safe to call from any thread that verifies, with
+ * `userdata`, until it is replaced.
+ */
+nameauth_result nameauth_set_log_callback(nameauth_log_fn callback, void *userdata, uint32_t level);
+
+/**
+ * Captures, on the calling thread, the events at or above `level` of each later
+ * `nameauth_verify` (the previous call's are dropped when the next starts), for
+ * bindings that cannot take a callback; `NAMEAUTH_LOG_OFF` stops. Read them with
+ * `nameauth_log_captured`. Returns the previous level.
+ */
+uint32_t nameauth_log_capture(uint32_t level);
+
+/**
+ * Copies the events the last `nameauth_verify` on this thread captured (see
+ * `nameauth_log_capture`) into `buf`, as `nameauth_last_error` copies a message: one
+ * line per event, `"<level> <message>\n"` with the level as a digit (`"3 verify
+ * openid=oZh****an ... outcome=A attempts=1 ..."`). Returns the full length.
+ *
+ * # Safety
+ * `buf` is NULL or valid for `buf_len` bytes.
+ */
+size_t nameauth_log_captured(char *buf, size_t buf_len);
 
 /**
  * The library's version, e.g. `"0.1.0"` (the same as `NAMEAUTH_VERSION` for the header

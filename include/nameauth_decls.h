@@ -6,6 +6,22 @@ typedef struct nameauth_verdict nameauth_verdict;
 
 typedef uint32_t nameauth_result;
 
+typedef struct {
+  size_t size;
+  uint64_t calls;
+  uint64_t requests;
+  uint64_t retries;
+  uint64_t connections_opened;
+  uint64_t failovers;
+  uint64_t verdicts[7];
+  uint64_t errors[6];
+  uint64_t latency_p50_us;
+  uint64_t latency_p90_us;
+  uint64_t latency_p99_us;
+} nameauth_stats;
+
+typedef void (*nameauth_log_fn)(void *userdata, uint32_t level, const char *message);
+
 nameauth_result nameauth_sign(const char *appid,
                               const char *openid,
                               const char *src,
@@ -85,5 +101,13 @@ size_t nameauth_last_error(char *buf, size_t buf_len);
 size_t nameauth_last_error_field(char *buf, size_t buf_len);
 
 size_t nameauth_last_error_rule(char *buf, size_t buf_len);
+
+nameauth_result nameauth_client_stats(const nameauth_client *client, nameauth_stats *out);
+
+nameauth_result nameauth_set_log_callback(nameauth_log_fn callback, void *userdata, uint32_t level);
+
+uint32_t nameauth_log_capture(uint32_t level);
+
+size_t nameauth_log_captured(char *buf, size_t buf_len);
 
 const char *nameauth_version(void);

@@ -314,7 +314,8 @@ impl Client {
         let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
         let cretype = cretype.to_owned();
         let client = self.get(py)?;
-        let (result, report) = py.detach(|| verify_quietly(&client, &openid, &truename, &creid, &cretype));
+        let (result, report) =
+            py.detach(|| verify_quietly(&client, &openid, &truename, &creid, &cretype));
         let call = Call {
             openid: &openid,
             truename: &truename,
@@ -406,8 +407,7 @@ impl Client {
             .collect::<PyResult<_>>()?;
         let client = self.get(py)?;
         type Outcome = (Result<nameauth::Verdict, Error>, nameauth::Report);
-        let results: Vec<Mutex<Option<Outcome>>> =
-            users.iter().map(|_| Mutex::new(None)).collect();
+        let results: Vec<Mutex<Option<Outcome>>> = users.iter().map(|_| Mutex::new(None)).collect();
         // Workers take items until none are left or a signal (Ctrl-C) stops the batch; this
         // thread waits with the GIL released and checks Python's signals every 100 ms.
         let next = AtomicUsize::new(0);
@@ -429,9 +429,13 @@ impl Client {
                             Some(e) => (Err(e.clone()), nameauth::Report::default()),
                             // One item's panic (a bug) is that item's InternalError, not
                             // the whole batch's BaseException.
-                            None => {
-                                verify_quietly(&client, &u.openid, &u.truename, &u.creid, &u.cretype)
-                            }
+                            None => verify_quietly(
+                                &client,
+                                &u.openid,
+                                &u.truename,
+                                &u.creid,
+                                &u.cretype,
+                            ),
                         };
                         *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
                     }

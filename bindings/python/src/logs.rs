@@ -15,7 +15,11 @@ const WARNING: u8 = 30;
 fn logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     LOGGER
         .get_or_try_init(py, || {
-            Ok::<_, PyErr>(py.import("logging")?.call_method1("getLogger", ("nameauth",))?.unbind())
+            Ok::<_, PyErr>(
+                py.import("logging")?
+                    .call_method1("getLogger", ("nameauth",))?
+                    .unbind(),
+            )
         })
         .map(|l| l.bind(py))
 }
@@ -51,7 +55,9 @@ pub(crate) fn emit(
     };
     let logger = logger(py)?;
     // isEnabledFor caches its answer per level: the common case costs one call.
-    if !logger.call_method1("isEnabledFor", (least.min(INFO),))?.is_truthy()?
+    if !logger
+        .call_method1("isEnabledFor", (least.min(INFO),))?
+        .is_truthy()?
         && !logger.call_method1("isEnabledFor", (least,))?.is_truthy()?
     {
         return Ok(());

@@ -92,11 +92,7 @@ impl Sandbox {
 
     /// Stops serving. Stopping twice is harmless.
     fn close(&self, py: Python<'_>) {
-        let server = self
-            .server
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let server = self.server.lock().unwrap_or_else(|p| p.into_inner()).take();
         py.detach(|| drop(server));
     }
 }

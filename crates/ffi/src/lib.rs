@@ -566,10 +566,11 @@ pub unsafe extern "C" fn nameauth_verify(
         if out.is_null() {
             return Err(null("out"));
         }
-        let verdict = client
+        let (result, report) = client
             .client
-            .verify_with_cretype(openid, truename, creid, cretype)
-            .map_err(|e| fail(&e))?;
+            .verify_reported(openid, truename, creid, cretype);
+        log_call(&report, openid, truename, creid, result.as_ref());
+        let verdict = result.map_err(|e| fail(&e))?;
         let raw = [
             c_string(verdict.nameauth_status()),
             c_string(verdict.notmatch_param()),
@@ -876,6 +877,244 @@ pub unsafe extern "C" fn nameauth_last_error_field(buf: *mut c_char, buf_len: us
 pub unsafe extern "C" fn nameauth_last_error_rule(buf: *mut c_char, buf_len: usize) -> usize {
     // SAFETY: forwarded contract.
     unsafe { last_error_part(|e| &e.rule, buf, buf_len) }
+}
+
+/// What a client did since it was built, filled by `nameauth_client_stats`. Set `size`
+/// to `sizeof(nameauth_stats)` first: a library newer than the header fills only the
+/// fields the caller's struct has, and later versions only add fields at the end.
+#[repr(C)]
+pub struct nameauth_stats {
+    /// Set by the caller: `sizeof(nameauth_stats)`.
+    pub size: usize,
+    /// Calls to `nameauth_verify` (every call, refused inputs included).
+    pub calls: u64,
+    /// HTTP requests sent (first attempts, retries and failovers).
+    pub requests: u64,
+    /// Attempts after the first of a call (failovers not included).
+    pub retries: u64,
+    /// TCP connections opened; the other requests reused the keep-alive pool.
+    pub connections_opened: u64,
+    /// Requests sent to the `fallback_endpoint` because the endpoint could not be reached.
+    pub failovers: u64,
+    /// Verdicts by code: indexes 0-5 are A-F, 6 is Other.
+    pub verdicts: [u64; 7],
+    /// Errors by kind: invalid_input, invalid_config, timeout, transport, protocol,
+    /// internal (the order of `NAMEAUTH_INVALID_INPUT` ... `NAMEAUTH_INTERNAL`).
+    pub errors: [u64; 6],
+    /// Latency percentiles of the calls that sent a request, in microseconds (within
+    /// 12.5 %; 0 before the first).
+    pub latency_p50_us: u64,
+    /// 90th percentile.
+    pub latency_p90_us: u64,
+    /// 99th percentile.
+    pub latency_p99_us: u64,
+}
+
+/// Fills `*out` with what `client` did since it was built (its counters are shared by
+/// every thread that uses it). `out->size` must be set by the caller and be at least
+/// `offsetof(nameauth_stats, calls) + 8`; smaller is `NAMEAUTH_BUFFER_TOO_SMALL`. Fields
+/// beyond `out->size` are left alone, so an older caller's smaller struct is filled
+/// safely.
+///
+/// # Safety
+/// `client` is NULL or a live client; `out` is NULL or valid for `out->size` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_client_stats(
+    client: *const nameauth_client,
+    out: *mut nameauth_stats,
+) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: a live client per the contract, or NULL (checked).
+        let Some(client) = (unsafe { client.as_ref() }) else {
+            return Err(null("client"));
+        };
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        // SAFETY: `out` is valid for at least its `size` field per the contract.
+        let size = unsafe { ptr::addr_of!((*out).size).read() };
+        let min = std::mem::offset_of!(nameauth_stats, calls) + 8;
+        if size < min {
+            return Err(fail_with(
+                NAMEAUTH_BUFFER_TOO_SMALL,
+                "out",
+                "buffer_too_small",
+                "size must be set to sizeof(nameauth_stats)",
+            ));
+        }
+        let s = client.client.stats();
+        let full = nameauth_stats {
+            size: size.min(std::mem::size_of::<nameauth_stats>()),
+            calls: s.calls,
+            requests: s.requests,
+            retries: s.retries,
+            connections_opened: s.connections_opened,
+            failovers: s.failovers,
+            verdicts: s.verdicts,
+            errors: s.errors,
+            latency_p50_us: s.latency_p50.as_micros() as u64,
+            latency_p90_us: s.latency_p90.as_micros() as u64,
+            latency_p99_us: s.latency_p99.as_micros() as u64,
+        };
+        let n = full.size;
+        // SAFETY: `out` is valid for `size` >= `n` bytes; `full` is `n` bytes or more.
+        unsafe { ptr::copy_nonoverlapping(ptr::addr_of!(full).cast::<u8>(), out.cast::<u8>(), n) };
+        Ok(())
+    })
+}
+
+/// Log levels of `nameauth_set_log_callback` and `nameauth_log_capture`.
+pub const NAMEAUTH_LOG_OFF: u32 = 0;
+/// A failure of the library itself.
+pub const NAMEAUTH_LOG_ERROR: u32 = 1;
+/// A retry, a failover, or a call that ended in an error.
+pub const NAMEAUTH_LOG_WARN: u32 = 2;
+/// A call that got a verdict.
+pub const NAMEAUTH_LOG_INFO: u32 = 3;
+
+/// A log callback: `level` is one of `NAMEAUTH_LOG_*`, `message` one masked line (no key,
+/// no name or ID number in clear, no URL) valid only during the call. It runs on the
+/// thread that called `nameauth_verify`, after the call; it must not unwind (throw or
+/// `longjmp`) out.
+pub type nameauth_log_fn = Option<
+    unsafe extern "C" fn(userdata: *mut std::ffi::c_void, level: u32, message: *const c_char),
+>;
+
+/// The process's log callback.
+struct LogSink {
+    callback: unsafe extern "C" fn(*mut std::ffi::c_void, u32, *const c_char),
+    userdata: usize,
+    level: u32,
+}
+
+static LOG_SINK: std::sync::Mutex<Option<std::sync::Arc<LogSink>>> = std::sync::Mutex::new(None);
+
+thread_local! {
+    /// `nameauth_log_capture`'s level on this thread, and what the last call captured.
+    static CAPTURE: RefCell<(u32, CString)> = RefCell::new((NAMEAUTH_LOG_OFF, CString::default()));
+}
+
+/// Sends every event at or above `level` (`NAMEAUTH_LOG_INFO`: each call and each retry
+/// or failover; `NAMEAUTH_LOG_WARN`: retries, failovers and errors only) to `callback`,
+/// with `userdata`, for the whole process. `callback` NULL or `level` `NAMEAUTH_LOG_OFF`
+/// turns it off. Events are one masked line each; nothing from the HTTP stack is passed
+/// on. Replacing the callback while other threads verify is safe: each call uses the one
+/// set when it ended.
+///
+/// # Safety
+/// `callback` is NULL or a function safe to call from any thread that verifies, with
+/// `userdata`, until it is replaced.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_set_log_callback(
+    callback: nameauth_log_fn,
+    userdata: *mut std::ffi::c_void,
+    level: u32,
+) -> nameauth_result {
+    boundary(|| {
+        if level > NAMEAUTH_LOG_INFO {
+            return Err(fail_with(
+                NAMEAUTH_INVALID_INPUT,
+                "level",
+                "bad_value",
+                "must be NAMEAUTH_LOG_OFF, _ERROR, _WARN or _INFO",
+            ));
+        }
+        let sink = match callback {
+            Some(callback) if level > NAMEAUTH_LOG_OFF => Some(std::sync::Arc::new(LogSink {
+                callback,
+                userdata: userdata as usize,
+                level,
+            })),
+            _ => None,
+        };
+        *LOG_SINK.lock().unwrap_or_else(|p| p.into_inner()) = sink;
+        Ok(())
+    })
+}
+
+/// Captures, on the calling thread, the events at or above `level` of each later
+/// `nameauth_verify` (the previous call's are dropped when the next starts), for
+/// bindings that cannot take a callback; `NAMEAUTH_LOG_OFF` stops. Read them with
+/// `nameauth_log_captured`. Returns the previous level.
+#[no_mangle]
+pub extern "C" fn nameauth_log_capture(level: u32) -> u32 {
+    boundary_value(NAMEAUTH_LOG_OFF, || {
+        CAPTURE.with(|c| {
+            let mut c = c.borrow_mut();
+            let before = c.0;
+            c.0 = level.min(NAMEAUTH_LOG_INFO);
+            c.1 = CString::default();
+            before
+        })
+    })
+}
+
+/// Copies the events the last `nameauth_verify` on this thread captured (see
+/// `nameauth_log_capture`) into `buf`, as `nameauth_last_error` copies a message: one
+/// line per event, `"<level> <message>\n"` with the level as a digit (`"3 verify
+/// openid=oZh****an ... outcome=A attempts=1 ..."`). Returns the full length.
+///
+/// # Safety
+/// `buf` is NULL or valid for `buf_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_log_captured(buf: *mut c_char, buf_len: usize) -> usize {
+    boundary_value(0, || {
+        // SAFETY: forwarded contract.
+        CAPTURE.with(|c| unsafe { copy_out(&c.borrow().1, buf, buf_len) })
+    })
+}
+
+fn level_number(l: nameauth_core::report::Level) -> u32 {
+    use nameauth_core::report::Level;
+    match l {
+        Level::Error => NAMEAUTH_LOG_ERROR,
+        Level::Warn => NAMEAUTH_LOG_WARN,
+        _ => NAMEAUTH_LOG_INFO,
+    }
+}
+
+/// Hands one call's events to the log callback and this thread's capture, if either
+/// wants them. Nothing is formatted when neither does.
+fn log_call(
+    report: &nameauth_core::Report,
+    openid: &str,
+    truename: &str,
+    creid: &str,
+    result: Result<&Verdict, &Error>,
+) {
+    let sink = LOG_SINK.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let capture = CAPTURE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.1 = CString::default();
+        c.0
+    });
+    let wanted = sink
+        .as_ref()
+        .map_or(NAMEAUTH_LOG_OFF, |s| s.level)
+        .max(capture);
+    let least = if report.attempts > 1 || report.failovers > 0 || result.is_err() {
+        NAMEAUTH_LOG_WARN
+    } else {
+        NAMEAUTH_LOG_INFO
+    };
+    if wanted == NAMEAUTH_LOG_OFF || wanted < least {
+        return;
+    }
+    let mut captured = String::new();
+    for e in report.events(openid, truename, creid, result) {
+        let level = level_number(e.level);
+        if let Some(s) = sink.as_ref().filter(|s| level <= s.level) {
+            let line = c_string(&e.message);
+            // SAFETY: the caller of nameauth_set_log_callback vouched for it.
+            unsafe { (s.callback)(s.userdata as *mut std::ffi::c_void, level, line.as_ptr()) };
+        }
+        if level <= capture {
+            captured.push_str(&format!("{level} {}\n", e.message));
+        }
+    }
+    if !captured.is_empty() {
+        CAPTURE.with(|c| c.borrow_mut().1 = c_string(&captured));
+    }
 }
 
 /// The library's version, e.g. `"0.1.0"` (the same as `NAMEAUTH_VERSION` for the header

@@ -610,6 +610,125 @@ static void test_threads(void) {
   nameauth_client_free(c);
 }
 
+static void test_stats(void) {
+  nameauth_client *c = make_client(NULL);
+  nameauth_verdict *v = NULL;
+  nameauth_stats st;
+  memset(&st, 0xff, sizeof st);
+  st.size = sizeof st;
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", ZS_ID, NULL, &v) == NAMEAUTH_OK);
+  nameauth_verdict_free(v);
+  /* Always 503: retried twice (the check cannot have run), then an error. */
+  CHECK(nameauth_verify(c, "oHttp503", "张三", ZS_ID, NULL, &v) == NAMEAUTH_TRANSPORT);
+  CHECK(nameauth_verify(c, "oZhangSan", "", ZS_ID, NULL, &v) == NAMEAUTH_INVALID_INPUT);
+  CHECK(nameauth_client_stats(c, &st) == NAMEAUTH_OK);
+  CHECK(st.size == sizeof st);
+  CHECK(st.calls == 3 && st.requests == 4 && st.retries == 2 && st.failovers == 0);
+  CHECK(st.connections_opened >= 1 && st.connections_opened <= 3);
+  CHECK(st.verdicts[0] == 1 && st.verdicts[1] == 0 && st.verdicts[6] == 0);
+  CHECK(st.errors[0] == 1 && st.errors[3] == 1);
+  CHECK(st.latency_p50_us > 0 && st.latency_p50_us <= st.latency_p90_us &&
+        st.latency_p90_us <= st.latency_p99_us);
+  {
+    /* An older, smaller struct: only its fields are written. */
+    struct {
+      size_t size;
+      uint64_t calls;
+      uint64_t guard;
+    } old;
+    old.size = sizeof(size_t) + sizeof(uint64_t);
+    old.calls = 0;
+    old.guard = 42;
+    CHECK(nameauth_client_stats(c, (nameauth_stats *)&old) == NAMEAUTH_OK);
+    CHECK(old.calls == 3 && old.guard == 42);
+    old.size = 1;
+    CHECK(nameauth_client_stats(c, (nameauth_stats *)&old) == NAMEAUTH_BUFFER_TOO_SMALL);
+    CHECK_STR(last_error_rule(), "buffer_too_small");
+  }
+  CHECK(nameauth_client_stats(NULL, &st) == NAMEAUTH_NULL_ARGUMENT);
+  CHECK(nameauth_client_stats(c, NULL) == NAMEAUTH_NULL_ARGUMENT);
+  nameauth_client_free(c);
+}
+
+/* What the log callback received. */
+struct log_seen {
+  int lines;
+  int warnings;
+  char last[512];
+  int leaked;
+};
+
+static void on_log(void *userdata, uint32_t level, const char *message) {
+  struct log_seen *seen = (struct log_seen *)userdata;
+  seen->lines++;
+  if (level == NAMEAUTH_LOG_WARN) seen->warnings++;
+  snprintf(seen->last, sizeof seen->last, "%s", message);
+  if (strstr(message, "张三") || strstr(message, ZS_ID) || strstr(message, "sign=") ||
+      strstr(message, env_or_die("NAMEAUTH_KEY")))
+    seen->leaked++;
+}
+
+static void test_logs(void) {
+  nameauth_client *c = make_client(NULL);
+  nameauth_verdict *v = NULL;
+  struct log_seen seen;
+  char captured[2048];
+  memset(&seen, 0, sizeof seen);
+  CHECK(nameauth_set_log_callback(on_log, &seen, NAMEAUTH_LOG_INFO) == NAMEAUTH_OK);
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", ZS_ID, NULL, &v) == NAMEAUTH_OK);
+  nameauth_verdict_free(v);
+  CHECK(seen.lines == 1 && seen.warnings == 0);
+  CHECK(strncmp(seen.last, "verify openid=oZh****an truename=*三 creid=110*************77 "
+                           "outcome=A attempts=1",
+                strlen("verify openid=oZh****an truename=*三 creid=110*************77 "
+                       "outcome=A attempts=1")) == 0);
+  CHECK(nameauth_verify(c, "oHttp503", "张三", ZS_ID, NULL, &v) == NAMEAUTH_TRANSPORT);
+  CHECK(seen.lines == 4 && seen.warnings == 3);
+  /* At WARN a plain verdict is not logged; an error is. */
+  CHECK(nameauth_set_log_callback(on_log, &seen, NAMEAUTH_LOG_WARN) == NAMEAUTH_OK);
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", ZS_ID, NULL, &v) == NAMEAUTH_OK);
+  nameauth_verdict_free(v);
+  CHECK(seen.lines == 4);
+  CHECK(nameauth_verify(c, "oHttp500", "张三", ZS_ID, NULL, &v) == NAMEAUTH_TRANSPORT);
+  CHECK(seen.lines == 5 && strstr(seen.last, "outcome=transport") != NULL);
+  CHECK(seen.leaked == 0);
+  CHECK(nameauth_set_log_callback(on_log, &seen, 9) == NAMEAUTH_INVALID_INPUT);
+  CHECK(nameauth_set_log_callback(NULL, NULL, NAMEAUTH_LOG_OFF) == NAMEAUTH_OK);
+  CHECK(nameauth_verify(c, "oHttp500", "张三", ZS_ID, NULL, &v) == NAMEAUTH_TRANSPORT);
+  CHECK(seen.lines == 5);
+
+  /* Capture, for bindings without callbacks. */
+  CHECK(nameauth_log_capture(NAMEAUTH_LOG_INFO) == NAMEAUTH_LOG_OFF);
+  CHECK(nameauth_verify(c, "oHttp503", "张三", ZS_ID, NULL, &v) == NAMEAUTH_TRANSPORT);
+  CHECK(nameauth_log_captured(captured, sizeof captured) < sizeof captured);
+  CHECK(strncmp(captured, "2 retry: attempt 1 failed", 25) == 0);
+  CHECK(strstr(captured, "\n2 verify openid=oHt***03 truename=*三") != NULL);
+  CHECK(strstr(captured, "张三") == NULL && strstr(captured, ZS_ID) == NULL);
+  CHECK(nameauth_log_capture(NAMEAUTH_LOG_OFF) == NAMEAUTH_LOG_INFO);
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", ZS_ID, NULL, &v) == NAMEAUTH_OK);
+  nameauth_verdict_free(v);
+  CHECK(nameauth_log_captured(captured, sizeof captured) == 0);
+  nameauth_client_free(c);
+}
+
+static void test_fallback_endpoint(void) {
+  char options[1024];
+  nameauth_client *c;
+  nameauth_verdict *v = NULL;
+  nameauth_stats st;
+  /* Nothing listens on port 1: the fallback (the sandbox) takes the call. */
+  snprintf(options, sizeof options, "endpoint=http://127.0.0.1:1/x;fallback_endpoint=%s",
+           env_or_die("NAMEAUTH_ENDPOINT"));
+  c = make_client(options);
+  CHECK(nameauth_verify(c, "oZhangSan", "张三", ZS_ID, NULL, &v) == NAMEAUTH_OK);
+  CHECK(v != NULL && strcmp(nameauth_verdict_code(v), "A") == 0);
+  nameauth_verdict_free(v);
+  st.size = sizeof st;
+  CHECK(nameauth_client_stats(c, &st) == NAMEAUTH_OK);
+  CHECK(st.failovers == 1 && st.requests == 2);
+  nameauth_client_free(c);
+}
+
 int main(int argc, char **argv) {
   if (argc > 1) CASES_PATH = argv[1];
   json_load(CASES_PATH, &CASES);
@@ -626,6 +745,9 @@ int main(int argc, char **argv) {
   test_faults();
   test_bad_arguments();
   test_threads();
+  test_stats();
+  test_logs();
+  test_fallback_endpoint();
   json_free(&CASES);
   if (failures) {
     fprintf(stderr, "test_abi: %d of %d checks failed\n", failures, checks);

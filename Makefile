@@ -119,11 +119,13 @@ cli:
 # linked against $(RELEASE) run from the build tree.
 lib: $(TOOLS_READY)
 	@echo "==> cargo zigbuild --release --target $(TARGET).$(GLIBC) (the first build takes minutes)"
-	$(ZIG_PATH) $(CARGO) zigbuild -q --release --target $(TARGET).$(GLIBC) -p nameauth-ffi
+	$(ZIG_PATH) $(CARGO) zigbuild -q --release --target $(TARGET).$(GLIBC) -p nameauth-ffi \
+		-p nameauth-sandbox-ffi
 	ln -sf libnameauth.so $(RELEASE)/libnameauth.so.$(MAJOR)
+	ln -sf libnameauth_sandbox.so $(RELEASE)/libnameauth_sandbox.so.$(MAJOR)
 
 header:
-	NAMEAUTH_UPDATE_HEADERS=1 $(CARGO) build -q -p nameauth-ffi
+	NAMEAUTH_UPDATE_HEADERS=1 $(CARGO) build -q -p nameauth-ffi -p nameauth-sandbox-ffi
 
 examples: lib
 	mkdir -p $(BUILD)/examples
@@ -162,10 +164,19 @@ VALGRIND := valgrind --quiet --error-exitcode=99 --leak-check=full \
             --errors-for-leak-kinds=definite,indirect,possible \
             --show-leak-kinds=definite,indirect,possible
 
-test-c: $(C_TESTS) examples cli
-	@echo "== exported symbols and SONAME of $(RELEASE)/libnameauth.so"
+$(BUILD)/c/test_sandbox: crates/sandbox-ffi/tests/c/test_sandbox.c include/nameauth_sandbox.h lib
+	@mkdir -p $(BUILD)/c
+	$(CC) -std=c99 $(WARN) -Iinclude $< -L$(RELEASE) -lnameauth_sandbox -lnameauth $(RPATH) -o $@
+
+test-c: $(C_TESTS) $(BUILD)/c/test_sandbox examples cli
+	@echo "== exported symbols and SONAMEs of $(RELEASE)/libnameauth.so, libnameauth_sandbox.so"
 	@! nm -D --defined-only $(RELEASE)/libnameauth.so | awk '{print $$3}' | grep -v '^nameauth_'
 	@readelf -d $(RELEASE)/libnameauth.so | grep -q 'SONAME.*\[libnameauth.so.$(MAJOR)\]'
+	@! nm -D --defined-only $(RELEASE)/libnameauth_sandbox.so | awk '{print $$3}' | \
+		grep -v '^nameauth_sandbox_'
+	@readelf -d $(RELEASE)/libnameauth_sandbox.so | \
+		grep -q 'SONAME.*\[libnameauth_sandbox.so.$(MAJOR)\]'
+	$(BUILD)/c/test_sandbox
 	@for t in $(C_TESTS); do \
 		echo "== $$t"; \
 		ASAN_OPTIONS=detect_leaks=1 python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- $$t \

@@ -90,12 +90,12 @@
 #define NAMEAUTH_LOG_ERROR 1
 
 /**
- * A retry, a failover, or a call that ended in an error.
+ * A retry or a failover.
  */
 #define NAMEAUTH_LOG_WARN 2
 
 /**
- * A call that got a verdict.
+ * Each call (its verdict or error).
  */
 #define NAMEAUTH_LOG_INFO 3
 
@@ -591,7 +591,7 @@ nameauth_result nameauth_client_stats(const nameauth_client *client, nameauth_st
 
 /**
  * Sends every event at or above `level` (`NAMEAUTH_LOG_INFO`: each call and each retry
- * or failover; `NAMEAUTH_LOG_WARN`: retries, failovers and errors only) to `callback`,
+ * or failover; `NAMEAUTH_LOG_WARN`: retries and failovers only) to `callback`,
  * with `userdata`, for the whole process. `callback` NULL or `level` `NAMEAUTH_LOG_OFF`
  * turns it off. Events are one masked line each; nothing from the HTTP stack is passed
  * on. Replacing the callback while other threads verify is safe: each call uses the one
@@ -606,8 +606,9 @@ nameauth_result nameauth_set_log_callback(nameauth_log_fn callback, void *userda
 /**
  * Captures, on the calling thread, the events at or above `level` of each later
  * `nameauth_verify` (the previous call's are dropped when the next starts), for
- * bindings that cannot take a callback; `NAMEAUTH_LOG_OFF` stops. Read them with
- * `nameauth_log_captured`. Returns the previous level.
+ * bindings that cannot take a callback; `NAMEAUTH_LOG_OFF` stops capturing (what the
+ * last call captured stays readable). Read them with `nameauth_log_captured`. Returns
+ * the previous level.
  */
 uint32_t nameauth_log_capture(uint32_t level);
 

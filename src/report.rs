@@ -19,8 +19,8 @@ pub const TARGET: &str = "nameauth";
 /// One log event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
-    /// `Info` for a call that got a verdict, `Warn` for a retry, a failover or a call
-    /// that ended in an error.
+    /// `Warn` for a retry or a failover (what the caller cannot see otherwise), `Info`
+    /// for the call's own event, verdict or error (the error also reaches the caller).
     pub level: Level,
     /// One line of text, masked.
     pub message: String,
@@ -75,16 +75,10 @@ impl Report {
             mask::name(truename),
             mask::id(creid)
         );
-        let level = match result {
-            Ok(v) => {
-                m.push_str(v.code().as_str());
-                Level::Info
-            }
-            Err(e) => {
-                m.push_str(e.kind().as_str());
-                Level::Warn
-            }
-        };
+        match result {
+            Ok(v) => m.push_str(v.code().as_str()),
+            Err(e) => m.push_str(e.kind().as_str()),
+        }
         let _ = write!(
             m,
             " attempts={} failovers={} duration_ms={:.3}",
@@ -95,7 +89,10 @@ impl Report {
         if let Err(e) = result {
             let _ = write!(m, " error=\"{e}\"");
         }
-        Event { level, message: m }
+        Event {
+            level: Level::Info,
+            message: m,
+        }
     }
 
     /// Writes the events to the `log` crate (target `nameauth`), if a logger takes them.
@@ -106,7 +103,7 @@ impl Report {
         creid: &str,
         r: Result<&Verdict, &Error>,
     ) {
-        let level = if r.is_ok() && self.notes.is_empty() {
+        let level = if self.notes.is_empty() {
             Level::Info
         } else {
             Level::Warn

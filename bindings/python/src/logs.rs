@@ -1,5 +1,5 @@
-//! Call events (masked) to Python's standard `logging`, logger `nameauth`: INFO for a call
-//! that got a verdict, WARNING for a retry, a failover or a call that ended in an error.
+//! Call events (masked) to Python's standard `logging`, logger `nameauth`: INFO for each
+//! call (its verdict or error), WARNING for a retry or a failover.
 //! Nothing is formatted unless the logger takes the level.
 
 use nameauth::report::Level;
@@ -48,7 +48,7 @@ pub(crate) fn emit(
     report: &Report,
     result: Result<&Verdict, &Error>,
 ) -> PyResult<()> {
-    let least = if report.attempts > 1 || report.failovers > 0 || result.is_err() {
+    let least = if report.attempts > 1 || report.failovers > 0 {
         WARNING
     } else {
         INFO

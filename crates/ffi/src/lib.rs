@@ -967,9 +967,9 @@ pub unsafe extern "C" fn nameauth_client_stats(
 pub const NAMEAUTH_LOG_OFF: u32 = 0;
 /// A failure of the library itself.
 pub const NAMEAUTH_LOG_ERROR: u32 = 1;
-/// A retry, a failover, or a call that ended in an error.
+/// A retry or a failover.
 pub const NAMEAUTH_LOG_WARN: u32 = 2;
-/// A call that got a verdict.
+/// Each call (its verdict or error).
 pub const NAMEAUTH_LOG_INFO: u32 = 3;
 
 /// A log callback: `level` is one of `NAMEAUTH_LOG_*`, `message` one masked line (no key,
@@ -995,7 +995,7 @@ thread_local! {
 }
 
 /// Sends every event at or above `level` (`NAMEAUTH_LOG_INFO`: each call and each retry
-/// or failover; `NAMEAUTH_LOG_WARN`: retries, failovers and errors only) to `callback`,
+/// or failover; `NAMEAUTH_LOG_WARN`: retries and failovers only) to `callback`,
 /// with `userdata`, for the whole process. `callback` NULL or `level` `NAMEAUTH_LOG_OFF`
 /// turns it off. Events are one masked line each; nothing from the HTTP stack is passed
 /// on. Replacing the callback while other threads verify is safe: each call uses the one
@@ -1034,8 +1034,9 @@ pub unsafe extern "C" fn nameauth_set_log_callback(
 
 /// Captures, on the calling thread, the events at or above `level` of each later
 /// `nameauth_verify` (the previous call's are dropped when the next starts), for
-/// bindings that cannot take a callback; `NAMEAUTH_LOG_OFF` stops. Read them with
-/// `nameauth_log_captured`. Returns the previous level.
+/// bindings that cannot take a callback; `NAMEAUTH_LOG_OFF` stops capturing (what the
+/// last call captured stays readable). Read them with `nameauth_log_captured`. Returns
+/// the previous level.
 #[no_mangle]
 pub extern "C" fn nameauth_log_capture(level: u32) -> u32 {
     boundary_value(NAMEAUTH_LOG_OFF, || {
@@ -1043,7 +1044,6 @@ pub extern "C" fn nameauth_log_capture(level: u32) -> u32 {
             let mut c = c.borrow_mut();
             let before = c.0;
             c.0 = level.min(NAMEAUTH_LOG_INFO);
-            c.1 = CString::default();
             before
         })
     })
@@ -1092,12 +1092,13 @@ fn log_call(
         .as_ref()
         .map_or(NAMEAUTH_LOG_OFF, |s| s.level)
         .max(capture);
-    let least = if report.attempts > 1 || report.failovers > 0 || result.is_err() {
+    // The most severe event of the call: a retry or failover, or else the call's own.
+    let worst = if report.attempts > 1 || report.failovers > 0 {
         NAMEAUTH_LOG_WARN
     } else {
         NAMEAUTH_LOG_INFO
     };
-    if wanted == NAMEAUTH_LOG_OFF || wanted < least {
+    if wanted == NAMEAUTH_LOG_OFF || wanted < worst {
         return;
     }
     let mut captured = String::new();

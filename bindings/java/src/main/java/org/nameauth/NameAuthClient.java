@@ -187,7 +187,20 @@ public final class NameAuthClient implements AutoCloseable {
         throw new IllegalStateException("client: is closed");
       }
       PointerByReference out = new PointerByReference();
-      int r = lib.nameauth_verify(h, openid, truename, creid, cretype, out);
+      // Events are captured (and formatted) only when a logger takes them.
+      int level = NameAuthLog.level();
+      int r;
+      if (level == 0) {
+        r = lib.nameauth_verify(h, openid, truename, creid, cretype, out);
+      } else {
+        lib.nameauth_log_capture(level);
+        try {
+          r = lib.nameauth_verify(h, openid, truename, creid, cretype, out);
+        } finally {
+          lib.nameauth_log_capture(0);
+        }
+        NameAuthLog.emit(read(lib::nameauth_log_captured));
+      }
       if (r != 0) {
         throw failure(r);
       }
@@ -215,6 +228,32 @@ public final class NameAuthClient implements AutoCloseable {
   }
 
   /** True once {@link #close()} has been called. */
+  /**
+   * What this client did since it was built: requests, retries, connections opened, failovers,
+   * verdicts per code, errors per kind and latency percentiles. Counted in the native library
+   * without a lock; reading them costs one native call.
+   *
+   * @throws IllegalStateException if the client is closed
+   */
+  public NameAuthStats stats() {
+    NameAuthNative lib = lib();
+    lock.readLock().lock();
+    try {
+      Pointer h = handle.get();
+      if (h == null) {
+        throw new IllegalStateException("client: is closed");
+      }
+      NameAuthNative.Stats s = new NameAuthNative.Stats();
+      int r = lib.nameauth_client_stats(h, s);
+      if (r != 0) {
+        throw failure(r);
+      }
+      return new NameAuthStats(s);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   public boolean isClosed() {
     return closed;
   }
@@ -394,6 +433,19 @@ public final class NameAuthClient implements AutoCloseable {
      *
      * @throws ConfigException naming the field at fault (never showing the key)
      */
+    /**
+     * {@code fallback_endpoint}: a second URL (for example WeChat Pay's backup domain, {@code
+     * https://api2.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy}), used only when the endpoint
+     * cannot be reached at all (connection refused or never established, host not found), so a
+     * failover never sends a check twice. The same route rules as {@code endpoint} apply.
+     *
+     * @param url the fallback endpoint
+     * @return this builder
+     */
+    public Builder fallbackEndpoint(String url) {
+      return option("fallback_endpoint", url);
+    }
+
     public NameAuthClient build() {
       configValue("appid", appid);
       configValue("src", src);

@@ -5,6 +5,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
 import com.sun.jna.ptr.PointerByReference;
 import java.util.Collections;
 import java.util.Map;
@@ -101,6 +102,44 @@ interface NameAuthNative extends Library {
       String appid, String src, String key, Pointer options, PointerByReference out);
 
   String nameauth_version();
+
+  /** C {@code nameauth_stats}: starts with its own size. */
+  @Structure.FieldOrder({
+    "size",
+    "calls",
+    "requests",
+    "retries",
+    "connections_opened",
+    "failovers",
+    "verdicts",
+    "errors",
+    "latency_p50_us",
+    "latency_p90_us",
+    "latency_p99_us"
+  })
+  final class Stats extends Structure {
+    public SizeT size;
+    public long calls;
+    public long requests;
+    public long retries;
+    public long connections_opened;
+    public long failovers;
+    public long[] verdicts = new long[7];
+    public long[] errors = new long[6];
+    public long latency_p50_us;
+    public long latency_p90_us;
+    public long latency_p99_us;
+
+    public Stats() {
+      size = new SizeT(size());
+    }
+  }
+
+  int nameauth_client_stats(Pointer client, Stats out);
+
+  int nameauth_log_capture(int level);
+
+  SizeT nameauth_log_captured(byte[] buf, SizeT bufLen);
 
   /**
    * Loads the library on first use. A failure is a {@link ConfigException} on every call that needs

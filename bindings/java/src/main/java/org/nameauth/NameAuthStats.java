@@ -1,0 +1,167 @@
+package org.nameauth;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a {@link NameAuthClient} did since it was built, from {@link NameAuthClient#stats()}: the
+ * same counters as every nameauth front end ({@code calls}, {@code requests}, {@code retries},
+ * {@code connections_opened}, {@code failovers}, verdicts per code, errors per kind, latency
+ * percentiles). Immutable.
+ */
+public final class NameAuthStats {
+  private static final String[] CODES = {"A", "B", "C", "D", "E", "F", "Other"};
+  private static final String[] KINDS = {
+    "invalid_input", "invalid_config", "timeout", "transport", "protocol", "internal"
+  };
+
+  private final long calls;
+  private final long requests;
+  private final long retries;
+  private final long connectionsOpened;
+  private final long failovers;
+  private final Map<String, Long> verdicts;
+  private final Map<String, Long> errors;
+  private final long p50;
+  private final long p90;
+  private final long p99;
+
+  NameAuthStats(NameAuthNative.Stats s) {
+    calls = s.calls;
+    requests = s.requests;
+    retries = s.retries;
+    connectionsOpened = s.connections_opened;
+    failovers = s.failovers;
+    verdicts = table(CODES, s.verdicts);
+    errors = table(KINDS, s.errors);
+    p50 = s.latency_p50_us;
+    p90 = s.latency_p90_us;
+    p99 = s.latency_p99_us;
+  }
+
+  private static Map<String, Long> table(String[] names, long[] counts) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    for (int i = 0; i < names.length; i++) {
+      m.put(names[i], counts[i]);
+    }
+    return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Calls to {@code verify}, refused inputs included.
+   *
+   * @return the count
+   */
+  public long calls() {
+    return calls;
+  }
+
+  /**
+   * HTTP requests sent: first attempts, retries and failovers.
+   *
+   * @return the count
+   */
+  public long requests() {
+    return requests;
+  }
+
+  /**
+   * Attempts after the first of a call (failovers not included).
+   *
+   * @return the count
+   */
+  public long retries() {
+    return retries;
+  }
+
+  /**
+   * TCP connections opened; the other requests reused the keep-alive pool.
+   *
+   * @return the count
+   */
+  public long connectionsOpened() {
+    return connectionsOpened;
+  }
+
+  /**
+   * Requests sent to the fallback endpoint because the endpoint could not be reached.
+   *
+   * @return the count
+   */
+  public long failovers() {
+    return failovers;
+  }
+
+  /**
+   * Verdicts by code, {@code "A"} to {@code "F"} and {@code "Other"}, in that order.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Long> verdicts() {
+    return verdicts;
+  }
+
+  /**
+   * Errors by kind ({@code "invalid_input"}, {@code "invalid_config"}, {@code "timeout"}, {@code
+   * "transport"}, {@code "protocol"}, {@code "internal"}).
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, Long> errors() {
+    return errors;
+  }
+
+  /**
+   * Median latency of the calls that sent a request, in microseconds (within 12.5 %; 0 before the
+   * first).
+   *
+   * @return microseconds
+   */
+  public long latencyP50Micros() {
+    return p50;
+  }
+
+  /**
+   * 90th percentile latency, in microseconds.
+   *
+   * @return microseconds
+   */
+  public long latencyP90Micros() {
+    return p90;
+  }
+
+  /**
+   * 99th percentile latency, in microseconds.
+   *
+   * @return microseconds
+   */
+  public long latencyP99Micros() {
+    return p99;
+  }
+
+  @Override
+  public String toString() {
+    return "NameAuthStats{calls="
+        + calls
+        + ", requests="
+        + requests
+        + ", retries="
+        + retries
+        + ", connectionsOpened="
+        + connectionsOpened
+        + ", failovers="
+        + failovers
+        + ", verdicts="
+        + verdicts
+        + ", errors="
+        + errors
+        + ", p50="
+        + p50
+        + "us, p90="
+        + p90
+        + "us, p99="
+        + p99
+        + "us}";
+  }
+}

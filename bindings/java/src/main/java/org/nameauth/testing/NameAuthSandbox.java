@@ -1,0 +1,245 @@
+package org.nameauth.testing;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.charset.StandardCharsets;
+import org.nameauth.NameAuthClient;
+
+/**
+ * A running nameauth sandbox: a faithful stand-in for the WeChat Pay nameautheasy server on a free
+ * loopback port, for your own tests. Its built-in records cover every verdict row and every fault
+ * (see {@link #addFixture} to add your own). Closing stops it.
+ *
+ * <pre>{@code
+ * try (NameAuthSandbox sb = NameAuthSandbox.start();
+ *     NameAuthClient client = sb.client()) {
+ *   assertTrue(client.verify("oZhangSan", "张三", "110101199003074477").passed());
+ *   assertEquals(1, sb.hits("oZhangSan"));
+ * }
+ * }</pre>
+ */
+public final class NameAuthSandbox implements AutoCloseable {
+  private final SandboxNative lib;
+  private Pointer handle; // guarded by this
+  private final String endpoint;
+  private final String caFile;
+
+  private NameAuthSandbox(SandboxNative lib, Pointer handle) {
+    this.lib = lib;
+    this.handle = handle;
+    this.endpoint = lib.nameauth_sandbox_endpoint(handle);
+    this.caFile = lib.nameauth_sandbox_ca_file(handle);
+  }
+
+  /**
+   * Starts a plain-HTTP sandbox with the built-in records.
+   *
+   * @return the running sandbox
+   */
+  public static NameAuthSandbox start() {
+    return builder().start();
+  }
+
+  /**
+   * A builder for HTTPS, other records or added latency.
+   *
+   * @return a builder with the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Settings of a sandbox to start. */
+  public static final class Builder {
+    private boolean tls;
+    private String fixturesJson;
+    private long latencyMs;
+
+    private Builder() {}
+
+    /**
+     * Serves HTTPS with a CA made at start ({@link #caFile()} is the file to trust).
+     *
+     * @param on whether to serve HTTPS
+     * @return this builder
+     */
+    public Builder tls(boolean on) {
+      this.tls = on;
+      return this;
+    }
+
+    /**
+     * Replaces the built-in records with a fixtures file's JSON (openid to record).
+     *
+     * @param json the records
+     * @return this builder
+     */
+    public Builder fixturesJson(String json) {
+      this.fixturesJson = json;
+      return this;
+    }
+
+    /**
+     * Adds this much latency to every answer.
+     *
+     * @param ms milliseconds
+     * @return this builder
+     */
+    public Builder latencyMs(long ms) {
+      this.latencyMs = ms;
+      return this;
+    }
+
+    /**
+     * Starts it.
+     *
+     * @return the running sandbox
+     * @throws IllegalStateException if it cannot start (the message says why)
+     */
+    public NameAuthSandbox start() {
+      SandboxNative lib = SandboxNative.Loader.get();
+      PointerByReference out = new PointerByReference();
+      if (lib.nameauth_sandbox_start((byte) (tls ? 1 : 0), fixturesJson, latencyMs, out) != 0) {
+        throw new IllegalStateException(lastError(lib));
+      }
+      return new NameAuthSandbox(lib, out.getValue());
+    }
+  }
+
+  private static String lastError(SandboxNative lib) {
+    byte[] buf = new byte[1024];
+    long n = lib.nameauth_sandbox_last_error(buf, buf.length);
+    return new String(buf, 0, (int) Math.min(n, buf.length - 1), StandardCharsets.UTF_8);
+  }
+
+  private synchronized Pointer live() {
+    if (handle == null) {
+      throw new IllegalStateException("sandbox: is closed");
+    }
+    return handle;
+  }
+
+  /**
+   * The endpoint URL to give a client.
+   *
+   * @return the URL
+   */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /**
+   * The CA certificate file to trust ({@code caFile}) when serving HTTPS.
+   *
+   * @return the path, or null for plain HTTP
+   */
+  public String caFile() {
+    return caFile;
+  }
+
+  /**
+   * The app id the sandbox accepts.
+   *
+   * @return the app id
+   */
+  public String appid() {
+    return lib.nameauth_sandbox_appid();
+  }
+
+  /**
+   * The {@code src} the sandbox accepts.
+   *
+   * @return the src
+   */
+  public String src() {
+    return lib.nameauth_sandbox_src();
+  }
+
+  /**
+   * The key the sandbox signs with: a published test value that protects nothing.
+   *
+   * @return the key
+   */
+  public String key() {
+    return lib.nameauth_sandbox_key();
+  }
+
+  /**
+   * A client builder for this sandbox (its endpoint and, with HTTPS, its CA set), to add options
+   * to.
+   *
+   * @return the builder
+   */
+  public NameAuthClient.Builder clientBuilder() {
+    NameAuthClient.Builder b = NameAuthClient.builder(appid(), src(), key()).endpoint(endpoint);
+    return caFile == null ? b : b.caFile(caFile);
+  }
+
+  /**
+   * A ready client for this sandbox; close it when done.
+   *
+   * @return the client
+   */
+  public NameAuthClient client() {
+    return clientBuilder().build();
+  }
+
+  /**
+   * HTTP requests the sandbox received.
+   *
+   * @return the count
+   */
+  public long requests() {
+    return lib.nameauth_sandbox_requests(live());
+  }
+
+  /**
+   * TCP connections the sandbox accepted.
+   *
+   * @return the count
+   */
+  public long connections() {
+    return lib.nameauth_sandbox_connections(live());
+  }
+
+  /**
+   * Requests that carried {@code openid}: how often a user was really checked.
+   *
+   * @param openid the openid
+   * @return the count
+   */
+  public long hits(String openid) {
+    return lib.nameauth_sandbox_hits(live(), openid);
+  }
+
+  /**
+   * Adds or replaces the record of {@code openid}, as the JSON of a fixtures file entry: {@code
+   * {"status":1,"truename":"张三","creid":"110101199003074477"}}, {@code {"error_code":1002}}, or a
+   * fault: {@code {"fault":"http_503","fail_times":1,"status":2}}, {@code
+   * {"fault":"slow","delay_ms":2000,"status":3}}, {@code {"fault":"reset"}}, ... Its hit count
+   * starts again.
+   *
+   * @param openid the openid
+   * @param recordJson the record
+   * @throws IllegalArgumentException if the record is not valid (the message says why)
+   */
+  public void addFixture(String openid, String recordJson) {
+    if (lib.nameauth_sandbox_add_fixture(live(), openid, recordJson) != 0) {
+      throw new IllegalArgumentException(lastError(lib));
+    }
+  }
+
+  /** Stops the sandbox. Closing twice is harmless. */
+  @Override
+  public synchronized void close() {
+    if (handle != null) {
+      lib.nameauth_sandbox_free(handle);
+      handle = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NameAuthSandbox{" + endpoint + "}";
+  }
+}

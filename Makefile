@@ -54,10 +54,11 @@ test: deps lint test-rust test-c test-install test-python test-java test-php tes
 
 # What a fresh machine of this kind lacks, from Debian's packages (package:command).
 APT_NEED := php-cli:php phpunit:phpunit php-codesniffer:phpcs pkg-config:pkg-config \
+            php-psr-log:/usr/share/php/Psr/Log/autoload.php \
             php8.2-fpm:php-fpm8.2 libfcgi-bin:cgi-fcgi
 deps:
 	@need=""; for p in $(APT_NEED); do \
-		command -v $${p#*:} >/dev/null 2>&1 || need="$$need $${p%%:*}"; \
+		{ command -v $${p#*:} || test -e $${p#*:}; } >/dev/null 2>&1 || need="$$need $${p%%:*}"; \
 	done; \
 	if [ -n "$$need" ]; then \
 		echo "==> apt-get install$$need"; \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make dist: every artifact a user installs, in dist/, from the glibc-2.17 builds.
 #   libnameauth-VERSION-linux-x86_64.tar.gz   include/, lib/ (.so, SONAME link, .a, pkg-config,
-#                                             CMake config), bin/nameauth, share/
+#                                             CMake config, libnameauth_sandbox.so for tests),
+#                                             bin/nameauth, share/
 #   nameauth_VERSION_amd64.deb                the same tree under /usr (dpkg-deb)
 #   nameauth-VERSION-cp38-abi3-manylinux*.whl and nameauth-VERSION.tar.gz (sdist)
 #   nameauth-VERSION.jar (+ -sources, -javadoc), carrying linux-x86-64/libnameauth.so
@@ -19,11 +20,16 @@ lay_out() {
   local top=$root$prefix
   install -d "$top/include" "$top/$libdir/pkgconfig" "$top/$libdir/cmake/nameauth" "$top/bin" \
     "$top/share/doc/nameauth" "$top/share/php/nameauth"
-  install -m 644 include/nameauth.h include/nameauth_decls.h "$top/include/"
+  install -m 644 include/nameauth.h include/nameauth_decls.h include/nameauth_sandbox.h \
+    "$top/include/"
   install -m 755 "$RELEASE/libnameauth.so" "$top/$libdir/libnameauth.so.$VERSION"
   ln -sf "libnameauth.so.$VERSION" "$top/$libdir/libnameauth.so.$MAJOR"
   ln -sf "libnameauth.so.$MAJOR" "$top/$libdir/libnameauth.so"
   install -m 644 "$RELEASE/libnameauth.a" "$top/$libdir/"
+  # The sandbox server, for users' own tests (Java's and PHP's Testing classes, C suites).
+  install -m 755 "$RELEASE/libnameauth_sandbox.so" "$top/$libdir/libnameauth_sandbox.so.$VERSION"
+  ln -sf "libnameauth_sandbox.so.$VERSION" "$top/$libdir/libnameauth_sandbox.so.$MAJOR"
+  ln -sf "libnameauth_sandbox.so.$MAJOR" "$top/$libdir/libnameauth_sandbox.so"
   sed -e "s|@PREFIX@|$pcprefix|" -e "s|@VERSION@|$VERSION|" -e "s|@STATIC_LIBS@|$STATIC_LIBS|" \
     -e "s|^libdir=.*|libdir=\${exec_prefix}/$libdir|" crates/ffi/nameauth.pc.in \
     > "$top/$libdir/pkgconfig/nameauth.pc"

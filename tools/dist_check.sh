@@ -32,6 +32,7 @@ tar -C "$WORK" -xzf "$DIST/libnameauth-$VERSION-linux-x86_64.tar.gz"
 P=$WORK/libnameauth-$VERSION-linux-x86_64
 glibc_at_most_2_17 "$P/lib/libnameauth.so.$VERSION"
 glibc_at_most_2_17 "$P/bin/nameauth"
+glibc_at_most_2_17 "$P/lib/libnameauth_sandbox.so.$VERSION"
 readelf -d "$P/lib/libnameauth.so.$VERSION" | grep -q "SONAME.*libnameauth.so.${VERSION%%.*}"
 cc "$ROOT/examples/c/verify.c" $(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --cflags --libs nameauth) \
   -o "$WORK/verify-pc"
@@ -43,11 +44,16 @@ expect_a "$WORK/cmake/verify" "${ZS[@]}"
 ok "tarball: CMake find_package(nameauth)"
 expect_a "$P/bin/nameauth" verify "${ZS[@]}"
 ok "tarball: bin/nameauth verify"
+cc -I"$P/include" "$ROOT/crates/sandbox-ffi/tests/c/test_sandbox.c" -L"$P/lib" -lnameauth_sandbox \
+  -lnameauth -o "$WORK/test-sandbox"
+LD_LIBRARY_PATH=$P/lib "$WORK/test-sandbox" >/dev/null
+ok "tarball: libnameauth_sandbox in a C test"
 
 # The .deb, unpacked (installing it would need root and change this machine).
 dpkg-deb -x "$DIST/nameauth_${VERSION}_amd64.deb" "$WORK/deb"
 D=$WORK/deb/usr
 for f in include/nameauth.h lib/x86_64-linux-gnu/libnameauth.so.0 lib/x86_64-linux-gnu/libnameauth.a \
+  include/nameauth_sandbox.h lib/x86_64-linux-gnu/libnameauth_sandbox.so.0 \
   lib/x86_64-linux-gnu/pkgconfig/nameauth.pc lib/x86_64-linux-gnu/cmake/nameauth/nameauthConfig.cmake \
   bin/nameauth share/php/nameauth/nameauth_ffi.h share/doc/nameauth/LICENSE-MIT; do
   test -e "$D/$f" || { echo "FAIL: the .deb lacks /usr/$f" >&2; exit 1; }
@@ -68,12 +74,18 @@ for what in wheel sdist; do
   if [ $what = wheel ]; then src=$whl; else src=$DIST/nameauth-$VERSION.tar.gz; fi
   "$WORK/venv-$what/bin/pip" install -q "$src"
   (cd "$WORK" && expect_a "$WORK/venv-$what/bin/python" "$ROOT/examples/python/verify.py" "${ZS[@]}")
-  ok "python $what in a fresh venv"
+  (cd "$WORK" && "$WORK/venv-$what/bin/python" -c '
+from nameauth.testing import sandbox
+with sandbox() as sb:
+    assert sb.client().verify("oZhangSan", "张三", "110101199003074477").code == "A"
+')
+  ok "python $what in a fresh venv (and nameauth.testing)"
 done
 
 # Java: the jar and JNA only; no library property or variable.
 jna=$(ls "$HOME"/.m2/repository/net/java/dev/jna/jna/*/jna-*.jar | grep -v sources | head -1)
 unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth.so'
+unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth_sandbox.so'
 unzip -p "$DIST/nameauth-$VERSION.jar" META-INF/MANIFEST.MF | grep -q 'Automatic-Module-Name: org.nameauth'
 javac --release 8 -encoding UTF-8 -d "$WORK/java" -cp "$DIST/nameauth-$VERSION.jar:$jna" \
   "$ROOT/examples/java/Verify.java"

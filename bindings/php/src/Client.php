@@ -27,6 +27,9 @@ final class Client
     /** @var \FFI\CData|null nameauth_client* */
     private $handle;
 
+    /** @var object|null a PSR-3 logger (Psr\Log\LoggerInterface), or null */
+    private $logger = null;
+
     /**
      * @param array<string, string|int|bool> $options
      * @throws ConfigException naming the field or option at fault (never showing a value)
@@ -183,7 +186,18 @@ final class Client
         }
         $ffi = Native::ffi();
         $out = $ffi->new('nameauth_verdict*');
-        $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
+        if ($this->logger === null) {
+            $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
+        } else {
+            // Events are captured (and formatted) natively only when someone listens.
+            $ffi->nameauth_log_capture(3);
+            try {
+                $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
+            } finally {
+                $ffi->nameauth_log_capture(0);
+            }
+            $this->emit(Native::captured());
+        }
         if ($status !== 0) {
             throw Native::failure($status);
         }
@@ -208,6 +222,79 @@ final class Client
     }
 
     /** True once close() has been called. */
+    /**
+     * Sends each call's events to a PSR-3 logger (Psr\Log\LoggerInterface; Debian's
+     * php-psr-log or psr/log from Composer): `info` for each call (its verdict or error),
+     * `warning` for a retry or a failover. Messages are masked: no key, no name or ID number
+     * in clear, no URL. Null stops logging. The logger is duck-typed, so psr/log is not a
+     * dependency of this package.
+     */
+    public function setLogger(?object $logger): void
+    {
+        if ($logger !== null && !(method_exists($logger, 'info') && method_exists($logger, 'warning'))) {
+            throw new ConfigException('logger: must be a PSR-3 logger (info and warning methods)', 0, 'logger', 'bad_type');
+        }
+        $this->logger = $logger;
+    }
+
+    /** @param string $captured lines of `<level digit> <message>` */
+    private function emit(string $captured): void
+    {
+        foreach (explode("\n", $captured) as $line) {
+            if (strlen($line) < 3) {
+                continue;
+            }
+            $message = substr($line, 2);
+            if ((int) $line[0] <= 2) {
+                $this->logger->warning($message, ['library' => 'nameauth']);
+            } else {
+                $this->logger->info($message, ['library' => 'nameauth']);
+            }
+        }
+    }
+
+    /**
+     * What this client did since it was built, the counters of every nameauth front end:
+     * calls, requests, retries, connections_opened, failovers, verdicts (by code, A to F
+     * and Other), errors (by kind) and latency_p50_us, latency_p90_us, latency_p99_us
+     * (microseconds, of the calls that sent a request; within 12.5 %).
+     *
+     * @return array{calls:int,requests:int,retries:int,connections_opened:int,failovers:int,verdicts:array<string,int>,errors:array<string,int>,latency_p50_us:int,latency_p90_us:int,latency_p99_us:int}
+     */
+    public function stats(): array
+    {
+        if ($this->handle === null) {
+            throw new \LogicException('client: is closed');
+        }
+        $ffi = Native::ffi();
+        $s = $ffi->new('nameauth_stats');
+        $s->size = \FFI::sizeof($s);
+        $status = $ffi->nameauth_client_stats($this->handle, \FFI::addr($s));
+        if ($status !== 0) {
+            throw Native::failure($status);
+        }
+        $verdicts = [];
+        foreach (['A', 'B', 'C', 'D', 'E', 'F', 'Other'] as $i => $code) {
+            $verdicts[$code] = $s->verdicts[$i];
+        }
+        $errors = [];
+        foreach (['invalid_input', 'invalid_config', 'timeout', 'transport', 'protocol', 'internal'] as $i => $kind) {
+            $errors[$kind] = $s->errors[$i];
+        }
+        return [
+            'calls' => $s->calls,
+            'requests' => $s->requests,
+            'retries' => $s->retries,
+            'connections_opened' => $s->connections_opened,
+            'failovers' => $s->failovers,
+            'verdicts' => $verdicts,
+            'errors' => $errors,
+            'latency_p50_us' => $s->latency_p50_us,
+            'latency_p90_us' => $s->latency_p90_us,
+            'latency_p99_us' => $s->latency_p99_us,
+        ];
+    }
+
     public function isClosed(): bool
     {
         return $this->handle === null;

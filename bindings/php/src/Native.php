@@ -81,10 +81,7 @@ final class Native
         }
     }
 
-    /**
-     * This thread's last error message from the library.
-     */
-    /** One part of this thread's last error, read with its snprintf-style contract. */
+    /** One snprintf-style text of this thread (a part of the last error, the captured events). */
     private static function lastErrorPart(string $function): string
     {
         $ffi = self::ffi();
@@ -94,6 +91,13 @@ final class Native
         return \FFI::string($buf);
     }
 
+    /** The events the last verify on this thread captured (nameauth_log_captured). */
+    public static function captured(): string
+    {
+        return self::lastErrorPart('nameauth_log_captured');
+    }
+
+    /** This thread's last error message from the library. */
     public static function lastError(): string
     {
         return self::lastErrorPart('nameauth_last_error');

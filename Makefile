@@ -6,7 +6,7 @@
 #                             target/x86_64-unknown-linux-gnu/release
 #   make dist                 every artifact in dist/; make dist-check tries each from there
 #   make examples             the C and C++ verify examples, in build/examples
-#   make install PREFIX=/usr/local   header, libraries and nameauth.pc
+#   make install PREFIX=/usr/local   headers, libraries, nameauth.pc and nameauth-static.pc
 #   make header               regenerate include/ from crates/ffi/src/lib.rs
 #   make wheel                the Python wheel (abi3, CPython 3.8+, manylinux2014), build/wheels
 #   make java                 the Java jar and the compiled Java example
@@ -199,6 +199,14 @@ install:
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' crates/ffi/nameauth.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nameauth.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' crates/ffi/nameauth-static.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nameauth-static.pc
+	install -m 644 include/nameauth_sandbox.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(RELEASE)/libnameauth_sandbox.so \
+		$(DESTDIR)$(PREFIX)/lib/libnameauth_sandbox.so.$(VERSION)
+	ln -sf libnameauth_sandbox.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libnameauth_sandbox.so.$(MAJOR)
+	ln -sf libnameauth_sandbox.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libnameauth_sandbox.so
 	install -d $(DESTDIR)$(PREFIX)/lib/cmake/nameauth
 	for f in nameauthConfig nameauthConfigVersion; do \
 		sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@MAJOR@|$(MAJOR)|g' -e 's|@LIBDIR@|lib|g' \
@@ -216,6 +224,11 @@ test-install: lib cli
 	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig sh -c \
 		'$(CC) examples/c/verify.c $$(pkg-config --cflags --libs nameauth) -o $(STAGE)/verify'
 	@test "$$(readelf -d $(STAGE)/verify | grep -c 'libnameauth.so.$(MAJOR)')" = 1
+	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig sh -c \
+		'$(CC) examples/c/verify.c $$(pkg-config --cflags --libs nameauth-static) -o $(STAGE)/verify-static'
+	@! readelf -d $(STAGE)/verify-static | grep -q 'libnameauth'
+	python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
+		'$(STAGE)/verify-static oZhangSan 张三 110101199003074477 | grep -q "\"code\":\"A\""'
 	LD_LIBRARY_PATH=$(STAGE)/lib python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
 		'$(STAGE)/verify oZhangSan 张三 110101199003074477 | tee /dev/stderr | grep -q "\"code\":\"A\""'
 
@@ -337,9 +350,15 @@ BATCH_CONCURRENCY ?= 64
 cli-release: $(TOOLS_READY)
 	$(ZIG_PATH) $(CARGO) zigbuild -q --release --target $(TARGET).$(GLIBC) -p nameauth-cli
 
-dist: lib cli-release wheel java
+# cargo-deb (crates.io) packs the .deb; installed once, like cargo-fuzz.
+CARGO_DEB := $(HOME)/.cargo/bin/cargo-deb
+$(CARGO_DEB):
+	command -v cargo-deb >/dev/null 2>&1 || $(CARGO) install -q cargo-deb --locked
+
+dist: lib cli-release wheel java $(CARGO_DEB)
 	cd $(JAVA_DIR) && $(MVN) -DskipTests -Dnameauth.native.dir=$(abspath $(RELEASE)) install
-	bash tools/dist.sh $(VERSION) $(MAJOR) $(RELEASE) $(TOOLS) "$(STATIC_LIBS)"
+	bash tools/dist.sh $(VERSION) $(MAJOR) $(RELEASE) $(TOOLS) "$(STATIC_LIBS)" \
+		"$$(command -v cargo-deb || echo $(CARGO_DEB))"
 
 dist-check: dist cli
 	$(PYTHON) tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- \

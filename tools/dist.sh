@@ -3,12 +3,12 @@
 #   libnameauth-VERSION-linux-x86_64.tar.gz   include/, lib/ (.so, SONAME link, .a, pkg-config,
 #                                             CMake config, libnameauth_sandbox.so for tests),
 #                                             bin/nameauth, share/
-#   nameauth_VERSION_amd64.deb                the same tree under /usr (dpkg-deb)
+#   nameauth_VERSION_amd64.deb                the same tree under /usr (cargo-deb)
 #   nameauth-VERSION-cp38-abi3-manylinux*.whl and nameauth-VERSION.tar.gz (sdist)
 #   nameauth-VERSION.jar (+ -sources, -javadoc), carrying linux-x86-64/libnameauth.so
 # Run from the repository root by make dist, which builds what it packs first.
 set -euo pipefail
-VERSION=$1 MAJOR=$2 RELEASE=$3 TOOLS=$4 STATIC_LIBS=$5
+VERSION=$1 MAJOR=$2 RELEASE=$3 TOOLS=$4 STATIC_LIBS=$5 CARGO_DEB=${6:-cargo-deb}
 DIST=dist
 STAGE=build/dist-stage
 rm -rf "$DIST" "$STAGE"
@@ -33,6 +33,9 @@ lay_out() {
   sed -e "s|@PREFIX@|$pcprefix|" -e "s|@VERSION@|$VERSION|" -e "s|@STATIC_LIBS@|$STATIC_LIBS|" \
     -e "s|^libdir=.*|libdir=\${exec_prefix}/$libdir|" crates/ffi/nameauth.pc.in \
     > "$top/$libdir/pkgconfig/nameauth.pc"
+  sed -e "s|@PREFIX@|$pcprefix|" -e "s|@VERSION@|$VERSION|" -e "s|@STATIC_LIBS@|$STATIC_LIBS|" \
+    -e "s|^libdir=.*|libdir=\${exec_prefix}/$libdir|" crates/ffi/nameauth-static.pc.in \
+    > "$top/$libdir/pkgconfig/nameauth-static.pc"
   for f in nameauthConfig nameauthConfigVersion; do
     sed -e "s|@VERSION@|$VERSION|g" -e "s|@MAJOR@|$MAJOR|g" -e "s|@LIBDIR@|$libdir|g" \
       "crates/ffi/cmake/$f.cmake.in" > "$top/$libdir/cmake/nameauth/$f.cmake"
@@ -57,26 +60,10 @@ tar -C "$STAGE" -czf "$DIST/$name.tar.gz" "$name"
 # The .deb: the same tree under /usr, Debian's multiarch library directory.
 deb=$STAGE/deb
 lay_out "$deb" /usr lib/x86_64-linux-gnu /usr
-install -d "$deb/DEBIAN"
-size=$(du -sk "$deb/usr" | cut -f1)
-cat > "$deb/DEBIAN/control" <<CONTROL
-Package: nameauth
-Version: $VERSION
-Architecture: amd64
-Maintainer: The nameauth developers <nameauth@users.noreply.github.com>
-Depends: libc6 (>= 2.17), libgcc-s1
-Section: libs
-Priority: optional
-Installed-Size: $size
-Homepage: https://github.com/nameauth/nameauth
-Description: WeChat Pay real-name check (nameautheasy) library and command line
- One audited implementation of the WeChat Pay real-name check: validate, sign, send and
- map the answer to the verdict table. Ships libnameauth.so.$MAJOR, libnameauth.a, the C
- header, pkg-config and CMake files, the nameauth command and the PHP binding.
- License: MIT OR Apache-2.0.
-CONTROL
-echo "activate-noawait ldconfig" > "$deb/DEBIAN/triggers"
-dpkg-deb --root-owner-group --build "$deb" "$DIST/nameauth_${VERSION}_amd64.deb" >/dev/null
+# cargo-deb packs it (crates/ffi/Cargo.toml's [package.metadata.deb]: control fields, the
+# ldconfig trigger, the assets of this tree with their symlinks) without building anything.
+"$CARGO_DEB" -p nameauth-ffi --no-build --no-strip -o "$DIST/nameauth_${VERSION}_amd64.deb" \
+  > "$STAGE/deb.log" 2>&1 || { cat "$STAGE/deb.log" >&2; exit 1; }
 
 # Python: the manylinux2014 abi3 wheel (built by make wheel) and the sdist.
 cp build/wheels/nameauth-*.whl "$DIST/"

@@ -38,6 +38,14 @@ cc "$ROOT/examples/c/verify.c" $(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --c
   -o "$WORK/verify-pc"
 LD_LIBRARY_PATH=$P/lib expect_a "$WORK/verify-pc" "${ZS[@]}"
 ok "tarball: cc with pkg-config"
+cc "$ROOT/examples/c/verify.c" \
+  $(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --cflags --libs nameauth-static) -o "$WORK/verify-st"
+if readelf -d "$WORK/verify-st" | grep -q libnameauth; then
+  echo "FAIL: nameauth-static.pc linked the shared library" >&2
+  exit 1
+fi
+expect_a "$WORK/verify-st" "${ZS[@]}"
+ok "tarball: cc with pkg-config nameauth-static (no libnameauth.so at run time)"
 cmake -S "$ROOT/examples/c" -B "$WORK/cmake" -DCMAKE_PREFIX_PATH="$P" >/dev/null
 cmake --build "$WORK/cmake" >/dev/null
 expect_a "$WORK/cmake/verify" "${ZS[@]}"

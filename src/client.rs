@@ -18,8 +18,9 @@ use crate::verdict::Verdict;
 
 /// A configured WeChat Pay real-name client.
 ///
-/// `Send + Sync` and cheap to clone (clones share one connection pool): build one per
-/// merchant account and share it. The key is wiped from memory when the last clone is
+/// `Send + Sync` and cheap to clone: build one per merchant account and share it. Its
+/// connections live in the process's keep-alive pool for its transport settings, which
+/// every client built with the same settings shares. The key is wiped from memory when the last clone is
 /// dropped, and `Debug` never shows it.
 ///
 /// ```no_run

@@ -1,5 +1,6 @@
 //! docs/SPEC.md §6: the only module that does I/O. One ureq agent (one keep-alive pool) per
-//! client, timeouts always set, bounded bodies, retries only where the request cannot
+//! process per transport setting, shared by the clients built with it and never across
+//! `fork`, timeouts always set, bounded bodies, retries only where the request cannot
 //! have been processed, and messages that never carry the URL (it holds the name and ID).
 
 use std::hash::{BuildHasher, Hasher};
@@ -34,6 +35,8 @@ pub(crate) struct Transport {
     agent: std::sync::RwLock<(u32, ureq::Agent)>,
     /// What a fresh agent is made from.
     config: Config,
+    /// Which process-wide pool this transport uses.
+    key: PoolKey,
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) retries: u32,
@@ -100,6 +103,8 @@ impl Transport {
             None => None,
         };
         let mut extra = Vec::new();
+        // The extra roots as given: part of what decides which pool a client shares.
+        let mut pems = Vec::new();
         if let Some(path) = &b.ca_file {
             let pem = std::fs::read(path).map_err(|e| {
                 Error::config(
@@ -109,9 +114,11 @@ impl Transport {
                 )
             })?;
             extra.extend(parse_roots(&pem, "ca_file")?);
+            pems.extend_from_slice(&pem);
         }
         if let Some(pem) = &b.ca_pem {
             extra.extend(parse_roots(pem, "ca_pem")?);
+            pems.extend_from_slice(pem);
         }
         let mut tls = TlsConfig::builder();
         if !extra.is_empty() {
@@ -131,13 +138,23 @@ impl Transport {
             .tls_config(tls.build())
             .timeout_connect(Some(b.connect_timeout))
             .timeout_global(Some(b.timeout))
-            .max_idle_connections(128)
-            .max_idle_connections_per_host(64)
+            .max_idle_connections(MAX_IDLE)
+            .max_idle_connections_per_host(MAX_IDLE_PER_HOST)
+            .max_idle_age(MAX_IDLE_AGE)
             .user_agent(concat!("nameauth/", env!("CARGO_PKG_VERSION")))
             .accept("application/json, text/javascript")
             .build();
-        let agent = new_agent(config.clone(), &counters);
+        let key = PoolKey {
+            endpoint: b.endpoint.clone(),
+            fallback: b.fallback_endpoint.clone(),
+            proxy: b.proxy.clone(),
+            roots: pems,
+            connect_timeout: b.connect_timeout,
+            timeout: b.timeout,
+        };
+        let agent = shared_agent(&key, || new_agent(config.clone()));
         Ok(Transport {
+            key,
             endpoint: b.endpoint.clone(),
             fallback: b.fallback_endpoint.as_ref().map(|f| Fallback {
                 endpoint: f.clone(),
@@ -240,8 +257,22 @@ impl Transport {
         report: &mut Report,
     ) -> Result<Vec<u8>, Failure> {
         REQUEST_WRITTEN.with(|w| w.set(false));
+        CONNECTED.with(|c| c.set(false));
         self.counters.request();
         report.attempts += 1;
+        let result = self.send(agent, target, budget);
+        if CONNECTED.with(Cell::get) {
+            self.counters.connection();
+        }
+        result
+    }
+
+    fn send(
+        &self,
+        agent: &ureq::Agent,
+        target: &Target<'_>,
+        budget: Option<Duration>,
+    ) -> Result<Vec<u8>, Failure> {
         let request = agent.get(target.url);
         let sent = match budget {
             None => request.call(),
@@ -294,7 +325,16 @@ impl Transport {
         if guard.0 != pid {
             // The parent's pool is dropped without being used; its sockets stay the
             // parent's.
-            *guard = (pid, new_agent(self.config.clone(), &self.counters));
+            let parents = std::mem::replace(
+                &mut *guard,
+                (
+                    pid,
+                    shared_agent(&self.key, || new_agent(self.config.clone())),
+                ),
+            );
+            // Never used, never dropped: dropping could shut down TLS on a socket the
+            // parent still uses.
+            std::mem::forget(parents);
         }
         guard.1.clone()
     }
@@ -430,23 +470,83 @@ thread_local! {
     /// Whether the current attempt has written a byte of its request (a call runs on one
     /// thread from start to end).
     static REQUEST_WRITTEN: Cell<bool> = const { Cell::new(false) };
+    /// Whether the current attempt opened a connection (the pool may be another
+    /// client's, so the count is made per attempt, for the client that made it).
+    static CONNECTED: Cell<bool> = const { Cell::new(false) };
 }
 
-fn new_agent(config: Config, counters: &Arc<Counters>) -> ureq::Agent {
-    let connector = DefaultConnector::default().chain(MarkWrites(counters.clone()));
+/// Most idle connections a pool keeps, in all and per host (a batch at concurrency 64
+/// reuses its connections), and how long an idle one is kept.
+const MAX_IDLE: usize = 128;
+const MAX_IDLE_PER_HOST: usize = 64;
+const MAX_IDLE_AGE: Duration = Duration::from_secs(30);
+/// Most pools a process keeps for clients it no longer has; the oldest goes first.
+const MAX_POOLS: usize = 64;
+
+/// What decides whether two clients can share a keep-alive pool: everything their
+/// agents are made from (docs/SPEC.md §6: the connections, not the credentials).
+#[derive(Clone, PartialEq, Eq)]
+struct PoolKey {
+    endpoint: String,
+    fallback: Option<String>,
+    proxy: Option<Zeroizing<String>>,
+    roots: Vec<u8>,
+    connect_timeout: Duration,
+    timeout: Duration,
+}
+
+/// One pool of this process.
+struct Pool {
+    pid: u32,
+    key: PoolKey,
+    agent: ureq::Agent,
+}
+
+/// Every pool of this process: clients built with the same settings share one, and it
+/// outlives them, so code that builds a client per request (a php-fpm page, a per-call
+/// Java client, a CGI script) still reuses its connections.
+static POOLS: std::sync::Mutex<Vec<Pool>> = std::sync::Mutex::new(Vec::new());
+
+/// The pool for `key` in this process, made by `make` if there is none. After `fork` the
+/// child starts with none: its parent's pools are left unused (never dropped, which could
+/// shut down TLS on sockets the parent still uses).
+fn shared_agent(key: &PoolKey, make: impl FnOnce() -> ureq::Agent) -> ureq::Agent {
+    let pid = std::process::id();
+    let mut pools = POOLS.lock().unwrap_or_else(|p| p.into_inner());
+    if pools.iter().any(|p| p.pid != pid) {
+        let (mine, parents): (Vec<Pool>, Vec<Pool>) = pools.drain(..).partition(|p| p.pid == pid);
+        parents.into_iter().for_each(std::mem::forget);
+        *pools = mine;
+    }
+    if let Some(i) = pools.iter().position(|p| p.key == *key) {
+        // Most recently used last.
+        let pool = pools.remove(i);
+        let agent = pool.agent.clone();
+        pools.push(pool);
+        return agent;
+    }
+    let agent = make();
+    if pools.len() >= MAX_POOLS {
+        pools.remove(0);
+    }
+    pools.push(Pool {
+        pid,
+        key: key.clone(),
+        agent: agent.clone(),
+    });
+    agent
+}
+
+fn new_agent(config: Config) -> ureq::Agent {
+    let connector = DefaultConnector::default().chain(MarkWrites);
     ureq::Agent::with_parts(config, connector, Resolver::default())
 }
 
 /// The last connector of the chain: wraps the finished transport (TCP, or TLS after its
-/// handshake) so that writing the request marks the attempt as written, and counts the
-/// connections opened.
-struct MarkWrites(Arc<Counters>);
-
-impl std::fmt::Debug for MarkWrites {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("MarkWrites")
-    }
-}
+/// handshake) so that writing the request marks the attempt as written, and marks the
+/// attempts that opened a connection.
+#[derive(Debug)]
+struct MarkWrites;
 
 impl Connector<Box<dyn UreqTransport>> for MarkWrites {
     type Out = Marked;
@@ -457,7 +557,7 @@ impl Connector<Box<dyn UreqTransport>> for MarkWrites {
         chained: Option<Box<dyn UreqTransport>>,
     ) -> Result<Option<Marked>, ureq::Error> {
         if chained.is_some() {
-            self.0.connection();
+            CONNECTED.with(|c| c.set(true));
         }
         Ok(chained.map(Marked))
     }

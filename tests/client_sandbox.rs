@@ -559,11 +559,15 @@ fn the_sandbox_serves_many_concurrent_keep_alive_connections() {
     let sb = Arc::new(Sandbox::builder().start().unwrap());
     let barrier = Arc::new(std::sync::Barrier::new(48));
     let threads: Vec<_> = (0..48)
-        .map(|_| {
+        .map(|i| {
             let (sb, barrier) = (Arc::clone(&sb), Arc::clone(&barrier));
             std::thread::spawn(move || {
-                // One client each, so each holds a connection of its own.
-                let c = client(&sb);
+                // One client each, with settings (and so a pool) of its own, so each
+                // holds a connection of its own.
+                let c = builder(&sb)
+                    .timeout(Duration::from_millis(5000 + i))
+                    .build()
+                    .unwrap();
                 assert!(c.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
                 barrier.wait(); // all 48 connections are open at once here
                 for _ in 0..5 {
@@ -723,5 +727,29 @@ fn reports_mask_every_personal_field() {
         for secret in [KEY, ZS_ID, "张三", "oFlaky503", "sign="] {
             assert!(!e.message.contains(secret), "{secret} in {e:?}");
         }
+    }
+}
+
+#[test]
+fn clients_built_with_the_same_settings_share_one_pool() {
+    // A client per request (a php-fpm page, a per-call Java client) still reuses the
+    // connection: the pool belongs to the process and outlives the clients.
+    for tls in [false, true] {
+        let sb = Sandbox::builder().tls(tls).start().unwrap();
+        for _ in 0..5 {
+            let c = client(&sb);
+            assert!(c.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
+        }
+        assert_eq!(sb.stats().connections, 1, "tls={tls}");
+        // Other settings, another pool.
+        let other = builder(&sb)
+            .timeout(Duration::from_secs(6))
+            .build()
+            .unwrap();
+        assert!(other.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
+        assert_eq!(sb.stats().connections, 2, "tls={tls}");
+        // Each client counts the connections it opened itself.
+        assert_eq!(other.stats().connections_opened, 1);
+        assert_eq!(client(&sb).stats().connections_opened, 0);
     }
 }

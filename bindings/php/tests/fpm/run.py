@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PHP_DIR = os.path.dirname(os.path.dirname(HERE))
@@ -47,6 +48,13 @@ CASES = [
     (("oZhangSan", "张三", "110101199003074477"), {"code": "A"}),
     (("oUserNotFound", "张三", "110101199003074477"), {"code": "F"}),
 ]
+
+
+def sandbox_stats():
+    """The sandbox's counters (GET /__sandbox/stats, not itself counted)."""
+    base = os.environ["NAMEAUTH_ENDPOINT"].split("/cgi-bin/")[0]
+    with urllib.request.urlopen(base + "/__sandbox/stats") as r:
+        return json.load(r)
 
 
 def free_port():
@@ -131,6 +139,15 @@ def main():
                 else:
                     failed += 1
                     print(f"FAIL {args[0]}: want {want}, got {got}", file=sys.stderr)
+            # Each page builds its own client, yet a worker keeps its connection across
+            # requests (one pool per process per transport setting): 2 workers, at most
+            # 2 connections for the 8 requests.
+            connections = sandbox_stats()["connections"]
+            if connections <= 2:
+                passed += 1
+            else:
+                failed += 1
+                print(f"FAIL: {connections} connections for {len(CASES)} requests by 2 workers")
         finally:
             fpm.terminate()
             log = fpm.communicate(timeout=10)[0].decode("utf-8", "replace")

@@ -624,7 +624,8 @@ static void test_stats(void) {
   CHECK(nameauth_client_stats(c, &st) == NAMEAUTH_OK);
   CHECK(st.size == sizeof st);
   CHECK(st.calls == 3 && st.requests == 4 && st.retries == 2 && st.failovers == 0);
-  CHECK(st.connections_opened >= 1 && st.connections_opened <= 3);
+  /* The pool is the process's: earlier clients with these settings may have left a connection. */
+  CHECK(st.connections_opened <= st.requests);
   CHECK(st.verdicts[0] == 1 && st.verdicts[1] == 0 && st.verdicts[6] == 0);
   CHECK(st.errors[0] == 1 && st.errors[3] == 1);
   CHECK(st.latency_p50_us > 0 && st.latency_p50_us <= st.latency_p90_us &&

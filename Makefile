@@ -13,6 +13,7 @@
 #   make bench                the core benchmarks and their summary table
 #   make bench-python         nameauth against a requests + hashlib loop, client CPU
 #   make bench-batch          nameauth batch over 100,000 rows at concurrency 64, checked
+#   make strace               system calls per verify (strace -c of 1,000 verifies)
 #   make fuzz FUZZ_SECONDS=N  every cargo-fuzz target for N seconds (default 120), a table
 #   make race                 16 threads x 10,000 verifies under ThreadSanitizer and ASan
 
@@ -37,7 +38,7 @@ STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 WARN := -Wall -Wextra -Wpedantic -Werror
 RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
-.PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check bench-batch
+.PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check bench-batch strace
 .PHONY: all demo test lint lint-rust lint-python lint-java lint-php test-rust lib header \
         examples test-c test-install test-conformance install bench bench-python clean cli \
         wheel venv test-python java test-java test-php
@@ -343,6 +344,9 @@ race-smoke:
 bench-batch: cli-release
 	$(PYTHON) tools/bench_batch.py --bin $(RELEASE)/nameauth --rows $(BATCH_ROWS) \
 		--concurrency $(BATCH_CONCURRENCY)
+
+strace: cli
+	bash tools/strace_verifies.sh 1000 $(NAMEAUTH_BIN)
 
 BATCH_ROWS ?= 100000
 BATCH_CONCURRENCY ?= 64

@@ -37,6 +37,7 @@ pub mod request;
 pub mod response;
 pub mod sign;
 pub mod stats;
+mod tcp;
 mod transport;
 pub mod validate;
 pub mod verdict;

@@ -15,7 +15,7 @@ use ureq::http::Uri;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector,
     Transport as UreqTransport,
 };
 use zeroize::Zeroizing;
@@ -25,6 +25,7 @@ use crate::error::{Error, Rule};
 use crate::report::{Level, Report};
 use crate::response::MAX_BODY_BYTES;
 use crate::stats::Counters;
+use crate::tcp::TcpConnector;
 
 /// First backoff before a retry; doubled each time, with ±50 % jitter.
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
@@ -537,8 +538,15 @@ fn shared_agent(key: &PoolKey, make: impl FnOnce() -> ureq::Agent) -> ureq::Agen
     agent
 }
 
+/// ureq's chain with our TCP layer in place of its own (src/tcp.rs): CONNECT through an
+/// http proxy, TCP, rustls, then the write marker. SOCKS proxies were refused when the
+/// client was built.
 fn new_agent(config: Config) -> ureq::Agent {
-    let connector = DefaultConnector::default().chain(MarkWrites);
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector)
+            .chain(RustlsConnector::default())
+            .chain(MarkWrites);
     ureq::Agent::with_parts(config, connector, Resolver::default())
 }
 
@@ -548,18 +556,18 @@ fn new_agent(config: Config) -> ureq::Agent {
 #[derive(Debug)]
 struct MarkWrites;
 
-impl Connector<Box<dyn UreqTransport>> for MarkWrites {
+impl<In: UreqTransport> Connector<In> for MarkWrites {
     type Out = Marked;
 
     fn connect(
         &self,
         _: &ConnectionDetails,
-        chained: Option<Box<dyn UreqTransport>>,
+        chained: Option<In>,
     ) -> Result<Option<Marked>, ureq::Error> {
         if chained.is_some() {
             CONNECTED.with(|c| c.set(true));
         }
-        Ok(chained.map(Marked))
+        Ok(chained.map(|t| Marked(Box::new(t))))
     }
 }
 

@@ -624,6 +624,16 @@ uint32_t nameauth_log_capture(uint32_t level);
 size_t nameauth_log_captured(char *buf, size_t buf_len);
 
 /**
+ * Releases the keep-alive pools the process keeps for its clients (clients built with
+ * the same settings share one, and it outlives them, so a client per request still
+ * reuses connections): each closes its idle connections once no client uses it, and
+ * clients built later start new ones. Never needed for correctness; call it before exit
+ * under a leak checker such as valgrind, or when the process is done with nameauth (like
+ * `curl_global_cleanup`). Thread-safe.
+ */
+void nameauth_release_pools(void);
+
+/**
  * The library's version, e.g. `"0.1.0"` (the same as `NAMEAUTH_VERSION` for the header
  * this library was built with). Static; never freed.
  */

@@ -54,5 +54,13 @@ pub use sign::{sign, sign_checked, Params, SignCase, Signature, RESIDENT_ID_CARD
 pub use stats::Stats;
 pub use verdict::{Code, Reason, ReasonInfo, Verdict, REASONS};
 
+/// Releases the keep-alive pools this process keeps for the clients it builds (see
+/// [`Client`]): each closes its idle connections once no client uses it, and clients
+/// built later start new ones. Never needed for correctness; for leak checkers (valgrind)
+/// and processes that are done with nameauth, like `curl_global_cleanup`.
+pub fn release_pools() {
+    transport::release_pools();
+}
+
 /// This library's version, from `Cargo.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -541,6 +541,21 @@ fn shared_agent(key: &PoolKey, make: impl FnOnce() -> ureq::Agent) -> ureq::Agen
 /// ureq's chain with our TCP layer in place of its own (src/tcp.rs): CONNECT through an
 /// http proxy, TCP, rustls, then the write marker. SOCKS proxies were refused when the
 /// client was built.
+/// Drops this process's pools: each closes its idle connections once no client uses it
+/// any more, and later clients start new ones.
+pub(crate) fn release_pools() {
+    let pools = std::mem::take(&mut *POOLS.lock().unwrap_or_else(|p| p.into_inner()));
+    let pid = std::process::id();
+    for p in pools {
+        if p.pid == pid {
+            drop(p);
+        } else {
+            // A parent's, after fork: never dropped here (see shared_agent).
+            std::mem::forget(p);
+        }
+    }
+}
+
 fn new_agent(config: Config) -> ureq::Agent {
     let connector =
         ().chain(ConnectProxyConnector::default())

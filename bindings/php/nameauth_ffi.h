@@ -112,4 +112,6 @@ uint32_t nameauth_log_capture(uint32_t level);
 
 size_t nameauth_log_captured(char *buf, size_t buf_len);
 
+void nameauth_release_pools(void);
+
 const char *nameauth_version(void);

@@ -1118,6 +1118,17 @@ fn log_call(
     }
 }
 
+/// Releases the keep-alive pools the process keeps for its clients (clients built with
+/// the same settings share one, and it outlives them, so a client per request still
+/// reuses connections): each closes its idle connections once no client uses it, and
+/// clients built later start new ones. Never needed for correctness; call it before exit
+/// under a leak checker such as valgrind, or when the process is done with nameauth (like
+/// `curl_global_cleanup`). Thread-safe.
+#[no_mangle]
+pub extern "C" fn nameauth_release_pools() {
+    let _ = catch_quietly(nameauth_core::release_pools);
+}
+
 /// The library's version, e.g. `"0.1.0"` (the same as `NAMEAUTH_VERSION` for the header
 /// this library was built with). Static; never freed.
 #[no_mangle]

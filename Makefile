@@ -196,7 +196,9 @@ install:
 	install -m 755 $(RELEASE)/libnameauth.so $(DESTDIR)$(PREFIX)/lib/libnameauth.so.$(VERSION)
 	ln -sf libnameauth.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libnameauth.so.$(MAJOR)
 	ln -sf libnameauth.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libnameauth.so
-	install -m 644 $(RELEASE)/libnameauth.a $(DESTDIR)$(PREFIX)/lib/
+	install -d $(DESTDIR)$(PREFIX)/lib/nameauth
+	install -m 644 $(RELEASE)/libnameauth.a $(DESTDIR)$(PREFIX)/lib/nameauth/
+	ln -sf nameauth/libnameauth.a $(DESTDIR)$(PREFIX)/lib/libnameauth.a
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' crates/ffi/nameauth.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nameauth.pc
@@ -230,6 +232,10 @@ test-install: lib cli
 	@! readelf -d $(STAGE)/verify-static | grep -q 'libnameauth'
 	python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
 		'$(STAGE)/verify-static oZhangSan 张三 110101199003074477 | grep -q "\"code\":\"A\""'
+	@echo "== pkg-config --static with the prefix as a system library directory (the .deb)"
+	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig PKG_CONFIG_SYSTEM_LIBRARY_PATH=$(STAGE)/lib sh -c \
+		'$(CC) examples/c/verify.c $$(pkg-config --cflags --static --libs nameauth) -o $(STAGE)/verify-st2'
+	@! readelf -d $(STAGE)/verify-st2 | grep -q 'libnameauth'
 	LD_LIBRARY_PATH=$(STAGE)/lib python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
 		'$(STAGE)/verify oZhangSan 张三 110101199003074477 | tee /dev/stderr | grep -q "\"code\":\"A\""'
 

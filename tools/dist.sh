@@ -25,7 +25,9 @@ lay_out() {
   install -m 755 "$RELEASE/libnameauth.so" "$top/$libdir/libnameauth.so.$VERSION"
   ln -sf "libnameauth.so.$VERSION" "$top/$libdir/libnameauth.so.$MAJOR"
   ln -sf "libnameauth.so.$MAJOR" "$top/$libdir/libnameauth.so"
-  install -m 644 "$RELEASE/libnameauth.a" "$top/$libdir/"
+  install -d "$top/$libdir/nameauth"
+  install -m 644 "$RELEASE/libnameauth.a" "$top/$libdir/nameauth/"
+  ln -sf nameauth/libnameauth.a "$top/$libdir/libnameauth.a"
   # The sandbox server, for users' own tests (Java's and PHP's Testing classes, C suites).
   install -m 755 "$RELEASE/libnameauth_sandbox.so" "$top/$libdir/libnameauth_sandbox.so.$VERSION"
   ln -sf "libnameauth_sandbox.so.$VERSION" "$top/$libdir/libnameauth_sandbox.so.$MAJOR"

@@ -46,6 +46,15 @@ public final class NameAuthClient implements AutoCloseable {
     this.description = description;
   }
 
+  /** The native handle; call with the read lock held. */
+  private Pointer live() {
+    Pointer h = handle.get();
+    if (h == null) {
+      throw new IllegalStateException("client: is closed");
+    }
+    return h;
+  }
+
   private static NameAuthNative lib() {
     return NameAuthNative.Loader.get();
   }
@@ -182,10 +191,7 @@ public final class NameAuthClient implements AutoCloseable {
     NameAuthNative lib = lib();
     lock.readLock().lock();
     try {
-      Pointer h = handle.get();
-      if (h == null) {
-        throw new IllegalStateException("client: is closed");
-      }
+      Pointer h = live();
       PointerByReference out = new PointerByReference();
       // Events are captured (and formatted) only when a logger takes them.
       int level = NameAuthLog.level();
@@ -227,22 +233,19 @@ public final class NameAuthClient implements AutoCloseable {
     }
   }
 
-  /** True once {@link #close()} has been called. */
   /**
    * What this client did since it was built: requests, retries, connections opened, failovers,
    * verdicts per code, errors per kind and latency percentiles. Counted in the native library
    * without a lock; reading them costs one native call.
    *
+   * @return the counters
    * @throws IllegalStateException if the client is closed
    */
   public NameAuthStats stats() {
     NameAuthNative lib = lib();
     lock.readLock().lock();
     try {
-      Pointer h = handle.get();
-      if (h == null) {
-        throw new IllegalStateException("client: is closed");
-      }
+      Pointer h = live();
       NameAuthNative.Stats s = new NameAuthNative.Stats();
       int r = lib.nameauth_client_stats(h, s);
       if (r != 0) {
@@ -254,6 +257,7 @@ public final class NameAuthClient implements AutoCloseable {
     }
   }
 
+  /** True once {@link #close()} has been called. */
   public boolean isClosed() {
     return closed;
   }

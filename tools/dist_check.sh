@@ -100,5 +100,27 @@ javac --release 8 -encoding UTF-8 -d "$WORK/java" -cp "$DIST/nameauth-$VERSION.j
 (unset NAMEAUTH_LIBRARY NAMEAUTH_LIBRARY_PATH
   LC_ALL=C.UTF-8 expect_a java -cp "$WORK/java:$DIST/nameauth-$VERSION.jar:$jna" Verify "${ZS[@]}")
 ok "jar with only JNA on the class path"
+# The sandbox of org.nameauth.testing, from the jar alone (no harness sandbox).
+mkdir -p "$WORK/java-sb"
+cat > "$WORK/java-sb/SandboxProbe.java" <<'JAVA'
+import org.nameauth.NameAuthClient;
+import org.nameauth.testing.NameAuthSandbox;
+
+public class SandboxProbe {
+  public static void main(String[] args) {
+    try (NameAuthSandbox sb = NameAuthSandbox.start(); NameAuthClient c = sb.client()) {
+      String code = c.verify("oZhangSan", "\u5f20\u4e09", "110101199003074477").code();
+      if (!"A".equals(code) || sb.hits("oZhangSan") != 1) {
+        throw new AssertionError(code);
+      }
+    }
+  }
+}
+JAVA
+javac --release 8 -encoding UTF-8 -d "$WORK/java-sb" -cp "$DIST/nameauth-$VERSION.jar:$jna" \
+  "$WORK/java-sb/SandboxProbe.java"
+(unset NAMEAUTH_LIBRARY NAMEAUTH_LIBRARY_PATH
+  java -cp "$WORK/java-sb:$DIST/nameauth-$VERSION.jar:$jna" SandboxProbe)
+ok "jar: org.nameauth.testing.NameAuthSandbox from the jar alone"
 
 echo "dist-check: $passed passed, 0 failed"

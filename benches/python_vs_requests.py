@@ -23,7 +23,7 @@ import requests
 
 import nameauth
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import with_sandbox  # noqa: E402
 
 USER = ("oZhangSan", "张三", "110101199003074477", "1")

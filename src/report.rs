@@ -40,6 +40,17 @@ pub struct Report {
 }
 
 impl Report {
+    /// The most severe level among the call's events: `Warn` if a retry or a failover
+    /// happened, `Info` otherwise. A logger that does not take it gets nothing of the
+    /// call, so front ends check it before formatting anything.
+    pub fn level(&self) -> Level {
+        if self.notes.is_empty() {
+            Level::Info
+        } else {
+            Level::Warn
+        }
+    }
+
     pub(crate) fn note(&mut self, level: Level, message: String) {
         self.notes.push(Event { level, message });
     }
@@ -103,12 +114,7 @@ impl Report {
         creid: &str,
         r: Result<&Verdict, &Error>,
     ) {
-        let level = if self.notes.is_empty() {
-            Level::Info
-        } else {
-            Level::Warn
-        };
-        if !log::log_enabled!(target: TARGET, level) {
+        if !log::log_enabled!(target: TARGET, self.level()) {
             return;
         }
         for e in self.events(openid, truename, creid, r) {

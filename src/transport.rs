@@ -45,8 +45,6 @@ pub(crate) struct Transport {
     label: String,
     /// Whether requests go through a proxy (a refused connection is then the proxy's).
     via_proxy: bool,
-    /// The endpoint every request URL starts with.
-    endpoint: String,
     fallback: Option<Fallback>,
     counters: Arc<Counters>,
 }
@@ -156,7 +154,6 @@ impl Transport {
         let agent = shared_agent(&key, || new_agent(config.clone()));
         Ok(Transport {
             key,
-            endpoint: b.endpoint.clone(),
             fallback: b.fallback_endpoint.as_ref().map(|f| Fallback {
                 endpoint: f.clone(),
                 label: redact_url(f),
@@ -202,7 +199,7 @@ impl Transport {
             if let (true, Some(fb)) = (failure.unreached, &self.fallback) {
                 // The endpoint was never reached, so nothing was sent: the fallback gets
                 // this attempt's turn.
-                let url = fallback_url.get_or_insert_with(|| fb.url_for(url, &self.endpoint));
+                let url = fallback_url.get_or_insert_with(|| fb.url_for(url, &self.key.endpoint));
                 let remaining = deadline.saturating_duration_since(Instant::now());
                 if remaining.is_zero() {
                     return Err(self.whole_call_timeout());

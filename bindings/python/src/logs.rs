@@ -9,9 +9,6 @@ use pyo3::sync::PyOnceLock;
 
 static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-const INFO: u8 = 20;
-const WARNING: u8 = 30;
-
 fn logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     LOGGER
         .get_or_try_init(py, || {
@@ -27,8 +24,8 @@ fn logger(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 fn python_level(level: Level) -> u8 {
     match level {
         Level::Error => 40,
-        Level::Warn => WARNING,
-        Level::Info => INFO,
+        Level::Warn => 30,
+        Level::Info => 20,
         Level::Debug | Level::Trace => 10,
     }
 }
@@ -48,18 +45,11 @@ pub(crate) fn emit(
     report: &Report,
     result: Result<&Verdict, &Error>,
 ) -> PyResult<()> {
-    let least = if report.attempts > 1 || report.failovers > 0 {
-        WARNING
-    } else {
-        INFO
-    };
     let logger = logger(py)?;
-    // isEnabledFor caches its answer per level: the common case costs one call.
-    if !logger
-        .call_method1("isEnabledFor", (least.min(INFO),))?
-        .is_truthy()?
-        && !logger.call_method1("isEnabledFor", (least,))?.is_truthy()?
-    {
+    // One call (isEnabledFor caches its answer per level) decides; nothing is formatted
+    // for a logger that does not take the call's most severe event.
+    let worst = python_level(report.level());
+    if !logger.call_method1("isEnabledFor", (worst,))?.is_truthy()? {
         return Ok(());
     }
     for e in report.events(call.openid, call.truename, call.creid, result) {

@@ -107,7 +107,11 @@ pub fn run(a: Args) -> ExitCode {
             Err(e) => return usage(format_args!("--input: cannot open {}: {e}", a.input)),
         }
     };
-    let total = (a.input != "-").then(|| count_lines(&a.input)).flatten();
+    let show = !a.no_progress && !a.client.verbose && io::stderr().is_terminal();
+    // The bar's length costs a read of the whole file: only for a bar that is drawn.
+    let total = (show && a.input != "-")
+        .then(|| count_lines(&a.input))
+        .flatten();
     let done = if a.resume {
         match refs_in(&PathBuf::from(&a.output)) {
             Ok(d) => d,
@@ -130,7 +134,6 @@ pub fn run(a: Args) -> ExitCode {
             Err(e) => return usage(format_args!("--output: cannot open {}: {e}", a.output)),
         }
     };
-    let show = !a.no_progress && !a.client.verbose && io::stderr().is_terminal();
     let job = Job {
         client,
         concurrency: a.concurrency,

@@ -989,6 +989,11 @@ struct LogSink {
 
 static LOG_SINK: std::sync::Mutex<Option<std::sync::Arc<LogSink>>> = std::sync::Mutex::new(None);
 
+/// The level of `LOG_SINK` (`NAMEAUTH_LOG_OFF` when there is none), read on every verify
+/// without taking the lock.
+static LOG_SINK_LEVEL: std::sync::atomic::AtomicU32 =
+    std::sync::atomic::AtomicU32::new(NAMEAUTH_LOG_OFF);
+
 thread_local! {
     /// `nameauth_log_capture`'s level on this thread, and what the last call captured.
     static CAPTURE: RefCell<(u32, CString)> = RefCell::new((NAMEAUTH_LOG_OFF, CString::default()));
@@ -1027,7 +1032,10 @@ pub unsafe extern "C" fn nameauth_set_log_callback(
             })),
             _ => None,
         };
-        *LOG_SINK.lock().unwrap_or_else(|p| p.into_inner()) = sink;
+        let mut slot = LOG_SINK.lock().unwrap_or_else(|p| p.into_inner());
+        let level = sink.as_ref().map_or(NAMEAUTH_LOG_OFF, |s| s.level);
+        *slot = sink;
+        LOG_SINK_LEVEL.store(level, std::sync::atomic::Ordering::Release);
         Ok(())
     })
 }
@@ -1082,25 +1090,21 @@ fn log_call(
     creid: &str,
     result: Result<&Verdict, &Error>,
 ) {
-    let sink = LOG_SINK.lock().unwrap_or_else(|p| p.into_inner()).clone();
     let capture = CAPTURE.with(|c| {
         let mut c = c.borrow_mut();
         c.1 = CString::default();
         c.0
     });
-    let wanted = sink
-        .as_ref()
-        .map_or(NAMEAUTH_LOG_OFF, |s| s.level)
-        .max(capture);
-    // The most severe event of the call: a retry or failover, or else the call's own.
-    let worst = if report.attempts > 1 || report.failovers > 0 {
-        NAMEAUTH_LOG_WARN
-    } else {
-        NAMEAUTH_LOG_INFO
-    };
-    if wanted == NAMEAUTH_LOG_OFF || wanted < worst {
+    let sink_level = LOG_SINK_LEVEL.load(std::sync::atomic::Ordering::Acquire);
+    let wanted = sink_level.max(capture);
+    if wanted == NAMEAUTH_LOG_OFF || wanted < level_number(report.level()) {
         return;
     }
+    let sink = if sink_level == NAMEAUTH_LOG_OFF {
+        None
+    } else {
+        LOG_SINK.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    };
     let mut captured = String::new();
     for e in report.events(openid, truename, creid, result) {
         let level = level_number(e.level);

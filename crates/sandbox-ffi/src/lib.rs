@@ -127,29 +127,29 @@ pub unsafe extern "C" fn nameauth_sandbox_ca_file(sb: *const nameauth_sandbox) -
         .map_or(ptr::null(), |c| c.as_ptr())
 }
 
+/// The sandbox's credentials as C strings, made once from the sandbox crate's constants.
+fn credentials() -> &'static [CString; 3] {
+    static CREDENTIALS: std::sync::OnceLock<[CString; 3]> = std::sync::OnceLock::new();
+    CREDENTIALS.get_or_init(|| [APPID, SRC, KEY].map(|s| CString::new(s).unwrap_or_default()))
+}
+
 /// The app id every sandbox accepts. Static.
 #[no_mangle]
 pub extern "C" fn nameauth_sandbox_appid() -> *const c_char {
-    const V: &CStr = c"wxsandbox00000001";
-    debug_assert_eq!(V.to_str(), Ok(APPID));
-    V.as_ptr()
+    credentials()[0].as_ptr()
 }
 
 /// The `src` every sandbox accepts. Static.
 #[no_mangle]
 pub extern "C" fn nameauth_sandbox_src() -> *const c_char {
-    const V: &CStr = c"sandbox";
-    debug_assert_eq!(V.to_str(), Ok(SRC));
-    V.as_ptr()
+    credentials()[1].as_ptr()
 }
 
 /// The key every sandbox signs with: a published test value that protects nothing.
 /// Static.
 #[no_mangle]
 pub extern "C" fn nameauth_sandbox_key() -> *const c_char {
-    const V: &CStr = c"sandbox-key-not-a-secret-0123456";
-    debug_assert_eq!(V.to_str(), Ok(KEY));
-    V.as_ptr()
+    credentials()[2].as_ptr()
 }
 
 /// HTTP requests received so far (0 for NULL).

@@ -143,7 +143,8 @@ typedef struct {
    */
   uint64_t calls;
   /**
-   * HTTP requests sent (first attempts, retries and failovers).
+   * HTTP requests attempted (first attempts, retries and failovers; a refused
+   * connection counts too).
    */
   uint64_t requests;
   /**

@@ -41,7 +41,8 @@ const BUCKETS: usize = SUB * POWERS;
 pub struct Stats {
     /// Calls to `verify` (every call, refused inputs included).
     pub calls: u64,
-    /// HTTP requests sent (first attempts, retries and failovers).
+    /// HTTP requests attempted (first attempts, retries and failovers; a refused
+    /// connection counts too).
     pub requests: u64,
     /// Attempts after the first of a call (failovers not included).
     pub retries: u64,

@@ -888,7 +888,8 @@ pub struct nameauth_stats {
     pub size: usize,
     /// Calls to `nameauth_verify` (every call, refused inputs included).
     pub calls: u64,
-    /// HTTP requests sent (first attempts, retries and failovers).
+    /// HTTP requests attempted (first attempts, retries and failovers; a refused
+    /// connection counts too).
     pub requests: u64,
     /// Attempts after the first of a call (failovers not included).
     pub retries: u64,

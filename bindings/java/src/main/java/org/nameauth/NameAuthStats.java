@@ -58,7 +58,8 @@ public final class NameAuthStats {
   }
 
   /**
-   * HTTP requests sent: first attempts, retries and failovers.
+   * HTTP requests attempted: first attempts, retries and failovers (a refused connection counts
+   * too).
    *
    * @return the count
    */

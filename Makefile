@@ -122,7 +122,7 @@ cli:
 lib: $(TOOLS_READY)
 	@echo "==> cargo zigbuild --release --target $(TARGET).$(GLIBC) (the first build takes minutes)"
 	$(ZIG_PATH) $(CARGO) zigbuild -q --release --target $(TARGET).$(GLIBC) -p nameauth-ffi \
-		-p nameauth-sandbox-ffi
+		-p nameauth-sandbox-ffi -p nameauth-jni
 	ln -sf libnameauth.so $(RELEASE)/libnameauth.so.$(MAJOR)
 	ln -sf libnameauth_sandbox.so $(RELEASE)/libnameauth_sandbox.so.$(MAJOR)
 
@@ -239,7 +239,8 @@ test-install: lib cli
 	LD_LIBRARY_PATH=$(STAGE)/lib python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
 		'$(STAGE)/verify oZhangSan 张三 110101199003074477 | tee /dev/stderr | grep -q "\"code\":\"A\""'
 
-# Java: JNA over the C library; the library and the example compile for Java 8.
+# Java: JNI into the core (crates/jni, carried in the jar); the library and the example
+# compile for Java 8.
 JAVA_DIR := bindings/java
 MVN ?= mvn -q -B
 JAR := $(abspath $(JAVA_DIR)/target/nameauth-$(VERSION).jar)
@@ -253,9 +254,10 @@ java: lib
 	echo "$(abspath $(BUILD)/java-examples):$(JAR):$$(cat $(BUILD)/java-deps.txt)" \
 		> $(BUILD)/java-classpath.txt
 
+# No library setting: the tests load the libraries from the class path, as the jar does.
 test-java: lib cli
-	cd $(JAVA_DIR) && NAMEAUTH_LIBRARY_PATH=$(abspath $(RELEASE)) $(PYTHON) \
-		../../tools/with_sandbox.py --bin $(abspath $(NAMEAUTH_BIN)) -- $(MVN) test
+	cd $(JAVA_DIR) && $(PYTHON) ../../tools/with_sandbox.py --bin $(abspath $(NAMEAUTH_BIN)) -- \
+		$(MVN) test -Dnameauth.native.dir=$(abspath $(RELEASE))
 
 # google-java-format over the binding and the example (one jar; Spotless cannot reach
 # files outside the Maven project).
@@ -292,8 +294,7 @@ lint-php:
 # which `make test` has done).
 test-conformance: examples java cli
 	@test -x $(VENV)/bin/python || $(MAKE) -s venv
-	NAMEAUTH_LIBRARY=$(abspath $(RELEASE))/libnameauth.so \
-		$(PYTHON) tests/conformance/run.py --frontends cli,c,cpp,python,java,php
+	$(PYTHON) tests/conformance/run.py --frontends cli,c,cpp,python,java,php
 
 # Fuzzing (cargo-fuzz on nightly, libFuzzer with ASan): each target runs from a copy of
 # its committed seed corpus in build/fuzz, so runs never rewrite fuzz/corpus.

@@ -5,7 +5,7 @@
 #                                             bin/nameauth, share/
 #   nameauth_VERSION_amd64.deb                the same tree under /usr (cargo-deb)
 #   nameauth-VERSION-cp38-abi3-manylinux*.whl and nameauth-VERSION.tar.gz (sdist)
-#   nameauth-VERSION.jar (+ -sources, -javadoc), carrying linux-x86-64/libnameauth.so
+#   nameauth-VERSION.jar (+ -sources, -javadoc), carrying linux-x86-64/libnameauth_jni.so
 # Run from the repository root by make dist, which builds what it packs first.
 set -euo pipefail
 VERSION=$1 MAJOR=$2 RELEASE=$3 TOOLS=$4 STATIC_LIBS=$5 CARGO_DEB=${6:-cargo-deb}

@@ -90,16 +90,17 @@ with sandbox() as sb:
   ok "python $what in a fresh venv (and nameauth.testing)"
 done
 
-# Java: the jar and JNA only; no library property or variable.
-jna=$(ls "$HOME"/.m2/repository/net/java/dev/jna/jna/*/jna-*.jar | grep -v sources | head -1)
-unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth.so'
+# Java: the jar alone on the class path (it has no dependency); no library property or
+# variable. It carries the JNI library, never the C one.
+unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth_jni.so'
+! unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth.so'
 unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth_sandbox.so'
 unzip -p "$DIST/nameauth-$VERSION.jar" META-INF/MANIFEST.MF | grep -q 'Automatic-Module-Name: org.nameauth'
-javac --release 8 -encoding UTF-8 -d "$WORK/java" -cp "$DIST/nameauth-$VERSION.jar:$jna" \
+javac --release 8 -encoding UTF-8 -d "$WORK/java" -cp "$DIST/nameauth-$VERSION.jar" \
   "$ROOT/examples/java/Verify.java"
 (unset NAMEAUTH_LIBRARY NAMEAUTH_LIBRARY_PATH
-  LC_ALL=C.UTF-8 expect_a java -cp "$WORK/java:$DIST/nameauth-$VERSION.jar:$jna" Verify "${ZS[@]}")
-ok "jar with only JNA on the class path"
+  LC_ALL=C.UTF-8 expect_a java -cp "$WORK/java:$DIST/nameauth-$VERSION.jar" Verify "${ZS[@]}")
+ok "jar alone on the class path (JNI, no JNA)"
 # The sandbox of org.nameauth.testing, from the jar alone (no harness sandbox).
 mkdir -p "$WORK/java-sb"
 cat > "$WORK/java-sb/SandboxProbe.java" <<'JAVA'
@@ -117,10 +118,10 @@ public class SandboxProbe {
   }
 }
 JAVA
-javac --release 8 -encoding UTF-8 -d "$WORK/java-sb" -cp "$DIST/nameauth-$VERSION.jar:$jna" \
+javac --release 8 -encoding UTF-8 -d "$WORK/java-sb" -cp "$DIST/nameauth-$VERSION.jar" \
   "$WORK/java-sb/SandboxProbe.java"
 (unset NAMEAUTH_LIBRARY NAMEAUTH_LIBRARY_PATH
-  java -cp "$WORK/java-sb:$DIST/nameauth-$VERSION.jar:$jna" SandboxProbe)
+  java -cp "$WORK/java-sb:$DIST/nameauth-$VERSION.jar" SandboxProbe)
 ok "jar: org.nameauth.testing.NameAuthSandbox from the jar alone"
 
 echo "dist-check: $passed passed, 0 failed"

@@ -11,7 +11,7 @@ import org.nameauth.Verdict;
  *
  * <pre>
  * NAMEAUTH_APPID=... NAMEAUTH_SRC=... NAMEAUTH_KEY=... \
- *   java -cp nameauth-0.1.0.jar:jna-5.19.1.jar:. Verify OPENID TRUENAME CREID [CRETYPE]
+ *   java -cp nameauth-0.1.0.jar:. Verify OPENID TRUENAME CREID [CRETYPE]
  * </pre>
  *
  * <p>Exit status 0 when the server answered (any verdict), 2 on any error.

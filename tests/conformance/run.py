@@ -80,8 +80,9 @@ def frontends():
         ),
         "java": (
             ["java", "-cp", java_cp, "Verify"],
-            # The JVM decodes command-line arguments with the locale's charset.
-            {"NAMEAUTH_LIBRARY_PATH": RELEASE, "LC_ALL": "C.UTF-8"},
+            # The JVM decodes command-line arguments with the locale's charset. No library
+            # setting: the jar's own copy of libnameauth_jni.so is used.
+            {"LC_ALL": "C.UTF-8"},
             [java_cp_file],
         ),
         "php": (

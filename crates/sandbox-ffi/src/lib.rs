@@ -5,6 +5,8 @@
 
 #![allow(non_camel_case_types)]
 
+mod jni_methods;
+
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -1,15 +1,14 @@
 package org.nameauth;
 
-import com.sun.jna.Pointer;
-import com.sun.jna.ptr.PointerByReference;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A WeChat Pay real-name client over the nameauth C library.
+ * A WeChat Pay real-name client over the nameauth core (one JNI call per verify).
  *
  * <pre>{@code
  * try (NameAuthClient client = NameAuthClient.builder(appid, src, key).timeoutMs(5000).build()) {
@@ -24,9 +23,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * is a {@link NameAuthException} subclass with {@link NameAuthException#kind()}, {@link
  * NameAuthException#field()} and {@link NameAuthException#rule()}.
  *
- * <p>The native library is found through the system property {@code nameauth.library} (a file) or
- * {@code nameauth.library.path} (a directory), the environment variables {@code NAMEAUTH_LIBRARY}
- * and {@code NAMEAUTH_LIBRARY_PATH}, or JNA's {@code jna.library.path}.
+ * <p>The jar carries its native library, {@code libnameauth_jni.so}, for Linux x86-64 (glibc 2.17
+ * or later) and copies it to a new file under {@code nameauth.tmpdir} (default {@code
+ * java.io.tmpdir}) on first use. Another copy is used instead if the system property {@code
+ * nameauth.library} (a file) or {@code nameauth.library.path} (a directory), or the environment
+ * variable {@code NAMEAUTH_LIBRARY} or {@code NAMEAUTH_LIBRARY_PATH}, names one; on other platforms
+ * it is looked for on {@code java.library.path}.
  */
 public final class NameAuthClient implements AutoCloseable {
   /** The document type of a resident ID card (居民身份证), {@code cretype} 1, the default. */
@@ -41,56 +43,24 @@ public final class NameAuthClient implements AutoCloseable {
   private volatile boolean closed;
   private final String description;
 
-  private NameAuthClient(Pointer handle, String description) {
+  private NameAuthClient(long handle, String description) {
     this.handle = new NativeHandle(this, handle);
     this.description = description;
   }
 
   /** The native handle; call with the read lock held. */
-  private Pointer live() {
-    Pointer h = handle.get();
-    if (h == null) {
+  private long live() {
+    long h = handle.get();
+    if (h == 0) {
       throw new IllegalStateException("client: is closed");
     }
     return h;
   }
 
-  private static NameAuthNative lib() {
-    return NameAuthNative.Loader.get();
-  }
-
-  /** This thread's last error message from the C library. */
-  /** Reads one part of this thread's last error with the snprintf-style contract. */
-  private interface Part {
-    NameAuthNative.SizeT read(byte[] buf, NameAuthNative.SizeT len);
-  }
-
-  private static String read(Part part) {
-    long n = part.read(null, new NameAuthNative.SizeT(0)).longValue();
-    byte[] buf = new byte[(int) Math.min(n + 1, 1 << 16)];
-    part.read(buf, new NameAuthNative.SizeT(buf.length));
-    int len = 0;
-    while (len < buf.length && buf[len] != 0) {
-      len++;
-    }
-    return new String(buf, 0, len, StandardCharsets.UTF_8);
-  }
-
-  /** The exception for a failed call's status, with the message, field and rule it left. */
-  private static NameAuthException failure(int status) {
-    final NameAuthNative lib = lib();
-    return NameAuthException.of(
-        lib.nameauth_result_kind(status),
-        status,
-        read(lib::nameauth_last_error),
-        read(lib::nameauth_last_error_field),
-        read(lib::nameauth_last_error_rule));
-  }
-
   /**
-   * Refuses what C cannot receive intact: null (named as the C library would), a NUL (C would cut
-   * the string there) and an unpaired surrogate (UTF-8 cannot encode it; JNA would send {@code ?}
-   * instead).
+   * Refuses what the core cannot receive intact: null (named as the C library would), a NUL (which
+   * no field may hold, and C would cut the string there) and an unpaired surrogate (UTF-8 cannot
+   * encode it).
    */
   private static void text(String field, String value, boolean config) {
     String rule = null;
@@ -160,12 +130,8 @@ public final class NameAuthClient implements AutoCloseable {
    * @throws ConfigException naming the missing or malformed variable
    */
   public static NameAuthClient fromEnv() {
-    PointerByReference out = new PointerByReference();
-    int r = lib().nameauth_client_new_from_env(null, out);
-    if (r != 0) {
-      throw failure(r);
-    }
-    return new NameAuthClient(out.getValue(), "from the environment");
+    Jni.ensure();
+    return new NameAuthClient(Jni.clientFromEnv(), "from the environment");
   }
 
   /** Verifies a user with a resident ID card ({@code cretype=1}). */
@@ -188,46 +154,11 @@ public final class NameAuthClient implements AutoCloseable {
     noNul("truename", truename);
     noNul("creid", creid);
     noNul("cretype", cretype);
-    NameAuthNative lib = lib();
+    Jni.ensure();
     lock.readLock().lock();
     try {
-      Pointer h = live();
-      PointerByReference out = new PointerByReference();
-      // Events are captured (and formatted) only when a logger takes them.
-      int level = NameAuthLog.level();
-      int r;
-      if (level == 0) {
-        r = lib.nameauth_verify(h, openid, truename, creid, cretype, out);
-      } else {
-        lib.nameauth_log_capture(level);
-        try {
-          r = lib.nameauth_verify(h, openid, truename, creid, cretype, out);
-        } finally {
-          lib.nameauth_log_capture(0);
-        }
-        NameAuthLog.emit(read(lib::nameauth_log_captured));
-      }
-      if (r != 0) {
-        throw failure(r);
-      }
-      Pointer v = out.getValue();
-      try {
-        return new Verdict(
-            lib.nameauth_verdict_code(v),
-            lib.nameauth_verdict_reason(v),
-            lib.nameauth_verdict_message_zh(v),
-            lib.nameauth_verdict_message_en(v),
-            lib.nameauth_verdict_advice_zh(v),
-            lib.nameauth_verdict_advice_en(v),
-            lib.nameauth_verdict_error_code(v),
-            lib.nameauth_verdict_nameauth_status(v),
-            lib.nameauth_verdict_notmatch_param(v),
-            lib.nameauth_verdict_name_mask(v),
-            lib.nameauth_verdict_passed(v) != 0,
-            lib.nameauth_verdict_is_config_problem(v) != 0);
-      } finally {
-        lib.nameauth_verdict_free(v);
-      }
+      // Events are captured (and formatted) natively only when a logger takes them.
+      return Jni.verify(live(), openid, truename, creid, cretype, NameAuthLog.level());
     } finally {
       lock.readLock().unlock();
     }
@@ -242,16 +173,10 @@ public final class NameAuthClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public NameAuthStats stats() {
-    NameAuthNative lib = lib();
+    Jni.ensure();
     lock.readLock().lock();
     try {
-      Pointer h = live();
-      NameAuthNative.Stats s = new NameAuthNative.Stats();
-      int r = lib.nameauth_client_stats(h, s);
-      if (r != 0) {
-        throw failure(r);
-      }
-      return new NameAuthStats(s);
+      return new NameAuthStats(Jni.stats(live()));
     } finally {
       lock.readLock().unlock();
     }
@@ -303,24 +228,8 @@ public final class NameAuthClient implements AutoCloseable {
     noNul("creid", creid);
     noNul("cretype", cretype);
     configValue("key", key);
-    byte[] out = new byte[33];
-    int r =
-        lib()
-            .nameauth_sign(
-                appid,
-                openid,
-                src,
-                truename,
-                creid,
-                cretype,
-                key,
-                signCase == SignCase.UPPER ? 1 : 0,
-                out,
-                new NameAuthNative.SizeT(out.length));
-    if (r != 0) {
-      throw failure(r);
-    }
-    return new String(out, 0, 32, StandardCharsets.US_ASCII);
+    Jni.ensure();
+    return Jni.sign(appid, openid, src, truename, creid, cretype, key, signCase == SignCase.UPPER);
   }
 
   /**
@@ -330,15 +239,26 @@ public final class NameAuthClient implements AutoCloseable {
    */
   public static void validateId(String creid) {
     noNul("creid", creid);
-    int r = lib().nameauth_validate_id(creid);
-    if (r != 0) {
-      throw failure(r);
-    }
+    Jni.ensure();
+    Jni.validateId(creid);
   }
 
   /** The native library's version, e.g. {@code "0.1.0"}. */
   public static String version() {
-    return lib().nameauth_version();
+    Jni.ensure();
+    return Jni.version();
+  }
+
+  /**
+   * Releases the keep-alive pools the process keeps for its clients (clients built with the same
+   * settings share one, and it outlives them, so a client per request still reuses connections):
+   * each closes its idle connections once no client uses it, and clients built later start new
+   * ones. Never needed for correctness; call it when the application is done with nameauth (a web
+   * application's shutdown, say).
+   */
+  public static void releasePools() {
+    Jni.ensure();
+    Jni.releasePools();
   }
 
   /** Configures a {@link NameAuthClient}; nothing is checked until {@link #build()}. */
@@ -454,31 +374,16 @@ public final class NameAuthClient implements AutoCloseable {
       configValue("appid", appid);
       configValue("src", src);
       configValue("key", key);
-      NameAuthNative lib = lib();
-      PointerByReference made = new PointerByReference();
-      int r = lib.nameauth_options_new(made);
-      if (r != 0) {
-        throw failure(r);
+      List<String> pairs = new ArrayList<>(options.size() * 2);
+      for (Map.Entry<String, String> e : options.entrySet()) {
+        pairs.add(e.getKey());
+        pairs.add(e.getValue());
       }
-      Pointer o = made.getValue();
-      PointerByReference out = new PointerByReference();
-      try {
-        for (Map.Entry<String, String> e : options.entrySet()) {
-          r = lib.nameauth_options_set(o, e.getKey(), e.getValue());
-          if (r != 0) {
-            throw failure(r);
-          }
-        }
-        r = lib.nameauth_client_build(appid, src, key, o, out);
-        if (r != 0) {
-          throw failure(r);
-        }
-      } finally {
-        lib.nameauth_options_free(o);
-      }
+      Jni.ensure();
+      long made = Jni.clientBuild(appid, src, key, pairs.toArray(new String[0]));
       String shown =
           "appid=" + appid + ", endpoint=" + (endpoint == null ? "(WeChat Pay)" : redact(endpoint));
-      return new NameAuthClient(out.getValue(), shown);
+      return new NameAuthClient(made, shown);
     }
   }
 }

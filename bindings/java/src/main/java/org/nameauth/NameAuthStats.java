@@ -27,23 +27,25 @@ public final class NameAuthStats {
   private final long p90;
   private final long p99;
 
-  NameAuthStats(NameAuthNative.Stats s) {
-    calls = s.calls;
-    requests = s.requests;
-    retries = s.retries;
-    connectionsOpened = s.connections_opened;
-    failovers = s.failovers;
-    verdicts = table(CODES, s.verdicts);
-    errors = table(KINDS, s.errors);
-    p50 = s.latency_p50_us;
-    p90 = s.latency_p90_us;
-    p99 = s.latency_p99_us;
+  /** From {@code Jni.stats}: the five counts, the verdicts, the errors, then p50, p90, p99. */
+  NameAuthStats(long[] s) {
+    calls = s[0];
+    requests = s[1];
+    retries = s[2];
+    connectionsOpened = s[3];
+    failovers = s[4];
+    verdicts = table(CODES, s, 5);
+    errors = table(KINDS, s, 5 + CODES.length);
+    int at = 5 + CODES.length + KINDS.length;
+    p50 = s[at];
+    p90 = s[at + 1];
+    p99 = s[at + 2];
   }
 
-  private static Map<String, Long> table(String[] names, long[] counts) {
+  private static Map<String, Long> table(String[] names, long[] counts, int from) {
     Map<String, Long> m = new LinkedHashMap<>();
     for (int i = 0; i < names.length; i++) {
-      m.put(names[i], counts[i]);
+      m.put(names[i], counts[from + i]);
     }
     return Collections.unmodifiableMap(m);
   }

@@ -1,6 +1,5 @@
 package org.nameauth;
 
-import com.sun.jna.Pointer;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.ReferenceQueue;
 import java.util.Collections;
@@ -34,33 +33,33 @@ final class NativeHandle {
     }
   }
 
-  private Pointer pointer; // guarded by this
+  private long pointer; // guarded by this; 0 once freed
   private final Ref ref;
 
-  NativeHandle(Object owner, Pointer pointer) {
+  NativeHandle(Object owner, long pointer) {
     this.pointer = pointer;
     this.ref = new Ref(owner, this);
     LIVE.add(ref);
   }
 
-  /** The handle, or null once freed. */
-  synchronized Pointer get() {
+  /** The handle, or 0 once freed. */
+  synchronized long get() {
     return pointer;
   }
 
   /** Frees the handle unless that was done; true if this call freed it. */
   boolean free() {
-    Pointer p;
+    long p;
     synchronized (this) {
       p = pointer;
-      pointer = null;
+      pointer = 0;
     }
-    if (p == null) {
+    if (p == 0) {
       return false;
     }
     LIVE.remove(ref);
     ref.clear();
-    NameAuthNative.Loader.get().nameauth_client_free(p);
+    Jni.clientFree(p);
     return true;
   }
 

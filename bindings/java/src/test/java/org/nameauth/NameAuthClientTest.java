@@ -392,7 +392,7 @@ class NameAuthClientTest {
     ProcessBuilder pb =
         new ProcessBuilder(
             java,
-            "-Dnameauth.library=/nonexistent/libnameauth.so",
+            "-Dnameauth.library=/nonexistent/libnameauth_jni.so",
             "-cp",
             System.getProperty("java.class.path"),
             "org.nameauth.MissingLibraryProbe");

@@ -1,8 +1,5 @@
 package org.nameauth.testing;
 
-import com.sun.jna.Pointer;
-import com.sun.jna.ptr.PointerByReference;
-import java.nio.charset.StandardCharsets;
 import org.nameauth.NameAuthClient;
 
 /**
@@ -19,16 +16,14 @@ import org.nameauth.NameAuthClient;
  * }</pre>
  */
 public final class NameAuthSandbox implements AutoCloseable {
-  private final SandboxNative lib;
-  private Pointer handle; // guarded by this
+  private long handle; // guarded by this; 0 once closed
   private final String endpoint;
   private final String caFile;
 
-  private NameAuthSandbox(SandboxNative lib, Pointer handle) {
-    this.lib = lib;
+  private NameAuthSandbox(long handle) {
     this.handle = handle;
-    this.endpoint = lib.nameauth_sandbox_endpoint(handle);
-    this.caFile = lib.nameauth_sandbox_ca_file(handle);
+    this.endpoint = SandboxNative.endpoint(handle);
+    this.caFile = SandboxNative.caFile(handle);
   }
 
   /**
@@ -97,23 +92,13 @@ public final class NameAuthSandbox implements AutoCloseable {
      * @throws IllegalStateException if it cannot start (the message says why)
      */
     public NameAuthSandbox start() {
-      SandboxNative lib = SandboxNative.Loader.get();
-      PointerByReference out = new PointerByReference();
-      if (lib.nameauth_sandbox_start((byte) (tls ? 1 : 0), fixturesJson, latencyMs, out) != 0) {
-        throw new IllegalStateException(lastError(lib));
-      }
-      return new NameAuthSandbox(lib, out.getValue());
+      SandboxNative.ensure();
+      return new NameAuthSandbox(SandboxNative.start(tls, fixturesJson, latencyMs));
     }
   }
 
-  private static String lastError(SandboxNative lib) {
-    byte[] buf = new byte[1024];
-    long n = lib.nameauth_sandbox_last_error(buf, buf.length);
-    return new String(buf, 0, (int) Math.min(n, buf.length - 1), StandardCharsets.UTF_8);
-  }
-
-  private synchronized Pointer live() {
-    if (handle == null) {
+  private synchronized long live() {
+    if (handle == 0) {
       throw new IllegalStateException("sandbox: is closed");
     }
     return handle;
@@ -143,7 +128,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @return the app id
    */
   public String appid() {
-    return lib.nameauth_sandbox_appid();
+    return SandboxNative.credential(0);
   }
 
   /**
@@ -152,7 +137,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @return the src
    */
   public String src() {
-    return lib.nameauth_sandbox_src();
+    return SandboxNative.credential(1);
   }
 
   /**
@@ -161,7 +146,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @return the key
    */
   public String key() {
-    return lib.nameauth_sandbox_key();
+    return SandboxNative.credential(2);
   }
 
   /**
@@ -190,7 +175,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @return the count
    */
   public long requests() {
-    return lib.nameauth_sandbox_requests(live());
+    return SandboxNative.requests(live());
   }
 
   /**
@@ -199,7 +184,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @return the count
    */
   public long connections() {
-    return lib.nameauth_sandbox_connections(live());
+    return SandboxNative.connections(live());
   }
 
   /**
@@ -209,7 +194,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @return the count
    */
   public long hits(String openid) {
-    return lib.nameauth_sandbox_hits(live(), openid);
+    return SandboxNative.hits(live(), openid);
   }
 
   /**
@@ -224,17 +209,15 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @throws IllegalArgumentException if the record is not valid (the message says why)
    */
   public void addFixture(String openid, String recordJson) {
-    if (lib.nameauth_sandbox_add_fixture(live(), openid, recordJson) != 0) {
-      throw new IllegalArgumentException(lastError(lib));
-    }
+    SandboxNative.addFixture(live(), openid, recordJson);
   }
 
   /** Stops the sandbox. Closing twice is harmless. */
   @Override
   public synchronized void close() {
-    if (handle != null) {
-      lib.nameauth_sandbox_free(handle);
-      handle = null;
+    if (handle != 0) {
+      SandboxNative.free(handle);
+      handle = 0;
     }
   }
 

@@ -1,0 +1,87 @@
+package org.nameauth;
+
+import org.nameauth.internal.NativeLibraries;
+
+/**
+ * The native methods of libnameauth_jni (crates/jni): the core behind one JNI call per verify.
+ * Internal: use {@link NameAuthClient}. Every method but {@link #ensure()} needs the library, which
+ * {@link #ensure()} loads.
+ */
+final class Jni {
+  private static volatile boolean loaded;
+
+  private Jni() {}
+
+  /**
+   * Loads the library on first use. A failure is a {@link ConfigException} on every call that needs
+   * the library (not an {@code ExceptionInInitializerError} once and a {@code NoClassDefFoundError}
+   * after), so a service can report it and go on.
+   */
+  static void ensure() {
+    if (loaded) {
+      return;
+    }
+    synchronized (Jni.class) {
+      if (loaded) {
+        return;
+      }
+      try {
+        NativeLibraries.load("nameauth_jni", "nameauth.library", "NAMEAUTH_LIBRARY", Jni.class);
+        // A library without these methods (the C library libnameauth.so, named by a setting
+        // from the JNA days) fails here, not at the first verify.
+        version();
+      } catch (UnsatisfiedLinkError | SecurityException e) {
+        ConfigException clear =
+            new ConfigException(
+                0,
+                "nameauth.library: cannot load libnameauth_jni (the jar carries it for"
+                    + " linux-x86-64; elsewhere set the system property nameauth.library to the"
+                    + " file or nameauth.library.path to its directory, or the variable"
+                    + " NAMEAUTH_LIBRARY or NAMEAUTH_LIBRARY_PATH; if the temporary directory is"
+                    + " mounted noexec, set nameauth.tmpdir; the C library libnameauth.so will not"
+                    + " do): "
+                    + e.getMessage(),
+                "nameauth.library",
+                "missing");
+        clear.initCause(e);
+        throw clear;
+      }
+      loaded = true;
+    }
+  }
+
+  /** A client; {@code options} alternates names and values. */
+  static native long clientBuild(String appid, String src, String key, String[] options);
+
+  /** The client of CONFORMANCE.md's environment variables. */
+  static native long clientFromEnv();
+
+  /** Frees a client (0 is a no-op). */
+  static native void clientFree(long handle);
+
+  /**
+   * One verify; {@code logLevel} 0 (none), 2 (retries and failovers) or 3 (every call) says which
+   * events go to {@link NameAuthLog#emit(String)} before it returns or throws.
+   */
+  static native Verdict verify(
+      long handle, String openid, String truename, String creid, String cretype, int logLevel);
+
+  /** The counters of {@link NameAuthStats}, in its constructor's order. */
+  static native long[] stats(long handle);
+
+  static native String sign(
+      String appid,
+      String openid,
+      String src,
+      String truename,
+      String creid,
+      String cretype,
+      String key,
+      boolean upper);
+
+  static native void validateId(String creid);
+
+  static native String version();
+
+  static native void releasePools();
+}

@@ -290,6 +290,23 @@ fn connection_refused_is_a_transport_error_after_bounded_retries() {
 }
 
 #[test]
+fn a_server_that_closes_each_connection_gets_each_request_once_on_a_new_one() {
+    for tls in [false, true] {
+        let sb = Sandbox::builder().tls(tls).start().unwrap();
+        let c = client(&sb);
+        for _ in 0..10 {
+            assert!(c.verify("oClose", "张三", ZS_ID).unwrap().passed());
+        }
+        // The closed connection is never reused, so nothing needed a retry: each check
+        // reached the server once.
+        assert_eq!(sb.hits("oClose"), 10, "tls={tls}");
+        assert_eq!(sb.stats().connections, 10, "tls={tls}");
+        let s = c.stats();
+        assert_eq!((s.requests, s.retries, s.connections_opened), (10, 0, 10));
+    }
+}
+
+#[test]
 fn sequential_verifies_reuse_one_connection() {
     for tls in [false, true] {
         let sb = Sandbox::builder().tls(tls).start().unwrap();

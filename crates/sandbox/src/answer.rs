@@ -253,6 +253,12 @@ fn wrap(fault: Fault, answer: Action, pause: Duration) -> Action {
                 headers: vec![("content-encoding", "gzip".to_owned())],
             }
         }
+        Fault::Close => Action::Respond {
+            status,
+            content_type,
+            body,
+            headers: vec![("connection", "close".to_owned())],
+        },
         _ => Action::Respond {
             status,
             content_type,
@@ -266,9 +272,12 @@ fn wrap(fault: Fault, answer: Action, pause: Duration) -> Action {
 /// after a delay (`slow`) or deliver the normal answer their own way (see [`wrap`]).
 fn fault_action(fault: Fault) -> Option<Action> {
     Some(match fault {
-        Fault::Slow | Fault::Trickle | Fault::Gzip | Fault::LengthLong | Fault::LengthShort => {
-            return None
-        }
+        Fault::Slow
+        | Fault::Trickle
+        | Fault::Gzip
+        | Fault::LengthLong
+        | Fault::LengthShort
+        | Fault::Close => return None,
         Fault::Redirect => Action::Respond {
             status: 302,
             content_type: "text/html; charset=utf-8",

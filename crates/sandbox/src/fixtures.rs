@@ -60,6 +60,9 @@ pub enum Fault {
     /// After reading the request, write bytes that are not a TLS record under the TLS
     /// session (on the HTTPS sandbox: a TLS error once the request was sent), then close.
     BadRecord,
+    /// Send the normal answer with `Connection: close`, then close: a server (or proxy)
+    /// without keep-alive, so every request needs a new connection.
+    Close,
 }
 
 impl Fault {
@@ -78,13 +81,14 @@ impl Fault {
             "length_long" => Fault::LengthLong,
             "length_short" => Fault::LengthShort,
             "bad_record" => Fault::BadRecord,
+            "close" => Fault::Close,
             _ => match s.strip_prefix("http_").and_then(|c| c.parse::<u16>().ok()) {
                 Some(code) if (400..600).contains(&code) => Fault::HttpStatus(code),
                 _ => {
                     return Err(format!(
                         "unknown fault {s:?} (slow, reset, hangup, http_4xx/http_5xx, \
                          garbage, oversized, truncated, empty, trickle, redirect, gzip, \
-                         length_long, length_short, bad_record)"
+                         length_long, length_short, bad_record, close)"
                     ))
                 }
             },

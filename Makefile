@@ -13,6 +13,7 @@
 #   make bench                the core benchmarks and their summary table
 #   make bench-python         nameauth against a requests + hashlib loop, client CPU
 #   make bench-batch          nameauth batch over 100,000 rows at concurrency 64, checked
+#   make bench-peers          nameauth against each language's hand-written client, one table
 #   make strace               system calls per verify (strace -c of 1,000 verifies)
 #   make fuzz FUZZ_SECONDS=N  every cargo-fuzz target for N seconds (default 120), a table
 #   make race                 16 threads x 10,000 verifies under ThreadSanitizer and ASan
@@ -38,10 +39,11 @@ STATIC_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 WARN := -Wall -Wextra -Wpedantic -Werror
 RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
-.PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check bench-batch strace
+.PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check bench-batch strace \
+        bench-peers
 .PHONY: all demo test lint lint-rust lint-python lint-java lint-php test-rust lib header \
         examples test-c test-install test-conformance install bench bench-python clean cli \
-        wheel venv test-python java test-java test-php
+        wheel venv test-python jar-native java test-java test-php
 
 all: lib cli
 
@@ -244,9 +246,16 @@ test-install: lib cli
 JAVA_DIR := bindings/java
 MVN ?= mvn -q -B
 JAR := $(abspath $(JAVA_DIR)/target/nameauth-$(VERSION).jar)
-java: lib
+# The jar's libraries without the debug information of Rust's std (the symbol table
+# stays): less to copy out of the jar at each JVM's first call.
+JAR_NATIVE := $(abspath $(BUILD)/jar-native)
+jar-native: lib
+	mkdir -p $(JAR_NATIVE)
+	for l in libnameauth_jni.so libnameauth_sandbox.so; do \
+		objcopy --strip-debug $(RELEASE)/$$l $(JAR_NATIVE)/$$l || exit 1; done
+java: jar-native
 	mkdir -p $(BUILD)
-	cd $(JAVA_DIR) && $(MVN) -DskipTests -Dnameauth.native.dir=$(abspath $(RELEASE)) \
+	cd $(JAVA_DIR) && $(MVN) -DskipTests -Dnameauth.native.dir=$(JAR_NATIVE) \
 		package dependency:build-classpath \
 		-DincludeScope=runtime -Dmdep.outputFile=$(abspath $(BUILD)/java-deps.txt)
 	javac --release 8 -Xlint:all,-options -Werror -encoding UTF-8 -d $(BUILD)/java-examples \
@@ -255,9 +264,9 @@ java: lib
 		> $(BUILD)/java-classpath.txt
 
 # No library setting: the tests load the libraries from the class path, as the jar does.
-test-java: lib cli
+test-java: jar-native cli
 	cd $(JAVA_DIR) && $(PYTHON) ../../tools/with_sandbox.py --bin $(abspath $(NAMEAUTH_BIN)) -- \
-		$(MVN) test -Dnameauth.native.dir=$(abspath $(RELEASE))
+		$(MVN) test -Dnameauth.native.dir=$(JAR_NATIVE)
 
 # google-java-format over the binding and the example (one jar; Spotless cannot reach
 # files outside the Maven project).
@@ -355,6 +364,27 @@ bench-batch: cli-release
 strace: cli
 	bash tools/strace_verifies.sh 1000 $(NAMEAUTH_BIN)
 
+# nameauth against the client each language's shops write by hand (benches/peers/), one
+# table; needs libcurl's headers and PHP's curl extension, installed here when missing.
+PEERS_APT := libcurl4-openssl-dev:/usr/include/x86_64-linux-gnu/curl/curl.h \
+	php-curl:/etc/php/8.2/mods-available/curl.ini
+bench-peers: deps lib java venv cli-release
+	@need=""; for p in $(PEERS_APT); do test -e $${p#*:} || need="$$need $${p%%:*}"; done; \
+	if [ -n "$$need" ]; then \
+		echo "==> apt-get install$$need"; \
+		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; \
+	fi
+	$(CC) -O2 -Wall -Wextra -Werror -Iinclude benches/peers/peers.c -o $(BUILD)/peers-c \
+		-L$(RELEASE) -lnameauth -lcurl -lcrypto -Wl,-rpath,$(abspath $(RELEASE))
+	rm -rf $(BUILD)/peers-java && mkdir -p $(BUILD)/peers-java
+	javac --release 11 -Xlint:all -Werror -encoding UTF-8 -d $(BUILD)/peers-java -cp $(JAR) \
+		benches/peers/Peers.java
+	$(PYTHON) tools/bench_peers.py --bin $(RELEASE)/nameauth --c $(BUILD)/peers-c \
+		--java-cp $(abspath $(BUILD)/peers-java):$(JAR) --python $(VENV)/bin/python \
+		--library-dir $(abspath $(RELEASE))
+
 BATCH_ROWS ?= 100000
 BATCH_CONCURRENCY ?= 64
 
@@ -367,7 +397,7 @@ $(CARGO_DEB):
 	command -v cargo-deb >/dev/null 2>&1 || $(CARGO) install -q cargo-deb --locked
 
 dist: lib cli-release wheel java $(CARGO_DEB)
-	cd $(JAVA_DIR) && $(MVN) -DskipTests -Dnameauth.native.dir=$(abspath $(RELEASE)) install
+	cd $(JAVA_DIR) && $(MVN) -DskipTests -Dnameauth.native.dir=$(JAR_NATIVE) install
 	bash tools/dist.sh $(VERSION) $(MAJOR) $(RELEASE) $(TOOLS) "$(STATIC_LIBS)" \
 		"$$(command -v cargo-deb || echo $(CARGO_DEB))"
 

@@ -25,6 +25,12 @@ final class Jni {
       if (loaded) {
         return;
       }
+      // The logging setup (java.util.logging's LogManager, or SLF4J's provider: tens of
+      // milliseconds in a fresh JVM) on another thread while this one copies and loads the
+      // library; the first verify's NameAuthLog.level() waits for it if it is not done.
+      Thread logs = new Thread(new LogSetup(), "nameauth-log-setup");
+      logs.setDaemon(true);
+      logs.start();
       try {
         NativeLibraries.load("nameauth_jni", "nameauth.library", "NAMEAUTH_LIBRARY", Jni.class);
         // A library without these methods (the C library libnameauth.so, named by a setting
@@ -47,6 +53,14 @@ final class Jni {
         throw clear;
       }
       loaded = true;
+    }
+  }
+
+  /** Initialises {@link NameAuthLog}. */
+  private static final class LogSetup implements Runnable {
+    @Override
+    public void run() {
+      NameAuthLog.level();
     }
   }
 

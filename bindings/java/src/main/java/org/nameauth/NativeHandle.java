@@ -18,9 +18,18 @@ final class NativeHandle {
   private static final AtomicLong CLEANED = new AtomicLong();
 
   static {
-    Thread t = new Thread(NativeHandle::drain, "nameauth-cleaner");
+    // A named class, not a lambda: the first lambda of a JVM boots invokedynamic's machinery,
+    // milliseconds on a client's first call.
+    Thread t = new Thread(new Drain(), "nameauth-cleaner");
     t.setDaemon(true);
     t.start();
+  }
+
+  private static final class Drain implements Runnable {
+    @Override
+    public void run() {
+      drain();
+    }
   }
 
   /** Enqueued when its owner is unreachable; holds the handle, never the owner. */

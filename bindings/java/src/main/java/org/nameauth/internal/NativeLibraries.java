@@ -3,10 +3,12 @@ package org.nameauth.internal;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
@@ -93,8 +95,13 @@ public final class NativeLibraries {
     Path copy = null;
     try {
       try {
-        copy = Files.createTempFile(Paths.get(tmp), "lib" + name + "-", ".so");
-        Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        copy = create(Paths.get(tmp), "lib" + name + "-");
+        try (OutputStream out = Files.newOutputStream(copy, StandardOpenOption.WRITE)) {
+          byte[] buf = new byte[1 << 18];
+          for (int n; (n = in.read(buf)) > 0; ) {
+            out.write(buf, 0, n);
+          }
+        }
       } finally {
         in.close();
       }
@@ -109,6 +116,26 @@ public final class NativeLibraries {
       if (copy != null) {
         // Once loaded, the file is no longer needed (the mapping stays).
         copy.toFile().delete();
+      }
+    }
+  }
+
+  /**
+   * A new file of this process's in {@code dir} (O_CREAT|O_EXCL: never one that already exists or a
+   * symbolic link). Not {@code Files.createTempFile}: seeding its SecureRandom costs a fresh JVM
+   * tens of milliseconds, and an unpredictable name adds nothing here.
+   */
+  private static Path create(Path dir, String prefix) throws IOException {
+    long stamp = System.nanoTime() ^ ((long) System.identityHashCode(dir) << 32);
+    for (int attempt = 0; ; attempt++) {
+      Path p = dir.resolve(prefix + Long.toHexString(stamp) + "-" + attempt + ".so");
+      try {
+        Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+        return p;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt >= 100) {
+          throw e;
+        }
       }
     }
   }

@@ -307,6 +307,19 @@ fn a_server_that_closes_each_connection_gets_each_request_once_on_a_new_one() {
 }
 
 #[test]
+fn the_longest_inputs_the_rules_allow_fit_the_request_buffer() {
+    // 128 openid characters and 64 four-byte name characters (each %XX%XX%XX%XX in the
+    // query): the longest request head a verify can send.
+    let sb = Sandbox::builder().start().unwrap();
+    let c = client(&sb);
+    let openid = "o".repeat(128);
+    let name = "\u{20000}".repeat(64);
+    let v = c.verify(&openid, &name, ZS_ID).unwrap();
+    assert_eq!(v.code(), nameauth::Code::F, "{v:?}");
+    assert_eq!(sb.hits(&openid), 1);
+}
+
+#[test]
 fn sequential_verifies_reuse_one_connection() {
     for tls in [false, true] {
         let sb = Sandbox::builder().tls(tls).start().unwrap();

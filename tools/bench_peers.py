@@ -130,16 +130,16 @@ def main():
             for peer, theirs, ours, ratios in steady(cmd, run_env, peers):
                 rows.append((language, measure, peer, theirs, ours, ratios, "µs"))
 
-        def add_fresh(language, cmd_for, run_env, peers):
-            print(f"  {language}: fresh processes ...", file=sys.stderr, flush=True)
+        def add_fresh(language, cmd_for, run_env, peers, how=""):
+            print(f"  {language}: fresh processes{how} ...", file=sys.stderr, flush=True)
             got = fresh(cmd_for, run_env, ["nameauth", *peers], a.fresh)
             for peer in peers:
                 rows.append(
-                    (language, "fresh process: to the first verdict", peer, got[peer][0],
+                    (language, f"fresh process{how}: to the first verdict", peer, got[peer][0],
                      got["nameauth"][0], None, "ms")
                 )
                 rows.append(
-                    (language, "fresh process: whole process CPU", peer, got[peer][1],
+                    (language, f"fresh process{how}: whole process CPU", peer, got[peer][1],
                      got["nameauth"][1], None, "ms")
                 )
 
@@ -161,12 +161,24 @@ def main():
         php = os.path.join(PEERS, "peers.php")
         add_steady("PHP", "steady: CPU per verify", ["php", php, "steady", calls, rounds],
                    php_env, ["curl"])
+        # php-fpm's setup (README, "PHP under php-fpm"): the binding preloaded by opcache,
+        # the declarations by ffi.preload; the peer gets the same opcache.
         add_fresh(
             "PHP",
             lambda i: ["php", *(php_ffi if i == "nameauth" else ["-d", "opcache.enable_cli=1"]),
                        php, "first", i],
             php_env,
             ["curl"],
+            " (opcache.preload + ffi.preload)",
+        )
+        # A CLI script: only the declarations preloaded; the binding's PHP is compiled
+        # at its first use.
+        add_fresh(
+            "PHP",
+            lambda i: ["php", *(php_ffi[-2:] if i == "nameauth" else []), php, "first", i],
+            php_env,
+            ["curl"],
+            " (CLI, ffi.preload only)",
         )
 
         java = ["java", "-cp", a.java_cp, "Peers"]

@@ -341,7 +341,7 @@ pub extern "system" fn Java_org_nameauth_Jni_clientFree<'local>(
 
 /// `Jni.verify(handle, openid, truename, creid, cretype, logLevel)`: the verdict, or a
 /// thrown `NameAuthException`. With `logLevel` 2 (WARN) or 3 (every call), the call's
-/// masked events at that level go to `NameAuthLog.emit` first.
+/// masked events at that level go to `Jni.emit` first.
 #[no_mangle]
 pub extern "system" fn Java_org_nameauth_Jni_verify<'local>(
     unowned: EnvUnowned<'local>,
@@ -410,7 +410,7 @@ fn level_number(l: Level) -> jint {
     }
 }
 
-/// Hands the call's events at or above `level` to `NameAuthLog.emit`, one line each:
+/// Hands the call's events at or above `level` to `Jni.emit`, one line each:
 /// `"<level digit> <message>"`.
 fn emit(
     env: &mut Env<'_>,
@@ -433,7 +433,7 @@ fn emit(
     }
     let lines = env.new_string(lines)?;
     env.call_static_method(
-        jni_str!("org/nameauth/NameAuthLog"),
+        jni_str!("org/nameauth/Jni"),
         jni_str!("emit"),
         jni_sig!("(Ljava/lang/String;)V"),
         &[JValue::Object(&lines)],

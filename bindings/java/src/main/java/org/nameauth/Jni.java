@@ -25,12 +25,15 @@ final class Jni {
       if (loaded) {
         return;
       }
-      // The logging setup (java.util.logging's LogManager, or SLF4J's provider: tens of
-      // milliseconds in a fresh JVM) on another thread while this one copies and loads the
-      // library; the first verify's NameAuthLog.level() waits for it if it is not done.
-      Thread logs = new Thread(new LogSetup(), "nameauth-log-setup");
-      logs.setDaemon(true);
-      logs.start();
+      // The logging setup (java.util.logging's LogManager, or SLF4J's provider: about 20 ms
+      // in a fresh JVM) on another thread while this one copies and loads the library.
+      try {
+        Thread logs = new Thread(new LogSetup(), "nameauth-log-setup");
+        logs.setDaemon(true);
+        logs.start();
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // No thread: the first verify sets logging up itself.
+      }
       try {
         NativeLibraries.load("nameauth_jni", "nameauth.library", "NAMEAUTH_LIBRARY", Jni.class);
         // A library without these methods (the C library libnameauth.so, named by a setting
@@ -56,11 +59,30 @@ final class Jni {
     }
   }
 
-  /** Initialises {@link NameAuthLog}. */
+  /**
+   * The level of the events a verify should capture: what the logger takes (see {@link
+   * NameAuthLog}). The first call waits for the logging setup if {@link LogSetup} has not finished
+   * it: its events must reach the logger before the call returns, or a program that exits at once
+   * would lose them.
+   */
+  static int logLevel() {
+    return NameAuthLog.level();
+  }
+
+  /** Logs one call's captured events (called natively by {@link #verify}). */
+  static void emit(String lines) {
+    NameAuthLog.emit(lines);
+  }
+
+  /** Sets up {@link NameAuthLog} (its class initialisation). */
   private static final class LogSetup implements Runnable {
     @Override
     public void run() {
-      NameAuthLog.level();
+      try {
+        NameAuthLog.level();
+      } catch (RuntimeException | LinkageError e) {
+        // A broken logging setup: the calls' own NameAuthLog.level() report it.
+      }
     }
   }
 
@@ -75,7 +97,7 @@ final class Jni {
 
   /**
    * One verify; {@code logLevel} 0 (none), 2 (retries and failovers) or 3 (every call) says which
-   * events go to {@link NameAuthLog#emit(String)} before it returns or throws.
+   * events go to {@link #emit(String)} before it returns or throws.
    */
   static native Verdict verify(
       long handle, String openid, String truename, String creid, String cretype, int logLevel);

@@ -158,7 +158,7 @@ public final class NameAuthClient implements AutoCloseable {
     lock.readLock().lock();
     try {
       // Events are captured (and formatted) natively only when a logger takes them.
-      return Jni.verify(live(), openid, truename, creid, cretype, NameAuthLog.level());
+      return Jni.verify(live(), openid, truename, creid, cretype, Jni.logLevel());
     } finally {
       lock.readLock().unlock();
     }

@@ -258,4 +258,26 @@ class JniTest {
     assertTrue(out.contains("invalid_config nameauth.library missing"), out);
     assertTrue(!out.contains("wrong:"), out);
   }
+
+  @Test
+  void aProgramThatExitsAfterItsFirstVerifyHasItsEventLogged() throws Exception {
+    Path config = Files.createTempFile("nameauth-logging", ".properties");
+    try {
+      Files.write(
+          config,
+          ("handlers=java.util.logging.ConsoleHandler\n"
+                  + "java.util.logging.ConsoleHandler.level=FINE\n"
+                  + "nameauth.level=FINE\n")
+              .getBytes(StandardCharsets.UTF_8));
+      for (int i = 0; i < 3; i++) {
+        String out =
+            childRunning(
+                "org.nameauth.OneVerifyProbe", "-Djava.util.logging.config.file=" + config);
+        assertTrue(out.contains("code A"), out);
+        assertTrue(out.contains("verify openid=oZh****an"), out);
+      }
+    } finally {
+      Files.deleteIfExists(config);
+    }
+  }
 }

@@ -1,15 +1,18 @@
 package org.nameauth.internal;
 
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.security.CodeSource;
 import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Loads the binding's JNI libraries. Internal to nameauth (public only so that {@code
@@ -85,18 +88,17 @@ public final class NativeLibraries {
       return;
     }
     String platform = platform();
-    InputStream in =
-        platform == null ? null : anchor.getResourceAsStream("/" + platform + "/" + fileName);
+    InputStream in = platform == null ? null : open(anchor, platform + "/" + fileName);
     if (in == null) {
       System.loadLibrary(name);
       return;
     }
     String tmp = System.getProperty("nameauth.tmpdir", System.getProperty("java.io.tmpdir"));
-    Path copy = null;
+    File copy = null;
     try {
       try {
-        copy = create(Paths.get(tmp), "lib" + name + "-");
-        try (OutputStream out = Files.newOutputStream(copy, StandardOpenOption.WRITE)) {
+        copy = create(new File(tmp), "lib" + name + "-");
+        try (OutputStream out = new FileOutputStream(copy)) {
           byte[] buf = new byte[1 << 18];
           for (int n; (n = in.read(buf)) > 0; ) {
             out.write(buf, 0, n);
@@ -105,7 +107,7 @@ public final class NativeLibraries {
       } finally {
         in.close();
       }
-      System.load(copy.toAbsolutePath().toString());
+      System.load(copy.getAbsolutePath());
     } catch (IOException e) {
       UnsatisfiedLinkError clear =
           new UnsatisfiedLinkError(
@@ -115,27 +117,68 @@ public final class NativeLibraries {
     } finally {
       if (copy != null) {
         // Once loaded, the file is no longer needed (the mapping stays).
-        copy.toFile().delete();
+        copy.delete();
       }
     }
   }
 
   /**
-   * A new file of this process's in {@code dir} (O_CREAT|O_EXCL: never one that already exists or a
-   * symbolic link). Not {@code Files.createTempFile}: seeding its SecureRandom costs a fresh JVM
-   * tens of milliseconds, and an unpredictable name adds nothing here.
+   * The resource {@code path} of the jar (or class directory) {@code anchor} came from, or null.
+   * The jar is opened as a {@link ZipFile} when it is a plain file: the class loader's {@code
+   * getResourceAsStream} goes through the jar: URL handler, whose setup costs a fresh JVM 5 to 10
+   * ms. Anything else (a jar inside a jar, a web application's loader) takes that way.
    */
-  private static Path create(Path dir, String prefix) throws IOException {
+  private static InputStream open(Class<?> anchor, String path) {
+    try {
+      CodeSource source = anchor.getProtectionDomain().getCodeSource();
+      URL where = source == null ? null : source.getLocation();
+      if (where != null && "file".equals(where.getProtocol())) {
+        File base = new File(where.toURI());
+        if (base.isDirectory()) {
+          File f = new File(base, path);
+          if (f.isFile()) {
+            return new FileInputStream(f);
+          }
+        } else if (base.isFile()) {
+          final ZipFile zip = new ZipFile(base);
+          ZipEntry entry = zip.getEntry(path);
+          if (entry == null) {
+            zip.close();
+          } else {
+            return new FilterInputStream(zip.getInputStream(entry)) {
+              @Override
+              public void close() throws IOException {
+                try {
+                  super.close();
+                } finally {
+                  zip.close();
+                }
+              }
+            };
+          }
+        }
+      }
+    } catch (IOException | URISyntaxException | RuntimeException e) {
+      // Not a plain file after all: the class loader's way below.
+    }
+    return anchor.getResourceAsStream("/" + path);
+  }
+
+  /**
+   * A new file of this process's in {@code dir}, made with O_CREAT|O_EXCL (never one that already
+   * exists, nor through a symbolic link). java.io, not java.nio.file: a fresh JVM spends 10 to 20
+   * ms setting up NIO's file system (and {@code Files.createTempFile} more seeding a SecureRandom),
+   * more than the copy itself; an unpredictable name adds nothing here.
+   */
+  private static File create(File dir, String prefix) throws IOException {
     long stamp = System.nanoTime() ^ ((long) System.identityHashCode(dir) << 32);
     for (int attempt = 0; ; attempt++) {
-      Path p = dir.resolve(prefix + Long.toHexString(stamp) + "-" + attempt + ".so");
-      try {
-        Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-        return p;
-      } catch (FileAlreadyExistsException e) {
-        if (attempt >= 100) {
-          throw e;
-        }
+      File f = new File(dir, prefix + Long.toHexString(stamp) + "-" + attempt + ".so");
+      if (f.createNewFile()) {
+        return f;
+      }
+      if (attempt >= 100 || !dir.isDirectory()) {
+        throw new IOException("cannot create a file in " + dir);
       }
     }
   }

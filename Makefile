@@ -40,7 +40,7 @@ WARN := -Wall -Wextra -Wpedantic -Werror
 RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
 .PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check bench-batch strace \
-        bench-peers
+        bench-peers bench-peers-smoke peers-build
 .PHONY: all demo test lint lint-rust lint-python lint-java lint-php test-rust lib header \
         examples test-c test-install test-conformance install bench bench-python clean cli \
         wheel venv test-python jar-native java test-java test-php
@@ -53,7 +53,7 @@ demo:
 	$(NAMEAUTH_BIN) demo
 
 test: deps lint test-rust test-c test-install test-python test-java test-php test-php-fpm \
-      test-conformance dist-check fuzz-smoke race-smoke
+      test-conformance dist-check fuzz-smoke race-smoke bench-peers-smoke
 
 # What a fresh machine of this kind lacks, from Debian's packages (package:command).
 APT_NEED := php-cli:php phpunit:phpunit php-codesniffer:phpcs pkg-config:pkg-config \
@@ -280,11 +280,11 @@ $(GJF):
 
 lint-java: $(GJF)
 	$(GJF_JAVA) -jar $(GJF) --dry-run --set-exit-if-changed \
-		$$(find $(JAVA_DIR)/src examples/java -name '*.java')
+		$$(find $(JAVA_DIR)/src examples/java benches/peers -name '*.java')
 
 # PHP: FFI over the C library and include/nameauth_decls.h.
 PHP_SOURCES := bindings/php/src bindings/php/tests bindings/php/autoload.php \
-               bindings/php/preload.php examples/php
+               bindings/php/preload.php examples/php benches/peers
 test-php: lib cli
 	NAMEAUTH_LIBRARY=$(abspath $(RELEASE))/libnameauth.so $(PYTHON) tools/with_sandbox.py \
 		--bin $(NAMEAUTH_BIN) -- phpunit -c bindings/php/phpunit.xml.dist
@@ -368,7 +368,7 @@ strace: cli
 # table; needs libcurl's headers and PHP's curl extension, installed here when missing.
 PEERS_APT := libcurl4-openssl-dev:/usr/include/x86_64-linux-gnu/curl/curl.h \
 	php-curl:/etc/php/8.2/mods-available/curl.ini
-bench-peers: deps lib java venv cli-release
+peers-build: deps lib java
 	@need=""; for p in $(PEERS_APT); do test -e $${p#*:} || need="$$need $${p%%:*}"; done; \
 	if [ -n "$$need" ]; then \
 		echo "==> apt-get install$$need"; \
@@ -381,9 +381,20 @@ bench-peers: deps lib java venv cli-release
 	rm -rf $(BUILD)/peers-java && mkdir -p $(BUILD)/peers-java
 	javac --release 11 -Xlint:all -Werror -encoding UTF-8 -d $(BUILD)/peers-java -cp $(JAR) \
 		benches/peers/Peers.java
-	$(PYTHON) tools/bench_peers.py --bin $(RELEASE)/nameauth --c $(BUILD)/peers-c \
-		--java-cp $(abspath $(BUILD)/peers-java):$(JAR) --python $(VENV)/bin/python \
-		--library-dir $(abspath $(RELEASE))
+
+PEERS_ARGS = --c $(BUILD)/peers-c --java-cp $(abspath $(BUILD)/peers-java):$(JAR) \
+	--python $(VENV)/bin/python --library-dir $(abspath $(RELEASE))
+
+bench-peers: peers-build venv cli-release
+	$(PYTHON) tools/bench_peers.py --bin $(RELEASE)/nameauth $(PEERS_ARGS)
+
+# make test: every peer program once, with few calls, so the benchmark cannot rot.
+bench-peers-smoke: peers-build cli
+	@test -x $(VENV)/bin/python || $(MAKE) -s venv
+	$(PYTHON) tools/bench_peers.py --bin $(NAMEAUTH_BIN) $(PEERS_ARGS) --calls 200 \
+		--java-calls 600 --rounds 2 --fresh 1 > $(BUILD)/bench-peers-smoke.txt
+	@grep -c '^|' $(BUILD)/bench-peers-smoke.txt | grep -qx 20 || \
+		{ cat $(BUILD)/bench-peers-smoke.txt; echo "bench-peers-smoke: rows missing"; exit 1; }
 
 BATCH_ROWS ?= 100000
 BATCH_CONCURRENCY ?= 64

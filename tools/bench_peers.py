@@ -45,7 +45,9 @@ def run_lines(cmd, env):
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1e3
     if proc.returncode != 0:
-        sys.exit(f"bench-peers: {' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}{proc.stdout}")
+        sys.exit(
+            f"bench-peers: {' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}{proc.stdout}"
+        )
     records = {}
     for line in proc.stdout.splitlines():
         if line.startswith("{"):
@@ -135,12 +137,26 @@ def main():
             got = fresh(cmd_for, run_env, ["nameauth", *peers], a.fresh)
             for peer in peers:
                 rows.append(
-                    (language, f"fresh process{how}: to the first verdict", peer, got[peer][0],
-                     got["nameauth"][0], None, "ms")
+                    (
+                        language,
+                        f"fresh process{how}: to the first verdict",
+                        peer,
+                        got[peer][0],
+                        got["nameauth"][0],
+                        None,
+                        "ms",
+                    )
                 )
                 rows.append(
-                    (language, f"fresh process{how}: whole process CPU", peer, got[peer][1],
-                     got["nameauth"][1], None, "ms")
+                    (
+                        language,
+                        f"fresh process{how}: whole process CPU",
+                        peer,
+                        got[peer][1],
+                        got["nameauth"][1],
+                        None,
+                        "ms",
+                    )
                 )
 
         add_steady("C", "steady: CPU per verify", [a.c, "steady", calls, rounds], env, ["curl"])
@@ -154,19 +170,34 @@ def main():
         add_fresh("C", lambda i: [a.c, "first", i], env, ["curl"])
 
         py = os.path.join(PEERS, "peers.py")
-        add_steady("Python", "steady: CPU per verify", [a.python, py, "steady", calls, rounds],
-                   env, ["requests"])
+        add_steady(
+            "Python",
+            "steady: CPU per verify",
+            [a.python, py, "steady", calls, rounds],
+            env,
+            ["requests"],
+        )
         add_fresh("Python", lambda i: [a.python, py, "first", i], env, ["requests"])
 
         php = os.path.join(PEERS, "peers.php")
-        add_steady("PHP", "steady: CPU per verify", ["php", php, "steady", calls, rounds],
-                   php_env, ["curl"])
+        add_steady(
+            "PHP",
+            "steady: CPU per verify",
+            ["php", php, "steady", calls, rounds],
+            php_env,
+            ["curl"],
+        )
         # php-fpm's setup (README, "PHP under php-fpm"): the binding preloaded by opcache,
         # the declarations by ffi.preload; the peer gets the same opcache.
         add_fresh(
             "PHP",
-            lambda i: ["php", *(php_ffi if i == "nameauth" else ["-d", "opcache.enable_cli=1"]),
-                       php, "first", i],
+            lambda i: [
+                "php",
+                *(php_ffi if i == "nameauth" else ["-d", "opcache.enable_cli=1"]),
+                php,
+                "first",
+                i,
+            ],
             php_env,
             ["curl"],
             " (opcache.preload + ffi.preload)",
@@ -182,9 +213,13 @@ def main():
         )
 
         java = ["java", "-cp", a.java_cp, "Peers"]
-        add_steady("Java", "steady (JIT-warm): CPU per verify",
-                   [*java, "steady", str(a.java_calls), rounds], env,
-                   ["urlconnection", "httpclient"])
+        add_steady(
+            "Java",
+            "steady (JIT-warm): CPU per verify",
+            [*java, "steady", str(a.java_calls), rounds],
+            env,
+            ["urlconnection", "httpclient"],
+        )
         add_fresh("Java", lambda i: [*java, "first", i], env, ["urlconnection", "httpclient"])
 
     peer_names = {

@@ -33,8 +33,8 @@ import org.nameauth.NameAuthClient;
  *                                    httpclient), class loading and library loading included
  * </pre>
  *
- * Run by tools/bench_peers.py, which starts the sandbox and reads the JSON lines printed here.
- * CPU is the process's: every thread's, JIT and GC included (see cpuNanos).
+ * Run by tools/bench_peers.py, which starts the sandbox and reads the JSON lines printed here. CPU
+ * is the process's: every thread's, JIT and GC included (see cpuNanos).
  */
 public final class Peers {
   static final long START = System.nanoTime();
@@ -62,7 +62,8 @@ public final class Peers {
       text.append(e.getKey()).append('=').append(e.getValue()).append('&');
     }
     text.append("key=").append(KEY);
-    byte[] md = MessageDigest.getInstance("MD5").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+    byte[] md =
+        MessageDigest.getInstance("MD5").digest(text.toString().getBytes(StandardCharsets.UTF_8));
     StringBuilder hex = new StringBuilder();
     for (byte b : md) {
       hex.append(String.format("%02x", b));
@@ -174,9 +175,9 @@ public final class Peers {
   }
 
   /**
-   * The CPU time of every thread of this process, JIT and GC threads included, in nanoseconds:
-   * the first field of each /proc/self/task/N/schedstat. (OperatingSystemMXBean's process CPU
-   * time has a 10 ms tick here, too coarse for blocks of a few hundred verifies.)
+   * The CPU time of every thread of this process, JIT and GC threads included, in nanoseconds: the
+   * first field of each /proc/self/task/N/schedstat. (OperatingSystemMXBean's process CPU time has
+   * a 10 ms tick here, too coarse for blocks of a few hundred verifies.)
    */
   static long cpuNanos() {
     long sum = 0;

@@ -26,7 +26,10 @@ def cpu_us():
 
 
 def settings():
-    return (os.environ[k] for k in ("NAMEAUTH_ENDPOINT", "NAMEAUTH_APPID", "NAMEAUTH_SRC", "NAMEAUTH_KEY"))
+    return (
+        os.environ[k]
+        for k in ("NAMEAUTH_ENDPOINT", "NAMEAUTH_APPID", "NAMEAUTH_SRC", "NAMEAUTH_KEY")
+    )
 
 
 def peer():

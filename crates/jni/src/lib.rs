@@ -221,9 +221,13 @@ struct Cache {
 
 static CACHE: OnceLock<Cache> = OnceLock::new();
 
+/// A Java string kept for the life of the process; its local reference is deleted at once
+/// (the cache makes 103 of them in one native call).
 fn global_string(env: &mut Env<'_>, s: &str) -> Result<Global<JString<'static>>, Fail> {
     let local = env.new_string(s)?;
-    Ok(env.new_global_ref(&local)?)
+    let global = env.new_global_ref(&local);
+    env.delete_local_ref(local);
+    Ok(global?)
 }
 
 fn cache(env: &mut Env<'_>) -> Result<&'static Cache, Fail> {
@@ -300,11 +304,14 @@ pub extern "system" fn Java_org_nameauth_Jni_clientBuild<'local>(
         if !options.is_null() {
             let n = options.len(env)?;
             for i in (0..n.saturating_sub(1)).step_by(2) {
-                let name = options.get_element(env, i)?;
-                let value = options.get_element(env, i + 1)?;
-                let name = arg(env, &name, "option name")?;
-                let value = arg(env, &value, &name)?;
-                set.set(&name, &value)?;
+                // A frame per option: its two local references go with it.
+                env.with_local_frame(4, |env| -> Result<(), Fail> {
+                    let name = options.get_element(env, i)?;
+                    let value = options.get_element(env, i + 1)?;
+                    let name = arg(env, &name, "option name")?;
+                    let value = arg(env, &value, &name)?;
+                    Ok(set.set(&name, &value)?)
+                })?;
             }
         }
         let built = ClientBuilder::new(appid, src, key)
@@ -364,8 +371,8 @@ pub extern "system" fn Java_org_nameauth_Jni_verify<'local>(
             Cow::Owned(arg(env, &cretype, "cretype")?)
         };
         let (result, report) = client.verify_reported(&openid, &truename, &creid, &cretype);
-        if log_level >= level_number(report.level()) {
-            emit(
+        if log_level >= level_number(report.level())
+            && emit(
                 env,
                 &report,
                 log_level,
@@ -373,7 +380,12 @@ pub extern "system" fn Java_org_nameauth_Jni_verify<'local>(
                 &truename,
                 &creid,
                 result.as_ref(),
-            )?;
+            )
+            .is_err()
+            && env.exception_check()
+        {
+            // A logger that throws does not take the verdict (or the error) from the caller.
+            env.exception_clear();
         }
         let v = result?;
         let c = cache(env)?;

@@ -280,4 +280,48 @@ class JniTest {
       Files.deleteIfExists(config);
     }
   }
+
+  @Test
+  void aLoggerThatThrowsDoesNotTakeTheVerdict() {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("nameauth");
+    java.util.logging.Handler broken =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            throw new IllegalStateException("the log's disk is full");
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Level before = log.getLevel();
+    log.addHandler(broken);
+    log.setLevel(java.util.logging.Level.FINE);
+    try (NameAuthClient c = NameAuthClient.builder(appid, src, key).endpoint(endpoint).build()) {
+      assertEquals("A", c.verify("oZhangSan", "张三", "110101199003074477").code());
+      assertThrows(
+          InvalidInputException.class, () -> c.verify("oZhangSan", "张三", "110101199003074478"));
+    } finally {
+      log.removeHandler(broken);
+      log.setLevel(before);
+    }
+  }
+
+  @Test
+  void theJvmsJniChecksFindNoMisuse() throws Exception {
+    String out = childRunning("org.nameauth.JniHygieneProbe", "-Xcheck:jni");
+    assertTrue(out.contains("hygiene done"), out);
+    // -Xcheck:jni's words ("WARNING in native method: ...", "WARNING: JNI local refs: ...",
+    // "FATAL ERROR in native method: ..."), not the retry warnings the probe logs.
+    for (String line : out.split("\n")) {
+      assertTrue(
+          !line.contains("in native method")
+              && !line.contains("JNI local refs")
+              && !line.contains("FATAL"),
+          out);
+    }
+  }
 }

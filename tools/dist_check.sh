@@ -93,7 +93,10 @@ done
 # Java: the jar alone on the class path (it has no dependency); no library property or
 # variable. It carries the JNI library, never the C one.
 unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth_jni.so'
-! unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth.so'
+if unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth.so'; then
+  echo "dist-check: the jar carries the C library" >&2
+  exit 1
+fi
 unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth_sandbox.so'
 unzip -p "$DIST/nameauth-$VERSION.jar" META-INF/MANIFEST.MF | grep -q 'Automatic-Module-Name: org.nameauth'
 javac --release 8 -encoding UTF-8 -d "$WORK/java" -cp "$DIST/nameauth-$VERSION.jar" \

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.nameauth.NameAuthClientTest.appid;
+import static org.nameauth.NameAuthClientTest.endpoint;
+import static org.nameauth.NameAuthClientTest.key;
+import static org.nameauth.NameAuthClientTest.src;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -36,18 +40,9 @@ import org.nameauth.internal.NativeLibraries;
  * nameauth.tmpdir}), against the sandbox of tools/with_sandbox.py.
  */
 class JniTest {
-  static String endpoint;
-  static String appid;
-  static String src;
-  static String key;
-
   @BeforeAll
   static void sandbox() {
-    endpoint = System.getenv("NAMEAUTH_ENDPOINT");
-    assumeTrue(endpoint != null, "run through tools/with_sandbox.py");
-    appid = System.getenv("NAMEAUTH_APPID");
-    src = System.getenv("NAMEAUTH_SRC");
-    key = System.getenv("NAMEAUTH_KEY");
+    NameAuthClientTest.sandbox();
   }
 
   /** The status numbers of include/nameauth.h, read from the header. */

@@ -173,11 +173,14 @@ $(BUILD)/c/test_sandbox: crates/sandbox-ffi/tests/c/test_sandbox.c include/namea
 	$(CC) -std=c99 $(WARN) -Iinclude $< -L$(RELEASE) -lnameauth_sandbox -lnameauth $(RPATH) -o $@
 
 test-c: $(C_TESTS) $(BUILD)/c/test_sandbox examples cli
-	@echo "== exported symbols and SONAMEs of $(RELEASE)/libnameauth.so, libnameauth_sandbox.so"
+	@echo "== exported symbols and SONAMEs of $(RELEASE)/libnameauth.so, libnameauth_sandbox.so," \
+		"libnameauth_jni.so"
 	@! nm -D --defined-only $(RELEASE)/libnameauth.so | awk '{print $$3}' | grep -v '^nameauth_'
 	@readelf -d $(RELEASE)/libnameauth.so | grep -q 'SONAME.*\[libnameauth.so.$(MAJOR)\]'
 	@! nm -D --defined-only $(RELEASE)/libnameauth_sandbox.so | awk '{print $$3}' | \
-		grep -v '^nameauth_sandbox_'
+		grep -v -E '^(nameauth_sandbox_|Java_org_nameauth_testing_SandboxNative_)'
+	@! nm -D --defined-only $(RELEASE)/libnameauth_jni.so | awk '{print $$3}' | \
+		grep -v '^Java_org_nameauth_Jni_'
 	@readelf -d $(RELEASE)/libnameauth_sandbox.so | \
 		grep -q 'SONAME.*\[libnameauth_sandbox.so.$(MAJOR)\]'
 	$(BUILD)/c/test_sandbox

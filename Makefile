@@ -59,9 +59,9 @@ test: deps lint test-rust test-c test-install test-python test-java test-php tes
 APT_NEED := php-cli:php phpunit:phpunit php-codesniffer:phpcs pkg-config:pkg-config \
             php-psr-log:/usr/share/php/Psr/Log/autoload.php \
             php8.2-fpm:php-fpm8.2 libfcgi-bin:cgi-fcgi
-deps:
-	@need=""; for p in $(APT_NEED); do \
-		{ command -v $${p#*:} || test -e $${p#*:}; } >/dev/null 2>&1 || need="$$need $${p%%:*}"; \
+# Installs from Debian each package:path of $(1) whose command or file is missing.
+apt_install = need=""; for p in $(1); do \
+		{ command -v $${p\#*:} || test -e $${p\#*:}; } >/dev/null 2>&1 || need="$$need $${p%%:*}"; \
 	done; \
 	if [ -n "$$need" ]; then \
 		echo "==> apt-get install$$need"; \
@@ -69,6 +69,9 @@ deps:
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; \
 	fi
+
+deps:
+	@$(call apt_install,$(APT_NEED))
 	@php -r 'exit(extension_loaded("ffi") ? 0 : 1);' || \
 		{ echo "missing: the PHP FFI extension (php -m lists no FFI)" >&2; exit 1; }
 
@@ -372,13 +375,7 @@ strace: cli
 PEERS_APT := libcurl4-openssl-dev:/usr/include/x86_64-linux-gnu/curl/curl.h \
 	php-curl:/etc/php/8.2/mods-available/curl.ini
 peers-build: deps lib java
-	@need=""; for p in $(PEERS_APT); do test -e $${p#*:} || need="$$need $${p%%:*}"; done; \
-	if [ -n "$$need" ]; then \
-		echo "==> apt-get install$$need"; \
-		SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$need >/dev/null; \
-	fi
+	@$(call apt_install,$(PEERS_APT))
 	$(CC) -O2 -Wall -Wextra -Werror -Iinclude benches/peers/peers.c -o $(BUILD)/peers-c \
 		-L$(RELEASE) -lnameauth -lcurl -lcrypto -Wl,-rpath,$(abspath $(RELEASE))
 	rm -rf $(BUILD)/peers-java && mkdir -p $(BUILD)/peers-java

@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use nameauth_core::boundary::catch_quietly;
 use nameauth_core::error::{Error, ErrorKind, Rule};
+use nameauth_core::report::{capture_lines, level_number};
 use nameauth_core::{
     Client, ClientBuilder, Options, Params, SignCase, Verdict, REASONS, RESIDENT_ID_CARD,
 };
@@ -1073,15 +1074,6 @@ pub unsafe extern "C" fn nameauth_log_captured(buf: *mut c_char, buf_len: usize)
     })
 }
 
-fn level_number(l: nameauth_core::report::Level) -> u32 {
-    use nameauth_core::report::Level;
-    match l {
-        Level::Error => NAMEAUTH_LOG_ERROR,
-        Level::Warn => NAMEAUTH_LOG_WARN,
-        _ => NAMEAUTH_LOG_INFO,
-    }
-}
-
 /// Hands one call's events to the log callback and this thread's capture, if either
 /// wants them. Nothing is formatted when neither does.
 fn log_call(
@@ -1106,18 +1098,18 @@ fn log_call(
     } else {
         LOG_SINK.lock().unwrap_or_else(|p| p.into_inner()).clone()
     };
-    let mut captured = String::new();
-    for e in report.events(openid, truename, creid, result) {
-        let level = level_number(e.level);
-        if let Some(s) = sink.as_ref().filter(|s| level <= s.level) {
-            let line = c_string(&e.message);
-            // SAFETY: the caller of nameauth_set_log_callback vouched for it.
-            unsafe { (s.callback)(s.userdata as *mut std::ffi::c_void, level, line.as_ptr()) };
-        }
-        if level <= capture {
-            captured.push_str(&format!("{level} {}\n", e.message));
+    let events = report.events(openid, truename, creid, result);
+    if let Some(s) = sink.as_ref() {
+        for e in &events {
+            let level = level_number(e.level);
+            if level <= s.level {
+                let line = c_string(&e.message);
+                // SAFETY: the caller of nameauth_set_log_callback vouched for it.
+                unsafe { (s.callback)(s.userdata as *mut std::ffi::c_void, level, line.as_ptr()) };
+            }
         }
     }
+    let captured = capture_lines(&events, capture);
     if !captured.is_empty() {
         CAPTURE.with(|c| c.borrow_mut().1 = c_string(&captured));
     }
@@ -1160,6 +1152,14 @@ mod tests {
         unsafe { CStr::from_ptr(buf.as_ptr()) }
             .to_string_lossy()
             .into_owned()
+    }
+
+    #[test]
+    fn the_log_constants_are_the_cores_level_numbers() {
+        use nameauth_core::report::Level;
+        assert_eq!(level_number(Level::Error), NAMEAUTH_LOG_ERROR);
+        assert_eq!(level_number(Level::Warn), NAMEAUTH_LOG_WARN);
+        assert_eq!(level_number(Level::Info), NAMEAUTH_LOG_INFO);
     }
 
     #[test]

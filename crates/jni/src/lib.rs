@@ -22,7 +22,7 @@ use jni::refs::Global;
 use jni::sys::{jboolean, jint, jlong, jvalue};
 use jni::{jni_sig, jni_str, Env, EnvUnowned, JValue};
 use nameauth_core::boundary::catch_quietly;
-use nameauth_core::report::Level;
+use nameauth_core::report::{capture_lines, level_number};
 use nameauth_core::{
     Client, ClientBuilder, Error, ErrorKind, Options, Params, Rule, SignCase, REASONS,
     RESIDENT_ID_CARD,
@@ -348,7 +348,7 @@ pub extern "system" fn Java_org_nameauth_Jni_clientFree<'local>(
 
 /// `Jni.verify(handle, openid, truename, creid, cretype, logLevel)`: the verdict, or a
 /// thrown `NameAuthException`. With `logLevel` 2 (WARN) or 3 (every call), the call's
-/// masked events at that level go to `Jni.emit` first.
+/// masked events at that level go to `NameAuthLog.emit` first.
 #[no_mangle]
 pub extern "system" fn Java_org_nameauth_Jni_verify<'local>(
     unowned: EnvUnowned<'local>,
@@ -362,6 +362,7 @@ pub extern "system" fn Java_org_nameauth_Jni_verify<'local>(
 ) -> JObject<'local> {
     native(unowned, |env| {
         let client = client(handle)?;
+        let log_level = u32::try_from(log_level).unwrap_or(0);
         let openid = arg(env, &openid, "openid")?;
         let truename = arg(env, &truename, "truename")?;
         let creid = arg(env, &creid, "creid")?;
@@ -413,39 +414,24 @@ pub extern "system" fn Java_org_nameauth_Jni_verify<'local>(
     })
 }
 
-/// The level numbers of `NAMEAUTH_LOG_*`: 2 for a retry or failover, 3 for the call.
-fn level_number(l: Level) -> jint {
-    match l {
-        Level::Error => 1,
-        Level::Warn => 2,
-        _ => 3,
-    }
-}
-
-/// Hands the call's events at or above `level` to `Jni.emit`, one line each:
+/// Hands the call's events at or above `level` to `NameAuthLog.emit`, one line each:
 /// `"<level digit> <message>"`.
 fn emit(
     env: &mut Env<'_>,
     report: &nameauth_core::Report,
-    level: jint,
+    level: u32,
     openid: &str,
     truename: &str,
     creid: &str,
     result: Result<&nameauth_core::Verdict, &Error>,
 ) -> Result<(), Fail> {
-    let mut lines = String::new();
-    for e in report.events(openid, truename, creid, result) {
-        let n = level_number(e.level);
-        if n <= level {
-            lines.push_str(&format!("{n} {}\n", e.message));
-        }
-    }
+    let lines = capture_lines(&report.events(openid, truename, creid, result), level);
     if lines.is_empty() {
         return Ok(());
     }
     let lines = env.new_string(lines)?;
     env.call_static_method(
-        jni_str!("org/nameauth/Jni"),
+        jni_str!("org/nameauth/NameAuthLog"),
         jni_str!("emit"),
         jni_sig!("(Ljava/lang/String;)V"),
         &[JValue::Object(&lines)],

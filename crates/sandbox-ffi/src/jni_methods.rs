@@ -1,7 +1,7 @@
 //! The native methods of `org.nameauth.testing.SandboxNative`, so that Java's
 //! `NameAuthSandbox` needs no JNA. A failure throws `IllegalStateException` (start) or
-//! `IllegalArgumentException` (a bad record); a panic is caught and thrown as an
-//! `IllegalStateException`, never unwound into the JVM.
+//! `IllegalArgumentException` (a bad record); a panic is caught by the `jni` crate and
+//! thrown as a `RuntimeException`, never unwound into the JVM.
 
 use jni::errors::ThrowRuntimeExAndDefault;
 use jni::objects::{JClass, JString};
@@ -67,8 +67,8 @@ fn sandbox<'a>(handle: jlong) -> Result<&'a Sandbox, Fail> {
     if handle == 0 {
         return Err(state("sandbox: is closed".into()));
     }
-    // SAFETY: a handle `start` returned that `free` has not freed: `NameAuthSandbox` frees
-    // it once, under its lock, after which it passes 0.
+    // SAFETY: a handle `start` returned that `free` has not freed: `NameAuthSandbox` makes
+    // every call holding its lock, frees the handle once under it, and passes 0 after.
     Ok(unsafe { &*(handle as *const Sandbox) })
 }
 

@@ -5,7 +5,8 @@ import org.nameauth.internal.NativeLibraries;
 /**
  * The native methods of libnameauth_jni (crates/jni): the core behind one JNI call per verify.
  * Internal: use {@link NameAuthClient}. Every method but {@link #ensure()} needs the library, which
- * {@link #ensure()} loads.
+ * {@link #ensure()} loads: the static methods of {@link NameAuthClient} call it, and its instance
+ * methods need not, since a client handle exists only once the library is loaded.
  */
 final class Jni {
   private static volatile boolean loaded;
@@ -59,21 +60,6 @@ final class Jni {
     }
   }
 
-  /**
-   * The level of the events a verify should capture: what the logger takes (see {@link
-   * NameAuthLog}). The first call waits for the logging setup if {@link LogSetup} has not finished
-   * it: its events must reach the logger before the call returns, or a program that exits at once
-   * would lose them.
-   */
-  static int logLevel() {
-    return NameAuthLog.level();
-  }
-
-  /** Logs one call's captured events (called natively by {@link #verify}). */
-  static void emit(String lines) {
-    NameAuthLog.emit(lines);
-  }
-
   /** Sets up {@link NameAuthLog} (its class initialisation). */
   private static final class LogSetup implements Runnable {
     @Override
@@ -97,7 +83,7 @@ final class Jni {
 
   /**
    * One verify; {@code logLevel} 0 (none), 2 (retries and failovers) or 3 (every call) says which
-   * events go to {@link #emit(String)} before it returns or throws.
+   * events go to {@link NameAuthLog#emit(String)} before it returns or throws.
    */
   static native Verdict verify(
       long handle, String openid, String truename, String creid, String cretype, int logLevel);

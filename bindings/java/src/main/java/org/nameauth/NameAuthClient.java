@@ -154,11 +154,12 @@ public final class NameAuthClient implements AutoCloseable {
     noNul("truename", truename);
     noNul("creid", creid);
     noNul("cretype", cretype);
-    Jni.ensure();
     lock.readLock().lock();
     try {
-      // Events are captured (and formatted) natively only when a logger takes them.
-      return Jni.verify(live(), openid, truename, creid, cretype, Jni.logLevel());
+      // Events are captured (and formatted) natively only when a logger takes them. The
+      // first call waits here for the logging setup Jni.ensure() started, so that its events
+      // reach the logger before it returns (a program may exit at once).
+      return Jni.verify(live(), openid, truename, creid, cretype, NameAuthLog.level());
     } finally {
       lock.readLock().unlock();
     }
@@ -173,7 +174,6 @@ public final class NameAuthClient implements AutoCloseable {
    * @throws IllegalStateException if the client is closed
    */
   public NameAuthStats stats() {
-    Jni.ensure();
     lock.readLock().lock();
     try {
       return new NameAuthStats(Jni.stats(live()));

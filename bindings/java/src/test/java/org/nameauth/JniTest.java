@@ -11,10 +11,8 @@ import static org.nameauth.NameAuthClientTest.endpoint;
 import static org.nameauth.NameAuthClientTest.key;
 import static org.nameauth.NameAuthClientTest.src;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -23,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,24 +200,7 @@ class JniTest {
   }
 
   static String childRunning(String main, String... properties) throws Exception {
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(Arrays.asList(java));
-    command.addAll(Arrays.asList(properties));
-    command.addAll(Arrays.asList("-cp", System.getProperty("java.class.path"), main));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().remove("NAMEAUTH_LIBRARY");
-    pb.environment().remove("NAMEAUTH_LIBRARY_PATH");
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (InputStream in = p.getInputStream()) {
-      byte[] buf = new byte[4096];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        out.write(buf, 0, n);
-      }
-    }
-    p.waitFor();
-    return new String(out.toByteArray(), StandardCharsets.UTF_8);
+    return ChildJvm.run(main, properties).output;
   }
 
   @Test

@@ -388,27 +388,12 @@ class NameAuthClientTest {
 
   @Test
   void aMissingLibraryIsAConfigErrorOnEveryCall() throws Exception {
-    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java,
-            "-Dnameauth.library=/nonexistent/libnameauth_jni.so",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "org.nameauth.MissingLibraryProbe");
-    pb.environment().remove("NAMEAUTH_LIBRARY");
-    pb.environment().remove("NAMEAUTH_LIBRARY_PATH");
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (InputStream in = p.getInputStream()) {
-      byte[] buf = new byte[4096];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        out.write(buf, 0, n);
-      }
-    }
-    String text = new String(out.toByteArray(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), text);
+    ChildJvm child =
+        ChildJvm.run(
+            "org.nameauth.MissingLibraryProbe",
+            "-Dnameauth.library=/nonexistent/libnameauth_jni.so");
+    String text = child.output;
+    assertEquals(0, child.exit, text);
     assertTrue(text.contains("invalid_config nameauth.library missing"), text);
   }
 

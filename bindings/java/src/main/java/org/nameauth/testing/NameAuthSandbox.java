@@ -97,6 +97,7 @@ public final class NameAuthSandbox implements AutoCloseable {
     }
   }
 
+  /** The handle; callers hold this object's lock, so close() cannot free it under them. */
   private synchronized long live() {
     if (handle == 0) {
       throw new IllegalStateException("sandbox: is closed");
@@ -174,7 +175,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    *
    * @return the count
    */
-  public long requests() {
+  public synchronized long requests() {
     return SandboxNative.requests(live());
   }
 
@@ -183,7 +184,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    *
    * @return the count
    */
-  public long connections() {
+  public synchronized long connections() {
     return SandboxNative.connections(live());
   }
 
@@ -193,7 +194,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @param openid the openid
    * @return the count
    */
-  public long hits(String openid) {
+  public synchronized long hits(String openid) {
     return SandboxNative.hits(live(), openid);
   }
 
@@ -208,7 +209,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @param recordJson the record
    * @throws IllegalArgumentException if the record is not valid (the message says why)
    */
-  public void addFixture(String openid, String recordJson) {
+  public synchronized void addFixture(String openid, String recordJson) {
     SandboxNative.addFixture(live(), openid, recordJson);
   }
 

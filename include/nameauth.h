@@ -181,6 +181,12 @@ typedef struct {
    * 99th percentile.
    */
   uint64_t latency_p99_us;
+  /**
+   * Errors of kind cancelled (`NAMEAUTH_CANCELLED`): calls cancelled before their
+   * request was written. Kept out of `errors` so that the fields before it keep their
+   * places.
+   */
+  uint64_t cancelled;
 } nameauth_stats;
 
 /**
@@ -250,6 +256,13 @@ typedef void (*nameauth_log_fn)(void *userdata, uint32_t level, const char *mess
  * `internal`.
  */
 #define NAMEAUTH_PANIC 10
+
+/**
+ * The caller cancelled the call (`nameauth_cancel_cancel`) before its request was
+ * written; nothing was sent. Only `nameauth_verify_with` returns it. CONFORMANCE kind
+ * `cancelled`.
+ */
+#define NAMEAUTH_CANCELLED 11
 
 #ifdef __cplusplus
 extern "C" {

@@ -18,6 +18,7 @@ typedef struct {
   uint64_t latency_p50_us;
   uint64_t latency_p90_us;
   uint64_t latency_p99_us;
+  uint64_t cancelled;
 } nameauth_stats;
 
 typedef void (*nameauth_log_fn)(void *userdata, uint32_t level, const char *message);

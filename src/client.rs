@@ -6,8 +6,9 @@ use std::time::Instant;
 
 use zeroize::Zeroizing;
 
+use crate::cancel::CallOptions;
 use crate::config::{ClientBuilder, Credentials, Settings};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind, CANCELLED_MESSAGE};
 use crate::report::Report;
 use crate::request::{build_url, normalise_creid};
 use crate::sign::{Params, SignCase, RESIDENT_ID_CARD};
@@ -112,18 +113,41 @@ impl Client {
         creid: &str,
         cretype: &str,
     ) -> (Result<Verdict, Error>, Report) {
+        self.verify_with(openid, truename, creid, cretype, &CallOptions::default())
+    }
+
+    /// [`verify_reported`](Self::verify_reported), with the caller's [`CallOptions`]: a
+    /// [`CancelToken`](crate::CancelToken) that stops the call while its request is not
+    /// written yet (a [`Cancelled`](crate::ErrorKind::Cancelled) error, nothing sent; see
+    /// [`cancel`](crate::cancel) for where the check is), and a deadline that bounds the
+    /// whole call together with the configured timeout, whichever comes first.
+    pub fn verify_with(
+        &self,
+        openid: &str,
+        truename: &str,
+        creid: &str,
+        cretype: &str,
+        options: &CallOptions,
+    ) -> (Result<Verdict, Error>, Report) {
         let inner = &*self.inner;
         let start = Instant::now();
         let mut report = Report::default();
         inner.counters.call();
-        let result = self
-            .request_url(openid, truename, creid, cretype)
-            .and_then(|url| {
-                let body = inner.transport.get(&url, &mut report);
-                inner.counters.latency(start.elapsed());
-                body
-            })
-            .and_then(|body| Verdict::from_body(&body));
+        let result = if options.is_cancelled() {
+            // Cancelled before it began: not even validated.
+            Err(Error::cancelled(CANCELLED_MESSAGE))
+        } else {
+            self.request_url(openid, truename, creid, cretype)
+                .and_then(|url| {
+                    let body = inner.transport.get(&url, options, &mut report);
+                    if !matches!(&body, Err(e) if e.kind() == ErrorKind::Cancelled) {
+                        // A call stopped at the cancellation point sent nothing.
+                        inner.counters.latency(start.elapsed());
+                    }
+                    body
+                })
+                .and_then(|body| Verdict::from_body(&body))
+        };
         report.duration = start.elapsed();
         match &result {
             Ok(v) => inner.counters.verdict(v.code()),

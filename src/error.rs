@@ -1,13 +1,13 @@
 //! The one error type of the library.
 //!
-//! Every failure to get a verdict is an [`Error`] of one of six kinds, the same six that
-//! `docs/CONFORMANCE.md` names. Messages are one line of English that name the problem (the
+//! Every failure to get a verdict is an [`Error`] of one of seven kinds, the same seven
+//! that `docs/CONFORMANCE.md` names (`cancelled` only for calls the caller cancelled). Messages are one line of English that name the problem (the
 //! field and the rule, the HTTP status, the limit) and never contain the key, the name or
 //! the ID number in clear.
 
 use std::fmt;
 
-/// What went wrong, in the six kinds every front end reports.
+/// What went wrong, in the seven kinds every front end reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     /// A user input (openid, name, ID number, document type) breaks a rule; nothing was sent.
@@ -22,6 +22,9 @@ pub enum ErrorKind {
     Protocol,
     /// A bug in this library (for example a caught panic at the C boundary).
     Internal,
+    /// The caller cancelled the call (a [`CancelToken`](crate::CancelToken)) before its
+    /// request was written; nothing was sent. Never returned by `verify` itself.
+    Cancelled,
 }
 
 impl ErrorKind {
@@ -34,6 +37,7 @@ impl ErrorKind {
             ErrorKind::Transport => "transport",
             ErrorKind::Protocol => "protocol",
             ErrorKind::Internal => "internal",
+            ErrorKind::Cancelled => "cancelled",
         }
     }
 }
@@ -43,6 +47,10 @@ impl fmt::Display for ErrorKind {
         f.write_str(self.as_str())
     }
 }
+
+/// The message of a call the core stopped at its cancellation point.
+pub const CANCELLED_MESSAGE: &str =
+    "the call was cancelled before its request was sent; nothing was sent";
 
 /// Which rule an input broke. Stable identifiers, so callers can branch on them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -190,6 +198,13 @@ impl Error {
         Error::new(ErrorKind::Internal, text)
     }
 
+    /// A call the caller cancelled before its request was written (nothing was sent). The
+    /// core's own message is [`CANCELLED_MESSAGE`]; a front end that drops a call still in
+    /// its queue may say so in its own words.
+    pub fn cancelled(text: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Cancelled, text)
+    }
+
     /// An input error raised by a front end before the core sees the value (for example
     /// bad UTF-8 arriving through the C ABI). The text must not contain the value.
     pub fn front_end_input(field: &'static str, rule: Rule, text: &str) -> Self {
@@ -209,7 +224,7 @@ impl Error {
         self
     }
 
-    /// Which of the six kinds this is.
+    /// Which of the seven kinds this is.
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }

@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 
 pub mod boundary;
+pub mod cancel;
 mod client;
 pub mod config;
 pub mod error;
@@ -42,12 +43,13 @@ mod transport;
 pub mod validate;
 pub mod verdict;
 
+pub use cancel::{CallOptions, CancelToken};
 pub use client::Client;
 pub use config::{
     ClientBuilder, OptionSpec, Options, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_TIMEOUT,
     MAX_RETRIES, MAX_TIMEOUT, OPTIONS, OPTION_NAMES,
 };
-pub use error::{Error, ErrorKind, Rule};
+pub use error::{Error, ErrorKind, Rule, CANCELLED_MESSAGE};
 pub use report::{Event, Report};
 pub use request::DEFAULT_ENDPOINT;
 pub use sign::{sign, sign_checked, Params, SignCase, Signature, RESIDENT_ID_CARD};

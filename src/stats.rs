@@ -20,13 +20,16 @@ pub const CODES: [Code; 7] = [
 ];
 
 /// Every error kind, in the order [`Stats::errors`] counts them.
-pub const ERROR_KINDS: [ErrorKind; 6] = [
+/// `Cancelled` came last, so the first six keep their places (the C ABI's `errors[6]`
+/// holds those six, and a separate `cancelled` field the seventh).
+pub const ERROR_KINDS: [ErrorKind; 7] = [
     ErrorKind::InvalidInput,
     ErrorKind::InvalidConfig,
     ErrorKind::Timeout,
     ErrorKind::Transport,
     ErrorKind::Protocol,
     ErrorKind::Internal,
+    ErrorKind::Cancelled,
 ];
 
 /// Latency buckets: 8 per power of two of microseconds, from 1 µs to about 2^40 µs
@@ -53,7 +56,7 @@ pub struct Stats {
     /// Verdicts by code, in the order of [`CODES`] (A, B, C, D, E, F, Other).
     pub verdicts: [u64; 7],
     /// Errors by kind, in the order of [`ERROR_KINDS`].
-    pub errors: [u64; 6],
+    pub errors: [u64; 7],
     /// Median latency of the calls that sent a request (zero before the first).
     pub latency_p50: Duration,
     /// 90th percentile latency of the calls that sent a request.
@@ -90,7 +93,7 @@ pub(crate) struct Counters {
     connections: AtomicU64,
     failovers: AtomicU64,
     verdicts: [AtomicU64; 7],
-    errors: [AtomicU64; 6],
+    errors: [AtomicU64; 7],
     latency: Box<[AtomicU64; BUCKETS]>,
 }
 

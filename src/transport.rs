@@ -6,7 +6,6 @@
 use std::hash::{BuildHasher, Hasher};
 use std::io;
 use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use std::cell::Cell;
@@ -20,8 +19,9 @@ use ureq::unversioned::transport::{
 };
 use zeroize::Zeroizing;
 
+use crate::cancel::{self, CallOptions};
 use crate::config::TransportSettings;
-use crate::error::{Error, Rule};
+use crate::error::{Error, Rule, CANCELLED_MESSAGE};
 use crate::report::{Level, Report};
 use crate::response::MAX_BODY_BYTES;
 use crate::stats::Counters;
@@ -174,12 +174,43 @@ impl Transport {
 
     /// GETs `url` (which starts with the endpoint) and returns the body of a 2xx answer,
     /// at most 64 KiB. The whole call, retries, backoff and failover included, ends within
-    /// the configured timeout. `report` gets the attempts and a note per retry and
-    /// failover.
-    pub(crate) fn get(&self, url: &str, report: &mut Report) -> Result<Vec<u8>, Error> {
-        let deadline = Instant::now() + self.timeout;
+    /// the configured timeout, or `options`' deadline if that comes first. `report` gets
+    /// the attempts and a note per retry and failover. A cancelled token stops the call
+    /// before any attempt writes its request (src/cancel.rs has the design).
+    pub(crate) fn get(
+        &self,
+        url: &str,
+        options: &CallOptions,
+        report: &mut Report,
+    ) -> Result<Vec<u8>, Error> {
+        let start = Instant::now();
+        let configured = start + self.timeout;
+        let (deadline, by_caller) = match options.deadline {
+            Some(d) if d < configured => (d, true),
+            _ => (configured, false),
+        };
+        // The caller's deadline, when it is the one reached, is named as such.
+        let whole_call_timeout = || {
+            if !by_caller {
+                return self.whole_call_timeout();
+            }
+            Error::timeout(format!(
+                "no complete answer from {} before the caller's deadline ({} ms after the \
+                 call began, sooner than the {} ms timeout)",
+                self.label,
+                deadline.saturating_duration_since(start).as_millis(),
+                self.timeout.as_millis()
+            ))
+        };
+        let caller_timeout = |mut f: Failure| {
+            if by_caller && f.error == self.whole_call_timeout() {
+                f.error = whole_call_timeout();
+            }
+            f
+        };
         refuse_if_the_http_stack_traces()?;
         let agent = self.agent();
+        let _armed = cancel::arm(options);
         let primary = Target {
             url,
             label: &self.label,
@@ -187,17 +218,24 @@ impl Transport {
         let mut fallback_url = None;
         let mut attempt = 0;
         loop {
+            if options.is_cancelled() {
+                return Err(Error::cancelled(CANCELLED_MESSAGE));
+            }
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
-                return Err(self.whole_call_timeout());
+                return Err(whole_call_timeout());
             }
-            // The agent's own timeouts fit a first attempt; a retry gets what is left.
-            let budget = (attempt > 0).then_some(remaining);
+            // The agent's own timeouts fit a first attempt; a retry, or a call bound by
+            // the caller's deadline, gets what is left.
+            let budget = (attempt > 0 || by_caller).then_some(remaining);
             let mut failure = match self.attempt(&agent, &primary, budget, report) {
                 // An answer after the deadline is no answer within the timeout.
-                Ok(_) if Instant::now() > deadline => return Err(self.whole_call_timeout()),
+                Ok(_) if Instant::now() > deadline => return Err(whole_call_timeout()),
                 Ok(body) => return Ok(body),
-                Err(f) => f,
+                Err(_) if cancel::take_stopped() => {
+                    return Err(Error::cancelled(CANCELLED_MESSAGE))
+                }
+                Err(f) => caller_timeout(f),
             };
             if let (true, Some(fb)) = (failure.unreached, &self.fallback) {
                 // The endpoint was never reached, so nothing was sent: the fallback gets
@@ -205,7 +243,10 @@ impl Transport {
                 let url = fallback_url.get_or_insert_with(|| fb.url_for(url, &self.key.endpoint));
                 let remaining = deadline.saturating_duration_since(Instant::now());
                 if remaining.is_zero() {
-                    return Err(self.whole_call_timeout());
+                    return Err(whole_call_timeout());
+                }
+                if options.is_cancelled() {
+                    return Err(Error::cancelled(CANCELLED_MESSAGE));
                 }
                 self.counters.failover();
                 report.failovers += 1;
@@ -221,9 +262,12 @@ impl Transport {
                     label: &fb.label,
                 };
                 failure = match self.attempt(&agent, &target, Some(remaining), report) {
-                    Ok(_) if Instant::now() > deadline => return Err(self.whole_call_timeout()),
+                    Ok(_) if Instant::now() > deadline => return Err(whole_call_timeout()),
                     Ok(body) => return Ok(body),
-                    Err(f) => f,
+                    Err(_) if cancel::take_stopped() => {
+                        return Err(Error::cancelled(CANCELLED_MESSAGE))
+                    }
+                    Err(f) => caller_timeout(f),
                 };
             }
             if !failure.retryable || attempt >= self.retries {
@@ -242,7 +286,9 @@ impl Transport {
                     pause.as_millis()
                 ),
             );
-            thread::sleep(pause);
+            if cancel::sleep_unless_cancelled(pause, options) {
+                return Err(Error::cancelled(CANCELLED_MESSAGE));
+            }
             self.counters.retry();
             attempt += 1;
         }
@@ -603,6 +649,14 @@ impl UreqTransport for Marked {
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
         if amount > 0 {
+            // The cancellation point (src/cancel.rs): the first byte of a cancelled
+            // call's request never reaches the socket; later bytes always follow it.
+            if !REQUEST_WRITTEN.with(Cell::get) && cancel::refuse_first_write() {
+                return Err(ureq::Error::Io(io::Error::new(
+                    io::ErrorKind::Interrupted,
+                    CANCELLED_MESSAGE,
+                )));
+            }
             REQUEST_WRITTEN.with(|w| w.set(true));
         }
         self.0.transmit_output(amount, timeout)

@@ -6,7 +6,8 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyType;
 
-static EXCEPTIONS: [PyOnceLock<Py<PyType>>; 6] = [
+static EXCEPTIONS: [PyOnceLock<Py<PyType>>; 7] = [
+    PyOnceLock::new(),
     PyOnceLock::new(),
     PyOnceLock::new(),
     PyOnceLock::new(),
@@ -23,6 +24,7 @@ fn exception_class(kind: ErrorKind) -> (usize, &'static str) {
         ErrorKind::Transport => (3, "TransportError"),
         ErrorKind::Protocol => (4, "ProtocolError"),
         ErrorKind::Internal => (5, "InternalError"),
+        ErrorKind::Cancelled => (6, "Cancelled"),
     }
 }
 

@@ -48,6 +48,10 @@ pub const NAMEAUTH_BUFFER_TOO_SMALL: nameauth_result = 9;
 /// A panic inside nameauth was caught at the boundary (a bug). CONFORMANCE kind
 /// `internal`.
 pub const NAMEAUTH_PANIC: nameauth_result = 10;
+/// The caller cancelled the call (`nameauth_cancel_cancel`) before its request was
+/// written; nothing was sent. Only `nameauth_verify_with` returns it. CONFORMANCE kind
+/// `cancelled`.
+pub const NAMEAUTH_CANCELLED: nameauth_result = 11;
 
 /// `nameauth_sign` flag: upper-case hex digits (default lower case).
 pub const NAMEAUTH_SIGN_UPPER: u32 = 1;
@@ -151,6 +155,7 @@ fn fail(e: &Error) -> nameauth_result {
         ErrorKind::Transport => NAMEAUTH_TRANSPORT,
         ErrorKind::Protocol => NAMEAUTH_PROTOCOL,
         ErrorKind::Internal => NAMEAUTH_INTERNAL,
+        ErrorKind::Cancelled => NAMEAUTH_CANCELLED,
     }
 }
 
@@ -799,6 +804,7 @@ pub extern "C" fn nameauth_result_kind(r: nameauth_result) -> *const c_char {
         NAMEAUTH_TIMEOUT => c"timeout",
         NAMEAUTH_TRANSPORT => c"transport",
         NAMEAUTH_PROTOCOL => c"protocol",
+        NAMEAUTH_CANCELLED => c"cancelled",
         _ => c"internal",
     };
     s.as_ptr()
@@ -910,6 +916,10 @@ pub struct nameauth_stats {
     pub latency_p90_us: u64,
     /// 99th percentile.
     pub latency_p99_us: u64,
+    /// Errors of kind cancelled (`NAMEAUTH_CANCELLED`): calls cancelled before their
+    /// request was written. Kept out of `errors` so that the fields before it keep their
+    /// places.
+    pub cancelled: u64,
 }
 
 /// Fills `*out` with what `client` did since it was built (its counters are shared by
@@ -953,10 +963,11 @@ pub unsafe extern "C" fn nameauth_client_stats(
             connections_opened: s.connections_opened,
             failovers: s.failovers,
             verdicts: s.verdicts,
-            errors: s.errors,
+            errors: std::array::from_fn(|i| s.errors[i]),
             latency_p50_us: s.latency_p50.as_micros() as u64,
             latency_p90_us: s.latency_p90.as_micros() as u64,
             latency_p99_us: s.latency_p99.as_micros() as u64,
+            cancelled: s.error_count(ErrorKind::Cancelled),
         };
         let n = full.size;
         // SAFETY: `out` is valid for `size` >= `n` bytes; `full` is `n` bytes or more.

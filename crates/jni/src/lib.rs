@@ -40,6 +40,7 @@ mod status {
     pub const NULL_ARGUMENT: i32 = 7;
     pub const INVALID_UTF8: i32 = 8;
     pub const PANIC: i32 = 10;
+    pub const CANCELLED: i32 = 11;
 }
 
 /// Why a native method did not return normally.
@@ -74,6 +75,7 @@ impl From<&Error> for Fail {
             ErrorKind::Transport => status::TRANSPORT,
             ErrorKind::Protocol => status::PROTOCOL,
             ErrorKind::Internal => status::INTERNAL,
+            ErrorKind::Cancelled => status::CANCELLED,
         };
         Fail::Api {
             status,

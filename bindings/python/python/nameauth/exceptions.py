@@ -6,9 +6,11 @@ one line of English naming the field, the rule, the HTTP status or the limit; th
 contain the key, nor a name or ID number in clear.
 """
 
+from concurrent.futures import CancelledError
 from typing import Optional
 
 __all__ = [
+    "Cancelled",
     "ConfigError",
     "InternalError",
     "InvalidInput",
@@ -23,7 +25,7 @@ class NameauthError(Exception):
     """Base of every nameauth error."""
 
     #: The CONFORMANCE.md kind: invalid_input, invalid_config, timeout, transport,
-    #: protocol or internal.
+    #: protocol, internal or cancelled.
     kind: str = "internal"
     #: For input and configuration errors, the field at fault (``"creid"``, ...).
     field: Optional[str] = None
@@ -67,3 +69,14 @@ class InternalError(NameauthError):
     """A bug in nameauth (please report it)."""
 
     kind = "internal"
+
+
+class Cancelled(NameauthError, CancelledError):
+    """The caller cancelled the call before its request was written; nothing was sent.
+
+    Only calls the caller can cancel raise it (``AsyncClient``), never ``verify``. Also a
+    ``concurrent.futures.CancelledError`` (an ``Exception``), not ``asyncio``'s
+    ``CancelledError`` (a ``BaseException`` that ``except Exception`` would miss).
+    """
+
+    kind = "cancelled"

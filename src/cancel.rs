@@ -1,0 +1,177 @@
+//! Cancelling a call, and the caller's own deadline: [`CancelToken`] and [`CallOptions`],
+//! for [`Client::verify_with`](crate::Client::verify_with). Every front end that can give
+//! up on a call (Python's `AsyncClient`, Go's `context.Context`, Node's `AbortSignal`, the
+//! C ABI's `nameauth_cancel`) uses this one cancellation point.
+//!
+//! Design. The promise is "a call cancelled before its request is written is never
+//! written", so the point that matters is the write itself: the transport's last layer
+//! (`Marked::transmit_output` in src/transport.rs) looks at the token before it passes the
+//! first byte of an attempt's request to the socket, and refuses the write if the token is
+//! cancelled. The check and the write run on the calling thread, one after the other, so
+//! a cancel that lands before the check is always honoured, and one that lands after it
+//! finds a byte on its way. Cheaper checks come earlier (before validation and signing,
+//! before every attempt, and during a retry's backoff, which they cut short), but they
+//! only save work: the write point alone keeps the promise, on every attempt and on the
+//! fallback endpoint too. A call stopped there is a
+//! [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled) error, never retried and never
+//! failed over.
+//!
+//! Once a byte of the request was written the server may be running the check: cancelling
+//! then changes nothing. The call runs to its end (within its timeout) and returns what
+//! the server said, so the answer is never lost; a caller that gave up simply drops it.
+//! `verify` itself never returns `cancelled`: only calls given a token can.
+
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A flag a caller sets, from any thread at any time, to cancel the calls it was given
+/// to. Cheap to clone; the clones share the flag. Cancelling cannot be undone.
+#[derive(Clone, Debug, Default)]
+pub struct CancelToken {
+    cancelled: Arc<AtomicBool>,
+}
+
+impl CancelToken {
+    /// A token not cancelled yet.
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    /// Cancels every call given this token (or a clone of it) whose request has not been
+    /// written yet; calls that already wrote a byte finish as if nothing happened.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`cancel`](Self::cancel) was called on this token or a clone of it.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+/// What a caller adds to one call: a [`CancelToken`] and a deadline of its own. The
+/// default has neither, which makes [`Client::verify_with`](crate::Client::verify_with)
+/// the same as [`Client::verify_reported`](crate::Client::verify_reported).
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// Cancels the call while its request is not written yet.
+    pub cancel: Option<CancelToken>,
+    /// The latest time the call may end, together with the client's `timeout` (whichever
+    /// comes first). Reaching it is a `timeout` error that says it was the caller's.
+    pub deadline: Option<Instant>,
+}
+
+impl CallOptions {
+    /// Options with no token and no deadline.
+    pub fn new() -> CallOptions {
+        CallOptions::default()
+    }
+
+    /// The same options, cancelled by `token`.
+    pub fn with_cancel(mut self, token: CancelToken) -> CallOptions {
+        self.cancel = Some(token);
+        self
+    }
+
+    /// The same options, ending at `deadline` at the latest.
+    pub fn with_deadline(mut self, deadline: Instant) -> CallOptions {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Whether the token, if any, is cancelled.
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(CancelToken::is_cancelled)
+    }
+}
+
+/// How often a retry's backoff looks at the token.
+const BACKOFF_POLL: Duration = Duration::from_millis(5);
+
+/// Sleeps `pause`, or less if `options`' token is cancelled meanwhile. Returns whether it
+/// was cancelled.
+pub(crate) fn sleep_unless_cancelled(pause: Duration, options: &CallOptions) -> bool {
+    let Some(token) = &options.cancel else {
+        std::thread::sleep(pause);
+        return false;
+    };
+    let end = Instant::now() + pause;
+    loop {
+        if token.is_cancelled() {
+            return true;
+        }
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return false;
+        }
+        std::thread::sleep(left.min(BACKOFF_POLL));
+    }
+}
+
+thread_local! {
+    /// The token of the call this thread is running (a call runs on one thread from start
+    /// to end, so the write point finds it here).
+    static ARMED: RefCell<Option<CancelToken>> = const { RefCell::new(None) };
+    /// Whether the write point refused an attempt's request since the last look.
+    static STOPPED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Makes `options`' token the one the write point checks on this thread until the
+/// returned guard is dropped (which restores the previous one).
+pub(crate) fn arm(options: &CallOptions) -> Armed {
+    STOPPED.with(|s| s.set(false));
+    Armed(ARMED.with(|a| a.replace(options.cancel.clone())))
+}
+
+/// Restores the token armed before, when a call ends.
+pub(crate) struct Armed(Option<CancelToken>);
+
+impl Drop for Armed {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        ARMED.with(|a| *a.borrow_mut() = previous);
+    }
+}
+
+/// The write point: called just before the first byte of an attempt's request would be
+/// written. True (and remembered for [`take_stopped`]) if the armed token is cancelled:
+/// the caller must not write.
+pub(crate) fn refuse_first_write() -> bool {
+    let cancelled = ARMED.with(|a| a.borrow().as_ref().is_some_and(CancelToken::is_cancelled));
+    if cancelled {
+        STOPPED.with(|s| s.set(true));
+    }
+    cancelled
+}
+
+/// Whether the write point refused a write since the last call (and forgets it).
+pub(crate) fn take_stopped() -> bool {
+    STOPPED.with(|s| s.replace(false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clones_share_the_flag() {
+        let t = CancelToken::new();
+        let c = t.clone();
+        assert!(!c.is_cancelled());
+        t.cancel();
+        assert!(c.is_cancelled());
+        assert!(CallOptions::new().with_cancel(c).is_cancelled());
+        assert!(!CallOptions::new().is_cancelled());
+    }
+
+    #[test]
+    fn a_cancelled_token_cuts_a_backoff_short() {
+        let t = CancelToken::new();
+        t.cancel();
+        let o = CallOptions::new().with_cancel(t);
+        assert!(sleep_unless_cancelled(Duration::from_secs(3600), &o));
+    }
+}

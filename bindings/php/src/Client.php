@@ -186,6 +186,7 @@ final class Client
         }
         $ffi = Native::ffi();
         $out = $ffi->new('nameauth_verdict*');
+        $captured = null;
         if ($this->logger === null) {
             $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
         } else {
@@ -196,32 +197,50 @@ final class Client
             } finally {
                 $ffi->nameauth_log_capture(0);
             }
-            $this->emit(Native::captured());
+            $captured = Native::captured();
         }
+        // The answer (verdict or exception) is taken and the native verdict freed before
+        // the logger runs, so a logger that throws can neither take it nor leak it.
+        $failure = null;
+        $verdict = null;
         if ($status !== 0) {
-            throw Native::failure($status);
+            $failure = Native::failure($status);
+        } else {
+            try {
+                $verdict = self::verdictOf($out);
+            } finally {
+                $ffi->nameauth_verdict_free($out);
+            }
         }
-        try {
-            return new Verdict([
-                'code' => $ffi->nameauth_verdict_code($out),
-                'reason' => $ffi->nameauth_verdict_reason($out),
-                'message_zh' => $ffi->nameauth_verdict_message_zh($out),
-                'message_en' => $ffi->nameauth_verdict_message_en($out),
-                'advice_zh' => $ffi->nameauth_verdict_advice_zh($out),
-                'advice_en' => $ffi->nameauth_verdict_advice_en($out),
-                'error_code' => $ffi->nameauth_verdict_error_code($out),
-                'nameauth_status' => $ffi->nameauth_verdict_nameauth_status($out),
-                'notmatch_param' => $ffi->nameauth_verdict_notmatch_param($out),
-                'name_mask' => $ffi->nameauth_verdict_name_mask($out),
-                'passed' => $ffi->nameauth_verdict_passed($out),
-                'config_problem' => $ffi->nameauth_verdict_is_config_problem($out),
-            ]);
-        } finally {
-            $ffi->nameauth_verdict_free($out);
+        if ($captured !== null) {
+            $this->emit($captured);
         }
+        if ($failure !== null) {
+            throw $failure;
+        }
+        return $verdict;
     }
 
-    /** True once close() has been called. */
+    /** The PHP copy of a native verdict (which the caller frees). */
+    private static function verdictOf(\FFI\CData $out): Verdict
+    {
+        $ffi = Native::ffi();
+        return new Verdict([
+            'code' => $ffi->nameauth_verdict_code($out),
+            'reason' => $ffi->nameauth_verdict_reason($out),
+            'message_zh' => $ffi->nameauth_verdict_message_zh($out),
+            'message_en' => $ffi->nameauth_verdict_message_en($out),
+            'advice_zh' => $ffi->nameauth_verdict_advice_zh($out),
+            'advice_en' => $ffi->nameauth_verdict_advice_en($out),
+            'error_code' => $ffi->nameauth_verdict_error_code($out),
+            'nameauth_status' => $ffi->nameauth_verdict_nameauth_status($out),
+            'notmatch_param' => $ffi->nameauth_verdict_notmatch_param($out),
+            'name_mask' => $ffi->nameauth_verdict_name_mask($out),
+            'passed' => $ffi->nameauth_verdict_passed($out),
+            'config_problem' => $ffi->nameauth_verdict_is_config_problem($out),
+        ]);
+    }
+
     /**
      * Sends each call's events to a PSR-3 logger (Psr\Log\LoggerInterface; Debian's
      * php-psr-log or psr/log from Composer): `info` for each call (its verdict or error),
@@ -237,18 +256,44 @@ final class Client
         $this->logger = $logger;
     }
 
-    /** @param string $captured lines of `<level digit> <message>` */
+    /**
+     * Hands one call's events to the logger. A logger that throws (Monolog's StreamHandler
+     * does when its file cannot be opened) takes neither the verdict nor the error: the
+     * rest of the call's events are dropped and the failure is written with error_log(),
+     * PHP's channel for what cannot be thrown (the SAPI's error log; stderr in the CLI).
+     * error_log() rather than trigger_error(), because frameworks and PHPUnit turn
+     * warnings into exceptions, which would take the verdict again. The report names the
+     * exception's class and message; the logger only ever saw masked messages, so neither
+     * holds a name, an ID number or the key.
+     *
+     * @param string $captured lines of `<level digit> <message>`
+     */
     private function emit(string $captured): void
     {
-        foreach (explode("\n", $captured) as $line) {
-            if (strlen($line) < 3) {
-                continue;
+        $lines = array_values(array_filter(
+            explode("\n", $captured),
+            static function (string $line): bool {
+                return strlen($line) >= 3;
             }
+        ));
+        foreach ($lines as $i => $line) {
             $message = substr($line, 2);
-            if ((int) $line[0] <= 2) {
-                $this->logger->warning($message, ['library' => 'nameauth']);
-            } else {
-                $this->logger->info($message, ['library' => 'nameauth']);
+            try {
+                if ((int) $line[0] <= 2) {
+                    $this->logger->warning($message, ['library' => 'nameauth']);
+                } else {
+                    $this->logger->info($message, ['library' => 'nameauth']);
+                }
+            } catch (\Throwable $e) {
+                $reason = preg_replace('/[\x00-\x1f\x7f]+/', ' ', $e->getMessage());
+                error_log(sprintf(
+                    'nameauth: the PSR-3 logger threw %s (%s); %d event(s) of this call not logged,'
+                        . ' the verdict or error was returned as usual',
+                    get_class($e),
+                    $reason,
+                    count($lines) - $i
+                ));
+                return;
             }
         }
     }
@@ -295,6 +340,7 @@ final class Client
         ];
     }
 
+    /** True once close() has been called. */
     public function isClosed(): bool
     {
         return $this->handle === null;

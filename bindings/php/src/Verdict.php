@@ -112,8 +112,42 @@ final class Verdict
         ];
     }
 
+    /**
+     * Python's repr of a verdict, e.g. `Verdict(code='B', reason='name_mismatch',
+     * error_code=0, nameauth_status='1', notmatch_param='1')` (Java's toString shows the same
+     * fields). No name_mask: for a Latin name it is nearly the whole name; nameMask() and
+     * toArray() give it to a caller who asks.
+     */
     public function __toString(): string
     {
-        return 'Verdict' . json_encode($this->toArray(), JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
+        $parts = [];
+        foreach ($this->__debugInfo() as $name => $value) {
+            $parts[] = $name . '=' . (is_int($value) ? (string) $value : self::quoted($value));
+        }
+        return 'Verdict(' . implode(', ', $parts) . ')';
+    }
+
+    /**
+     * What var_dump() and print_r() show: the fields of __toString(), no name_mask.
+     * (var_export() and serialize() write every field: they rebuild the value.)
+     *
+     * @return array{code: string, reason: string, error_code: int, nameauth_status: string,
+     *               notmatch_param: string}
+     */
+    public function __debugInfo(): array
+    {
+        return [
+            'code' => $this->code(),
+            'reason' => $this->reason(),
+            'error_code' => $this->errorCode(),
+            'nameauth_status' => $this->nameauthStatus(),
+            'notmatch_param' => $this->notmatchParam(),
+        ];
+    }
+
+    /** A string in single quotes, quotes, backslashes and control characters escaped. */
+    private static function quoted(string $value): string
+    {
+        return "'" . addcslashes($value, "'\\\0..\37\177") . "'";
     }
 }

@@ -93,7 +93,7 @@ final class ClientTest extends TestCase
                 'notmatch_param' => '1', 'name_mask' => '*三'],
             $v->toArray()
         );
-        self::assertStringStartsWith('Verdict{"code":"B"', (string) $v);
+        self::assertStringStartsWith("Verdict(code='B'", (string) $v);
     }
 
     public function testHttpsWithTheSandboxCa(): void

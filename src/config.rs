@@ -351,7 +351,9 @@ impl ClientBuilder {
 
     /// `endpoint`: the full URL of the nameautheasy endpoint (default: the real WeChat
     /// Pay one). Must be `https://`, or `http://` to a loopback address, or `http://`
-    /// anywhere with [`allow_http`](Self::allow_http).
+    /// anywhere with [`allow_http`](Self::allow_http). A `?query` is kept (the signed
+    /// query follows after `&`); a `#fragment` is refused, since the signed query would
+    /// land in it and never be sent.
     pub fn endpoint(mut self, v: impl Into<String>) -> Self {
         self.options.endpoint = Some(v.into());
         self

@@ -748,7 +748,8 @@ impl ureq::unversioned::resolver::Resolver for Resolver {
 /// docs/SPEC.md §6's route rules: the endpoint is `https://`, or `http://` to a loopback
 /// address when no proxy is in the way; any other plain `http://` route (a remote host,
 /// or any host through a proxy, which would see the query in clear) needs `allow_http`.
-/// The proxy itself must be `http://` (the only proxy scheme the transport serves).
+/// The proxy itself must be `http://` (the only proxy scheme the transport serves). No
+/// `#fragment`; a `?query` is kept and the signed query follows it after `&`.
 pub(crate) fn check_route(
     field: &'static str,
     endpoint: &str,
@@ -756,6 +757,14 @@ pub(crate) fn check_route(
     allow_http: bool,
 ) -> Result<(), Error> {
     let bad = |text: &str| Error::config(field, Rule::BadValue, text);
+    // The signed query is appended to the endpoint as written: after a `#` it would be a
+    // fragment, which is never sent (the server would see a request without its fields).
+    if endpoint.contains('#') {
+        return Err(bad(
+            "must not hold a #fragment: the signed query would be appended after it and \
+             never sent; remove the # and what follows (a ?query is allowed)",
+        ));
+    }
     let uri: ureq::http::Uri = endpoint
         .parse()
         .map_err(|_| bad("is not a valid URL (expected https://host/path)"))?;
@@ -998,6 +1007,33 @@ mod tests {
             let b = backoff(attempt);
             let base = BACKOFF_BASE * (1 << attempt);
             assert!(b >= base / 2 && b < base * 3 / 2, "{attempt}: {b:?}");
+        }
+    }
+
+    /// Issue 17 item 14: a `#fragment` would swallow the signed query.
+    #[test]
+    fn an_endpoint_with_a_fragment_is_refused() {
+        for field in ["endpoint", "fallback_endpoint"] {
+            for bad in [
+                "https://h.test/x#frag",
+                "https://h.test/x#",
+                "https://h.test/x?a=b#frag",
+                "http://127.0.0.1:9/x#frag",
+            ] {
+                let e = check_route(field, bad, None, false).unwrap_err();
+                assert_eq!(e.field(), Some(field), "{bad}");
+                assert_eq!(e.rule(), Some(Rule::BadValue), "{bad}");
+                assert!(e.to_string().contains("#fragment"), "{e}");
+                let m = e.to_string();
+                assert!(!m.contains("h.test") && !m.contains("127.0"), "{m}");
+            }
+        }
+        for ok in [
+            "https://h.test/x?a=b",
+            "https://h.test/x?",
+            "http://[::1]:9/x?t=1",
+        ] {
+            assert!(check_route("endpoint", ok, None, false).is_ok(), "{ok}");
         }
     }
 

@@ -132,15 +132,24 @@ pub fn truename(value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// `cretype`: generic checks, at most 32 characters, no white space, and no other
-/// spelling of `1` (`" 1"`, `"01"`), which would skip the resident-ID rules while the
-/// server may read it as a resident ID card.
+/// `cretype`: generic checks, at most 32 characters, no white space, no invisible
+/// formatting character, and one spelling per number.
+///
+/// Only the exact value `1` gets the resident-ID rules (docs/SPEC.md §3), and the value is
+/// sent as given (§2: what is signed is what is sent), so another spelling of 1 cannot be
+/// rewritten to `1`: it is refused. A server that reads the field the lenient way (C's
+/// `atoi`, PHP's `intval`, Unicode NFKC) sees `01`, `+1`, `1.0`, `1e0`, `1a`, fullwidth
+/// `１` or `1` followed by U+200B as a resident ID card while the ID rules were skipped.
+/// Hence: a value that starts as a number does (a decimal digit of any script, a sign or
+/// a point, ASCII or fullwidth) must be a plain ASCII decimal number without a leading
+/// zero, so `1` is the only value that reads as 1.
 pub fn cretype(value: &str) -> Result<(), Error> {
-    generic("cretype", value)?;
-    max_chars("cretype", value, OTHER_DOCUMENT_MAX_CHARS)?;
+    const FIELD: &str = "cretype";
+    generic(FIELD, value)?;
+    max_chars(FIELD, value, OTHER_DOCUMENT_MAX_CHARS)?;
     if let Some(pos) = value.chars().position(char::is_whitespace) {
         return Err(Error::input(
-            "cretype",
+            FIELD,
             Rule::Whitespace,
             format_args!(
                 "character {} is white space; document types hold none",
@@ -148,18 +157,44 @@ pub fn cretype(value: &str) -> Result<(), Error> {
             ),
         ));
     }
-    if value != crate::sign::RESIDENT_ID_CARD
-        && value.len() > 1
-        && value.starts_with('0')
-        && value.bytes().all(|b| b.is_ascii_digit())
+    if let Some(pos) = value
+        .chars()
+        .position(|c| c.general_category() == GeneralCategory::Format)
     {
         return Err(Error::input(
-            "cretype",
+            FIELD,
             Rule::Charset,
-            "a numeric document type has no leading zero (write 1, not 01)",
+            format_args!(
+                "character {} is an invisible formatting character (such as U+200B); \
+                 document types hold none",
+                pos + 1
+            ),
+        ));
+    }
+    if starts_as_a_number(value) && !plain_number(value) {
+        return Err(Error::input(
+            FIELD,
+            Rule::Charset,
+            "a numeric document type is ASCII digits alone, without sign, point, exponent, \
+             leading zero or other characters: write 1 (a resident ID card), not 01, +1, \
+             1.0, 1e0, 1a or a fullwidth digit",
         ));
     }
     Ok(())
+}
+
+/// Whether a lenient number reader would start reading `value` as a number: a decimal
+/// digit of any script, or a sign or point (ASCII or fullwidth) before one.
+fn starts_as_a_number(value: &str) -> bool {
+    value.chars().next().is_some_and(|c| {
+        c.general_category() == GeneralCategory::DecimalNumber
+            || matches!(c, '+' | '-' | '.' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF0E}')
+    })
+}
+
+/// `0`, or ASCII digits without a leading zero.
+fn plain_number(value: &str) -> bool {
+    value.bytes().all(|b| b.is_ascii_digit()) && (value == "0" || !value.starts_with('0'))
 }
 
 /// A resident ID number (`cretype=1`): every rule of docs/SPEC.md §3, the generic ones
@@ -305,10 +340,52 @@ mod tests {
         assert_eq!(rule_of(cretype("01")), Rule::Charset);
         assert_eq!(rule_of(cretype("0001")), Rule::Charset);
         assert!(cretype("0").is_ok() && cretype("10").is_ok() && cretype("A1").is_ok());
+        assert!(cretype("ID").is_ok() && cretype("2").is_ok() && cretype("99").is_ok());
         assert!(creid("E12345678", "2", true).is_ok());
         assert!(creid("G-1234 5678", "3", true).is_ok());
         assert_eq!(rule_of(creid(&"A".repeat(33), "2", true)), Rule::TooLong);
         assert_eq!(rule_of(creid("E1\u{1}", "2", true)), Rule::ControlCharacter);
+    }
+
+    /// Issue 17 item 13: every spelling that a lenient reader takes for 1, refused with
+    /// the field and the rule, so none of them skips the resident-ID rules.
+    #[test]
+    fn other_spellings_of_one_are_refused() {
+        for spelling in [
+            "+1",
+            "1.0",
+            "1a",
+            "1e0",
+            "1\u{200B}",
+            "\u{FF11}",
+            "01",
+            "-1",
+            ".1e1",
+            "1.",
+            "\u{FF0B}1",
+            "\u{0661}",
+            "1\u{FEFF}",
+            "\u{200B}1",
+            "1\u{20E3}",
+            "10a",
+            "0x1",
+        ] {
+            let e = cretype(spelling).expect_err(spelling);
+            assert_eq!(e.kind(), ErrorKind::InvalidInput, "{spelling:?}");
+            assert_eq!(e.field(), Some("cretype"), "{spelling:?}");
+            assert_eq!(e.rule(), Some(Rule::Charset), "{spelling:?}");
+            let m = e.message();
+            assert!(
+                m.starts_with("cretype: ")
+                    && (m.contains("write 1 (a resident ID card)") || m.contains("invisible")),
+                "{spelling:?}: {m}"
+            );
+        }
+        // And the whole check of a user refuses them before the ID rules would be skipped.
+        for spelling in ["+1", "1.0", "1a", "1e0", "1\u{200B}", "\u{FF11}"] {
+            let e = user("o1", "张三", "110101199003074478", spelling, true).unwrap_err();
+            assert_eq!(e.field(), Some("cretype"), "{spelling:?}");
+        }
     }
 
     #[test]

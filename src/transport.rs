@@ -139,9 +139,12 @@ impl Transport {
             .timeout_global(Some(b.timeout))
             .max_idle_connections(MAX_IDLE)
             .max_idle_connections_per_host(MAX_IDLE_PER_HOST)
-            .max_idle_age(MAX_IDLE_AGE)
+            .max_idle_age(b.idle_timeout)
             .input_buffer_size(INPUT_BUFFER)
-            .max_response_header_size(INPUT_BUFFER)
+            // One byte less than the buffer: ureq refuses a head only once the bytes it
+            // holds exceed this, and a full buffer would otherwise read as a closed
+            // connection ("no progress") instead of a head over the limit.
+            .max_response_header_size(INPUT_BUFFER - 1)
             .output_buffer_size(OUTPUT_BUFFER)
             .user_agent(concat!("nameauth/", env!("CARGO_PKG_VERSION")))
             .accept("application/json, text/javascript")
@@ -439,7 +442,8 @@ impl Transport {
                 MAX_BODY_BYTES / 1024
             ))),
             ureq::Error::LargeResponseHeader(..) => fatal(Error::protocol(format!(
-                "response headers from {label} are too large"
+                "header too large: the response head from {label} is over the {} KiB limit",
+                INPUT_BUFFER / 1024
             ))),
             ureq::Error::Protocol(_) => fatal(Error::transport(format!(
                 "malformed HTTP answer from {label}"
@@ -448,9 +452,10 @@ impl Transport {
                 retry(Error::transport(format!("TLS failure with {label}: {msg}")))
             }
             ureq::Error::Rustls(tls) => self.classify_tls(&tls, label),
-            ureq::Error::ConnectProxyFailed(_) | ureq::Error::InvalidProxyUrl => fatal(
-                Error::transport(format!("the proxy refused or failed to connect to {label}")),
-            ),
+            ureq::Error::ConnectProxyFailed(reason) => fatal(self.proxy_refused(&reason, label)),
+            ureq::Error::InvalidProxyUrl => fatal(Error::transport(format!(
+                "the proxy refused or failed to connect to {label}"
+            ))),
             ureq::Error::BadUri(_) | ureq::Error::Http(_) => fatal(Error::config(
                 "endpoint",
                 Rule::BadValue,
@@ -459,6 +464,34 @@ impl Transport {
             _ => fatal(Error::transport(format!(
                 "HTTP client error talking to {label}"
             ))),
+        }
+    }
+
+    /// What a proxy's answer to CONNECT other than 200 means. ureq's reason reads
+    /// `proxy server responded <status>/...`; only the status is used, never the proxy URL
+    /// (it may hold a password).
+    fn proxy_refused(&self, reason: &str, label: &str) -> Error {
+        let status = reason
+            .strip_prefix("proxy server responded ")
+            .and_then(|r| r.get(..3))
+            .and_then(|s| s.parse::<u16>().ok());
+        let with_credentials = self.key.proxy.as_deref().is_some_and(|p| {
+            ureq::Proxy::new(&proxy_url(p))
+                .is_ok_and(|p| p.username().is_some() || p.password().is_some())
+        });
+        match status {
+            Some(407) if with_credentials => Error::transport(
+                "the proxy refused the user and password given in proxy (HTTP 407 Proxy \
+                 Authentication Required); check them",
+            ),
+            Some(407) => Error::transport(
+                "the proxy requires authentication (HTTP 407 Proxy Authentication Required); \
+                 give a user and password in proxy (http://user:password@host:port)",
+            ),
+            Some(status) => Error::transport(format!(
+                "the proxy answered HTTP {status} to the CONNECT for {label}"
+            )),
+            None => Error::transport(format!("the proxy refused or failed to connect to {label}")),
         }
     }
 
@@ -501,6 +534,30 @@ impl Transport {
     }
 
     fn classify_tls(&self, tls: &rustls::Error, label: &str) -> Failure {
+        use rustls::{AlertDescription, PeerIncompatible};
+        // The server speaks none of the versions rustls offers (TLS 1.2 and 1.3): it chose
+        // an older one, or said so with a protocol_version alert. That never heals.
+        let version = match tls {
+            rustls::Error::PeerIncompatible(
+                PeerIncompatible::ServerDoesNotSupportTls12Or13
+                | PeerIncompatible::ServerTlsVersionIsDisabledByOurConfig
+                | PeerIncompatible::SupportedVersionsExtensionRequired,
+            ) => Some("the server does not speak TLS 1.2 or 1.3"),
+            rustls::Error::AlertReceived(AlertDescription::ProtocolVersion) => {
+                Some("the server refused TLS 1.2 and 1.3 (protocol_version alert)")
+            }
+            _ => None,
+        };
+        if let Some(what) = version {
+            return Failure {
+                unreached: false,
+                error: Error::transport(format!(
+                    "TLS failure with {label}: protocol version mismatch: {what}; nameauth \
+                     needs TLS 1.2 or later (not retried)"
+                )),
+                retryable: false,
+            };
+        }
         Failure {
             unreached: false,
             error: Error::transport(format!("TLS failure with {label}: {tls}")),
@@ -878,11 +935,29 @@ fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The certificates of a PEM file of extra roots. Each block's DER is parsed as a trust
+/// anchor now, as rustls will when the first connection is made: ureq would skip a block
+/// that does not parse without a word, and every call would then fail with an unknown
+/// issuer, far from its cause.
 fn parse_roots(pem: &[u8], field: &'static str) -> Result<Vec<Certificate<'static>>, Error> {
     let mut out = Vec::new();
     for item in ureq::tls::parse_pem(pem) {
         match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => out.push(c),
+            Ok(ureq::tls::PemItem::Certificate(c)) => {
+                let der = rustls::pki_types::CertificateDer::from(c.der());
+                if rustls::RootCertStore::empty().add(der).is_err() {
+                    return Err(Error::config(
+                        field,
+                        Rule::BadValue,
+                        format_args!(
+                            "certificate {} is not a valid X.509 certificate (its PEM block \
+                             does not hold a DER certificate)",
+                            out.len() + 1
+                        ),
+                    ));
+                }
+                out.push(c)
+            }
             Ok(_) => {}
             Err(_) => return Err(Error::config(field, Rule::BadValue, "holds malformed PEM")),
         }

@@ -259,6 +259,12 @@ fn wrap(fault: Fault, answer: Action, pause: Duration) -> Action {
             body,
             headers: vec![("connection", "close".to_owned())],
         },
+        Fault::HugeHeader => Action::Respond {
+            status,
+            content_type,
+            body,
+            headers: vec![("x-padding", "x".repeat(1024 * 1024))],
+        },
         _ => Action::Respond {
             status,
             content_type,
@@ -277,7 +283,8 @@ fn fault_action(fault: Fault) -> Option<Action> {
         | Fault::Gzip
         | Fault::LengthLong
         | Fault::LengthShort
-        | Fault::Close => return None,
+        | Fault::Close
+        | Fault::HugeHeader => return None,
         Fault::Redirect => Action::Respond {
             status: 302,
             content_type: "text/html; charset=utf-8",

@@ -63,6 +63,9 @@ pub enum Fault {
     /// Send the normal answer with `Connection: close`, then close: a server (or proxy)
     /// without keep-alive, so every request needs a new connection.
     Close,
+    /// Send the normal answer with a 1 MiB response header (`x-padding`): a head far over
+    /// any client's limit.
+    HugeHeader,
 }
 
 impl Fault {
@@ -82,13 +85,14 @@ impl Fault {
             "length_short" => Fault::LengthShort,
             "bad_record" => Fault::BadRecord,
             "close" => Fault::Close,
+            "huge_header" => Fault::HugeHeader,
             _ => match s.strip_prefix("http_").and_then(|c| c.parse::<u16>().ok()) {
                 Some(code) if (400..600).contains(&code) => Fault::HttpStatus(code),
                 _ => {
                     return Err(format!(
                         "unknown fault {s:?} (slow, reset, hangup, http_4xx/http_5xx, \
                          garbage, oversized, truncated, empty, trickle, redirect, gzip, \
-                         length_long, length_short, bad_record, close)"
+                         length_long, length_short, bad_record, close, huge_header)"
                     ))
                 }
             },

@@ -641,7 +641,7 @@ fn batch_answers_every_json_row_once_in_order() {
         format!(r#"{{"openid":"oZhangSan","truename":"张三","creid":"{ZS_ID}","ref":"u1"}}"#),
         format!(r#"{{"openid":"oZhangSan","truename":"李四","creid":"{ZS_ID}"}}"#),
         "not json".to_owned(),
-        format!(r#"{{"openid":"oFlaky503","truename":"张三","creid":"{ZS_ID}","ref":7}}"#),
+        format!(r#"{{"openid":"oFlaky503","truename":"张三","creid":"{ZS_ID}","ref":70}}"#),
         format!(r#"{{"openid":"oZhangSan","truename":"","creid":"{ZS_ID}"}}"#),
         r#"{"openid":"oZhangSan","truename":"张三","creid":110101199003074477}"#.to_owned(),
         format!(r#"{{"openid":"oHttp502","truename":"张三","creid":"{ZS_ID}"}}"#),
@@ -653,7 +653,7 @@ fn batch_answers_every_json_row_once_in_order() {
     assert_eq!(code, 0, "{err}");
     let got = lines(&out);
     let refs: Vec<String> = got.iter().map(|l| l["ref"].to_string()).collect();
-    assert_eq!(refs, ["\"u1\"", "2", "3", "7", "5", "6", "7", "8", "9"]);
+    assert_eq!(refs, ["\"u1\"", "2", "3", "70", "5", "6", "7", "8", "9"]);
     let outcome = |l: &serde_json::Value| {
         l.get("code")
             .or_else(|| l.get("error"))

@@ -1,0 +1,412 @@
+//! `nameauth batch` against the sandbox: the reorder window and signals (counted with the
+//! sandbox's request counter), refs that name one row, the row limit, every flag's usage
+//! error, and the byte order mark.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
+
+const BIN: &str = env!("CARGO_BIN_EXE_nameauth");
+const ZS_ID: &str = "110101199003074477";
+
+/// A private directory for one test's files.
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("nameauth-batch-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn command(sb: &Sandbox, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("batch").args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("NAMEAUTH_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("NAMEAUTH_ENDPOINT", sb.endpoint())
+        .env("NAMEAUTH_APPID", APPID)
+        .env("NAMEAUTH_SRC", SRC)
+        .env("NAMEAUTH_KEY", KEY)
+        .env("NAMEAUTH_TIMEOUT_MS", "60000");
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Runs `nameauth batch args...` to the end: (stdout, stderr, status).
+fn batch(sb: &Sandbox, args: &[&str]) -> (String, String, i32) {
+    let out = command(sb, args).output().expect("nameauth runs");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for secret in [KEY, ZS_ID, "张三"] {
+        assert!(!stderr.contains(secret), "{secret} on stderr: {stderr}");
+    }
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        stderr,
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+fn user(openid: &str, reference: &str) -> String {
+    format!(r#"{{"openid":"{openid}","truename":"张三","creid":"{ZS_ID}","ref":"{reference}"}}"#)
+}
+
+fn refs(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert!(v.get("code").is_some() || v.get("error").is_some(), "{l}");
+            v["ref"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+fn signal(child: &Child, name: &str) {
+    let ok = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{name}");
+}
+
+/// Waits (up to a generous minute) until the sandbox has seen `n` requests.
+fn wait_for_requests(sb: &Sandbox, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sb.stats().requests < n {
+        assert!(
+            Instant::now() < deadline,
+            "{} requests",
+            sb.stats().requests
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Reads standard error until a line containing `what`; every line read so far.
+fn read_until(err: &mut impl BufRead, what: &str) -> String {
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "no {what:?} in {seen}"
+        );
+        seen.push_str(&line);
+        if line.contains(what) {
+            return seen;
+        }
+    }
+}
+
+const ROWS: usize = 120;
+const WINDOW: u64 = 8;
+
+/// A batch of ROWS rows whose row `slow` answers after `delay_ms`, stopped by `signals`
+/// once the sandbox has seen the rows up to the slow one and a window of rows; then
+/// `--resume` (with the slow row fast). The rows the sandbox saw twice are at most the
+/// window, and every row has exactly one line, in order.
+fn kill_and_resume(name: &str, slow: usize, delay_ms: u64, signals: &[&str]) {
+    let sb = Sandbox::builder().start().unwrap();
+    let hold = format!(
+        r#"{{"fault":"slow","delay_ms":{delay_ms},"status":1,"truename":"张三","creid":"{ZS_ID}"}}"#
+    );
+    sb.add_fixture("oHold", &hold).unwrap();
+    let d = dir(name);
+    let (input, output) = (d.join("in.jsonl"), d.join("out.jsonl"));
+    let rows: Vec<String> = (0..ROWS)
+        .map(|i| {
+            user(
+                if i == slow { "oHold" } else { "oZhangSan" },
+                &format!("r{i}"),
+            )
+        })
+        .collect();
+    std::fs::write(&input, rows.join("\n")).unwrap();
+    let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
+    let w = WINDOW.to_string();
+    let args = ["-i", i, "-o", o, "--concurrency", "2", "--window", &w];
+    let mut child = command(&sb, &args).spawn().unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    // The rows before the slow one, the slow one, and the window behind it.
+    wait_for_requests(&sb, slow as u64 + WINDOW);
+    let mut stderr = String::new();
+    for (n, s) in signals.iter().enumerate() {
+        signal(&child, s);
+        let what = if n == 0 { "stopping" } else { "at once" };
+        stderr += &read_until(&mut err, what);
+    }
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    stderr += &rest;
+    let status = child.wait().unwrap();
+    let expected = if signals[0] == "INT" { 130 } else { 143 };
+    assert_eq!(status.code(), Some(expected), "{stderr}");
+    if signals.len() == 1 {
+        assert!(
+            stderr.contains("run the same command again with --resume"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("rows written in order"), "{stderr}");
+    }
+    let first = refs(&output);
+    let sent = sb.stats().requests;
+    // Nothing sent is more than a window ahead of what is in the file.
+    assert!(
+        sent <= first.len() as u64 + WINDOW,
+        "{sent} sent, {} written",
+        first.len()
+    );
+    sb.add_fixture(
+        "oHold",
+        r#"{"status":1,"truename":"张三","creid":"110101199003074477"}"#,
+    )
+    .unwrap();
+    let (_, stderr, code) = batch(&sb, &["--resume", "-i", i, "-o", o, "--window", &w]);
+    assert_eq!(code, 0, "{stderr}");
+    let all = refs(&output);
+    let expected: Vec<String> = (0..ROWS).map(|i| format!("r{i}")).collect();
+    assert_eq!(all, expected);
+    let twice = sb.stats().requests - ROWS as u64;
+    eprintln!(
+        "{name}: {sent} sent and {} written before the stop; {twice} sent twice",
+        first.len()
+    );
+    assert!(twice <= WINDOW, "{twice} rows sent twice (window {WINDOW})");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn sigint_behind_a_slow_first_row_resends_at_most_the_window() {
+    kill_and_resume("int-first", 0, 1500, &["INT"]);
+}
+
+#[test]
+fn sigterm_behind_a_slow_middle_row_resends_at_most_the_window() {
+    kill_and_resume("term-middle", 40, 1500, &["TERM"]);
+}
+
+#[test]
+fn a_second_sigint_exits_at_once_and_resume_resends_at_most_the_window() {
+    // The slow row would take 20 s; the second signal does not wait for it.
+    let started = Instant::now();
+    kill_and_resume("int-twice", 30, 20_000, &["INT", "INT"]);
+    assert!(started.elapsed() < Duration::from_secs(18));
+}
+
+#[test]
+fn a_repeated_ref_stops_the_batch_before_anything_is_sent() {
+    let sb = Sandbox::builder().start().unwrap();
+    let d = dir("refs");
+    let input = d.join("in");
+    let i = input.to_str().unwrap();
+    let plain = format!(r#"{{"openid":"oZhangSan","truename":"张三","creid":"{ZS_ID}"}}"#);
+    let cases = [
+        // The same ref twice.
+        (
+            format!(
+                "{}\n{}\n{}\n",
+                user("oZhangSan", "order-1"),
+                user("oZhangSan", "order-2"),
+                user("oZhangSan", "order-1")
+            ),
+            "line 3: ref: the same as the ref of line 1",
+        ),
+        // A ref that is the line number of a row without one.
+        (
+            format!(
+                "{}\n{}\n{plain}\n",
+                r#"{"openid":"oZhangSan","truename":"张三","creid":"110101199003074477","ref":3}"#,
+                user("oZhangSan", "x")
+            ),
+            "line 3: ref: the same as the ref of line 1",
+        ),
+        // CSV too.
+        (
+            format!(
+                "ref,openid,truename,creid\na,oZhangSan,张三,{ZS_ID}\na,oZhangSan,张三,{ZS_ID}\n"
+            ),
+            "line 3: ref: the same as the ref of line 2",
+        ),
+    ];
+    for (text, message) in cases {
+        std::fs::write(&input, text).unwrap();
+        let (out, err, code) = batch(&sb, &["-i", i]);
+        assert_eq!((out.as_str(), code), ("", 2), "{err}");
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains("nothing was sent"), "{err}");
+    }
+    assert_eq!(sb.stats().requests, 0);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn resume_counts_only_lines_that_answer_a_row() {
+    let sb = Sandbox::builder().start().unwrap();
+    let d = dir("done");
+    let (input, output) = (d.join("in.jsonl"), d.join("out.jsonl"));
+    let rows: Vec<String> = (1..=4)
+        .map(|i| user("oZhangSan", &format!("r{i}")))
+        .collect();
+    std::fs::write(&input, rows.join("\n")).unwrap();
+    // r1 answered, r2 an error line (the server may have seen it), r3 a line with a ref
+    // and nothing else, r4 a ref in a line that is no object of ours.
+    std::fs::write(
+        &output,
+        "{\"ref\":\"r1\",\"code\":\"A\"}\n{\"ref\":\"r2\",\"error\":\"timeout\",\"message\":\"m\"}\n\
+         {\"ref\":\"r3\"}\n[\"r4\"]\n",
+    )
+    .unwrap();
+    let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
+    let (_, err, code) = batch(&sb, &["--resume", "-i", i, "-o", o]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        sb.hits("oZhangSan"),
+        2,
+        "r3 and r4 are done, r1 and r2 not again"
+    );
+    assert!(err.contains("skipped (already in the output): 2"), "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn a_row_over_the_limit_is_its_own_error_and_the_next_rows_go_on() {
+    let sb = Sandbox::builder().start().unwrap();
+    let d = dir("limit");
+    let input = d.join("in");
+    let i = input.to_str().unwrap();
+    let long = "x".repeat(70_000);
+    // JSON lines: a long line (valid JSON, a long openid) between two good rows.
+    let text = format!(
+        "{}\n{{\"openid\":\"{long}\",\"truename\":\"张三\",\"creid\":\"{ZS_ID}\"}}\n{}\n",
+        user("oZhangSan", "a"),
+        user("oZhangSan", "c")
+    );
+    std::fs::write(&input, text).unwrap();
+    let (out, err, code) = batch(&sb, &["-i", i]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines[1]["ref"], 2);
+    assert_eq!(lines[1]["error"], "invalid_input");
+    assert_eq!(
+        lines[1]["message"],
+        "line 2: longer than 65536 bytes (the limit of a row)"
+    );
+    assert_eq!(
+        (lines[2]["ref"].as_str(), lines[2]["code"].as_str()),
+        (Some("c"), Some("A"))
+    );
+    // CSV: a quoted field over the limit, with newlines in it; the next row keeps its
+    // line number.
+    let field = "y\n".repeat(40_000);
+    let text = format!(
+        "openid,truename,creid\noZhangSan,张三,{ZS_ID}\noZhangSan,\"{field}\",{ZS_ID}\n\
+         oZhangSan,张三,{ZS_ID}\n"
+    );
+    std::fs::write(&input, text).unwrap();
+    let (out, err, code) = batch(&sb, &["-i", i, "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(
+        lines[1]["message"],
+        "line 3: longer than 65536 bytes (the limit of a row)"
+    );
+    assert_eq!(
+        (lines[2]["ref"].as_u64(), lines[2]["code"].as_str()),
+        (Some(40_004), Some("A"))
+    );
+    assert_eq!(sb.stats().requests, 4);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn every_bad_flag_value_is_a_usage_error_naming_the_flag() {
+    let sb = Sandbox::builder().start().unwrap();
+    let huge = "99999999999999999999999";
+    let cases: &[(&str, &str)] = &[
+        ("--rate", "1e-300"),
+        ("--rate", "1e300"),
+        ("--rate", "0"),
+        ("--rate", "-1"),
+        ("--rate", "NaN"),
+        ("--rate", "inf"),
+        ("--rate", "fast"),
+        ("--concurrency", "0"),
+        ("--concurrency", "1025"),
+        ("--concurrency", "-1"),
+        ("--concurrency", "NaN"),
+        ("--concurrency", "inf"),
+        ("--concurrency", huge),
+        ("--window", "0"),
+        ("--window", "-1"),
+        ("--window", "NaN"),
+        ("--window", "inf"),
+        ("--window", "1.5"),
+        ("--window", huge),
+    ];
+    for (flag, value) in cases {
+        let (out, err, code) = batch(&sb, &[flag, value]);
+        assert_eq!((out.as_str(), code), ("", 2), "{flag} {value}: {err}");
+        assert!(
+            err.starts_with(&format!("nameauth batch: {flag}: must be")),
+            "{flag} {value}: {err}"
+        );
+    }
+    assert_eq!(sb.stats().requests, 0);
+}
+
+#[test]
+fn a_byte_order_mark_and_blank_lines_keep_the_rows_and_their_line_numbers() {
+    let sb = Sandbox::builder().start().unwrap();
+    let d = dir("bom");
+    let input = d.join("in");
+    let i = input.to_str().unwrap();
+    let plain = format!(r#"{{"openid":"oZhangSan","truename":"张三","creid":"{ZS_ID}"}}"#);
+    // JSON lines with a BOM, read with --format auto.
+    std::fs::write(&input, format!("\u{feff}{plain}\n\n{plain}\n")).unwrap();
+    let (out, err, code) = batch(&sb, &["-i", i]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("\"code\":\"A\"").count(), 2, "{out}");
+    assert!(
+        out.starts_with("{\"ref\":1,") && out.contains("{\"ref\":3,"),
+        "{out}"
+    );
+    // CSV with a BOM and blank lines: a row's ref is the line it is on.
+    std::fs::write(
+        &input,
+        format!(
+            "\u{feff}openid,truename,creid\n\noZhangSan,张三,{ZS_ID}\n\n\n\
+             oZhangSan,张三,{ZS_ID}\r\n\r\noZhangSan,\"张\n三\",{ZS_ID}\n\noZhangSan,张三,{ZS_ID}\n"
+        ),
+    )
+    .unwrap();
+    let (out, err, code) = batch(&sb, &["-i", i]);
+    assert_eq!(code, 0, "{err}");
+    let refs: Vec<u64> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["ref"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(refs, [3, 6, 8, 11], "{out}");
+    std::fs::remove_dir_all(&d).unwrap();
+}

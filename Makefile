@@ -25,7 +25,7 @@ CXX ?= c++
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+VERSION := $(shell sed -n '/^version = "/{s/^version = "\(.*\)"/\1/p;q;}' Cargo.toml)
 MAJOR := $(word 1,$(subst ., ,$(VERSION)))
 # Everything shipped links glibc 2.17 at most (CentOS 7, RHEL 8, Ubuntu 20.04, Debian 11):
 # cargo-zigbuild and maturin --zig link against that glibc with PyPI's ziglang.
@@ -41,7 +41,7 @@ RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
 .PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check bench-batch strace \
         bench-peers bench-peers-smoke peers-build
-.PHONY: all demo test lint lint-rust lint-python lint-java lint-php test-rust lib header \
+.PHONY: all demo test lint lint-rust lint-python lint-java lint-php lint-pipes test-rust lib header \
         examples test-c test-install test-conformance install bench bench-python clean cli \
         wheel venv test-python jar-native java test-java test-php
 
@@ -75,7 +75,13 @@ deps:
 	@php -r 'exit(extension_loaded("ffi") ? 0 : 1);' || \
 		{ echo "missing: the PHP FFI extension (php -m lists no FFI)" >&2; exit 1; }
 
-lint: lint-rust lint-python lint-java lint-php
+lint: lint-rust lint-python lint-java lint-php lint-pipes
+
+# No pipe whose reader can exit early (`| grep -q`, `| head`): under pipefail the writer
+# dies of SIGPIPE and the script fails at random (tools/check_pipes.py says more).
+lint-pipes:
+	$(PYTHON) tools/check_pipes.py --self-test
+	$(PYTHON) tools/check_pipes.py
 
 lint-rust:
 	$(CARGO) fmt --all -- --check
@@ -179,13 +185,13 @@ test-c: $(C_TESTS) $(BUILD)/c/test_sandbox examples cli
 	@echo "== exported symbols and SONAMEs of $(RELEASE)/libnameauth.so, libnameauth_sandbox.so," \
 		"libnameauth_jni.so"
 	@! nm -D --defined-only $(RELEASE)/libnameauth.so | awk '{print $$3}' | grep -v '^nameauth_'
-	@readelf -d $(RELEASE)/libnameauth.so | grep -q 'SONAME.*\[libnameauth.so.$(MAJOR)\]'
+	@test "$$(readelf -d $(RELEASE)/libnameauth.so | grep -c 'SONAME.*\[libnameauth.so.$(MAJOR)\]')" = 1
 	@! nm -D --defined-only $(RELEASE)/libnameauth_sandbox.so | awk '{print $$3}' | \
 		grep -v -E '^(nameauth_sandbox_|Java_org_nameauth_testing_SandboxNative_)'
 	@! nm -D --defined-only $(RELEASE)/libnameauth_jni.so | awk '{print $$3}' | \
 		grep -v '^Java_org_nameauth_Jni_'
-	@readelf -d $(RELEASE)/libnameauth_sandbox.so | \
-		grep -q 'SONAME.*\[libnameauth_sandbox.so.$(MAJOR)\]'
+	@test "$$(readelf -d $(RELEASE)/libnameauth_sandbox.so | \
+		grep -c 'SONAME.*\[libnameauth_sandbox.so.$(MAJOR)\]')" = 1
 	$(BUILD)/c/test_sandbox
 	@for t in $(C_TESTS); do \
 		echo "== $$t"; \
@@ -237,15 +243,15 @@ test-install: lib cli
 	@test "$$(readelf -d $(STAGE)/verify | grep -c 'libnameauth.so.$(MAJOR)')" = 1
 	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig sh -c \
 		'$(CC) examples/c/verify.c $$(pkg-config --cflags --libs nameauth-static) -o $(STAGE)/verify-static'
-	@! readelf -d $(STAGE)/verify-static | grep -q 'libnameauth'
+	@test "$$(readelf -d $(STAGE)/verify-static | grep -c 'libnameauth')" = 0
 	python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
-		'$(STAGE)/verify-static oZhangSan 张三 110101199003074477 | grep -q "\"code\":\"A\""'
+		'test "$$($(STAGE)/verify-static oZhangSan 张三 110101199003074477 | grep -c "\"code\":\"A\"")" = 1'
 	@echo "== pkg-config --static with the prefix as a system library directory (the .deb)"
 	PKG_CONFIG_PATH=$(STAGE)/lib/pkgconfig PKG_CONFIG_SYSTEM_LIBRARY_PATH=$(STAGE)/lib sh -c \
 		'$(CC) examples/c/verify.c $$(pkg-config --cflags --static --libs nameauth) -o $(STAGE)/verify-st2'
-	@! readelf -d $(STAGE)/verify-st2 | grep -q 'libnameauth'
+	@test "$$(readelf -d $(STAGE)/verify-st2 | grep -c 'libnameauth')" = 0
 	LD_LIBRARY_PATH=$(STAGE)/lib python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
-		'$(STAGE)/verify oZhangSan 张三 110101199003074477 | tee /dev/stderr | grep -q "\"code\":\"A\""'
+		'test "$$($(STAGE)/verify oZhangSan 张三 110101199003074477 | tee /dev/stderr | grep -c "\"code\":\"A\"")" = 1'
 
 # Java: JNI into the core (crates/jni, carried in the jar); the library and the example
 # compile for Java 8.
@@ -347,7 +353,7 @@ RACE_CALLS ?= 10000
 SANITIZE := $(CARGO) +nightly test -q -Zbuild-std --target x86_64-unknown-linux-gnu \
 	-p nameauth --test race
 race: cli
-	@rustup component list --toolchain nightly --installed | grep -q rust-src || \
+	@test "$$(rustup component list --toolchain nightly --installed | grep -c rust-src)" != 0 || \
 		rustup component add rust-src --toolchain nightly
 	@for san in thread address; do \
 		echo "== $$san sanitizer: 16 threads x $(RACE_CALLS) verifies"; \
@@ -393,7 +399,7 @@ bench-peers-smoke: peers-build cli
 	@test -x $(VENV)/bin/python || $(MAKE) -s venv
 	$(PYTHON) tools/bench_peers.py --bin $(NAMEAUTH_BIN) $(PEERS_ARGS) --calls 200 \
 		--java-calls 600 --rounds 2 --fresh 1 > $(BUILD)/bench-peers-smoke.txt
-	@grep -c '^|' $(BUILD)/bench-peers-smoke.txt | grep -qx 20 || \
+	@test "$$(grep -c '^|' $(BUILD)/bench-peers-smoke.txt)" = 20 || \
 		{ cat $(BUILD)/bench-peers-smoke.txt; echo "bench-peers-smoke: rows missing"; exit 1; }
 
 BATCH_ROWS ?= 100000

@@ -11,6 +11,12 @@ trap 'rm -rf "$WORK"' EXIT
 ZS=(oZhangSan 张三 110101199003074477)
 passed=0
 ok() { echo "ok: $*"; passed=$((passed + 1)); }
+# Output is captured before it is searched: under pipefail, `cmd | grep -q` fails at random
+# (grep exits at its first match, cmd dies of SIGPIPE). tools/check_pipes.py keeps it so.
+contains() { [[ $1 == *"$2"* ]]; }
+require() { # TEXT WORDS WHAT: WHAT's TEXT must hold WORDS
+  contains "$1" "$2" || { echo "FAIL: $3 lacks '$2'" >&2; exit 1; }
+}
 expect_a() { # a command whose one output line must be verdict A
   local out
   out=$("$@")
@@ -33,14 +39,15 @@ P=$WORK/libnameauth-$VERSION-linux-x86_64
 glibc_at_most_2_17 "$P/lib/libnameauth.so.$VERSION"
 glibc_at_most_2_17 "$P/bin/nameauth"
 glibc_at_most_2_17 "$P/lib/libnameauth_sandbox.so.$VERSION"
-readelf -d "$P/lib/libnameauth.so.$VERSION" | grep -q "SONAME.*libnameauth.so.${VERSION%%.*}"
+require "$(readelf -d "$P/lib/libnameauth.so.$VERSION")" "Library soname: [libnameauth.so.${VERSION%%.*}]" \
+  "readelf -d of the tarball's libnameauth.so"
 cc "$ROOT/examples/c/verify.c" $(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --cflags --libs nameauth) \
   -o "$WORK/verify-pc"
 LD_LIBRARY_PATH=$P/lib expect_a "$WORK/verify-pc" "${ZS[@]}"
 ok "tarball: cc with pkg-config"
 cc "$ROOT/examples/c/verify.c" \
   $(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --cflags --libs nameauth-static) -o "$WORK/verify-st"
-if readelf -d "$WORK/verify-st" | grep -q libnameauth; then
+if contains "$(readelf -d "$WORK/verify-st")" libnameauth; then
   echo "FAIL: nameauth-static.pc linked the shared library" >&2
   exit 1
 fi
@@ -66,7 +73,7 @@ for f in include/nameauth.h lib/x86_64-linux-gnu/libnameauth.so.0 lib/x86_64-lin
   bin/nameauth share/php/nameauth/nameauth_ffi.h share/doc/nameauth/LICENSE-MIT; do
   test -e "$D/$f" || { echo "FAIL: the .deb lacks /usr/$f" >&2; exit 1; }
 done
-dpkg-deb -f "$DIST/nameauth_${VERSION}_amd64.deb" Depends | grep -q 'libc6 (>= 2.17)'
+require "$(dpkg-deb -f "$DIST/nameauth_${VERSION}_amd64.deb" Depends)" 'libc6 (>= 2.17)' "the .deb's Depends"
 expect_a "$D/bin/nameauth" verify "${ZS[@]}"
 ok ".deb: files, SONAME link, CLI"
 
@@ -92,13 +99,15 @@ done
 
 # Java: the jar alone on the class path (it has no dependency); no library property or
 # variable. It carries the JNI library, never the C one.
-unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth_jni.so'
-if unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth.so'; then
+jar_list=$(unzip -l "$DIST/nameauth-$VERSION.jar")
+require "$jar_list" 'linux-x86-64/libnameauth_jni.so' "the jar"
+if contains "$jar_list" 'linux-x86-64/libnameauth.so'; then
   echo "dist-check: the jar carries the C library" >&2
   exit 1
 fi
-unzip -l "$DIST/nameauth-$VERSION.jar" | grep -q 'linux-x86-64/libnameauth_sandbox.so'
-unzip -p "$DIST/nameauth-$VERSION.jar" META-INF/MANIFEST.MF | grep -q 'Automatic-Module-Name: org.nameauth'
+require "$jar_list" 'linux-x86-64/libnameauth_sandbox.so' "the jar"
+require "$(unzip -p "$DIST/nameauth-$VERSION.jar" META-INF/MANIFEST.MF)" 'Automatic-Module-Name: org.nameauth' \
+  "the jar's manifest"
 javac --release 8 -encoding UTF-8 -d "$WORK/java" -cp "$DIST/nameauth-$VERSION.jar" \
   "$ROOT/examples/java/Verify.java"
 (unset NAMEAUTH_LIBRARY NAMEAUTH_LIBRARY_PATH

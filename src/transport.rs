@@ -211,6 +211,15 @@ impl Transport {
             }
             f
         };
+        // Retries follow only failures the server did not process (SPEC §6).
+        let cancelled = |attempt: u32| match attempt {
+            0 => Error::cancelled(CANCELLED_MESSAGE),
+            n => Error::cancelled(format!(
+                "the call was cancelled before attempt {} was sent; the server processed none \
+                 of the {n} before it, and nothing more was sent",
+                n + 1
+            )),
+        };
         refuse_if_the_http_stack_traces()?;
         let agent = self.agent();
         let _armed = cancel::arm(options);
@@ -222,7 +231,7 @@ impl Transport {
         let mut attempt = 0;
         loop {
             if options.is_cancelled() {
-                return Err(Error::cancelled(CANCELLED_MESSAGE));
+                return Err(cancelled(attempt));
             }
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
@@ -235,9 +244,7 @@ impl Transport {
                 // An answer after the deadline is no answer within the timeout.
                 Ok(_) if Instant::now() > deadline => return Err(whole_call_timeout()),
                 Ok(body) => return Ok(body),
-                Err(_) if cancel::take_stopped() => {
-                    return Err(Error::cancelled(CANCELLED_MESSAGE))
-                }
+                Err(_) if cancel::take_stopped() => return Err(cancelled(attempt)),
                 Err(f) => caller_timeout(f),
             };
             if let (true, Some(fb)) = (failure.unreached, &self.fallback) {
@@ -249,7 +256,7 @@ impl Transport {
                     return Err(whole_call_timeout());
                 }
                 if options.is_cancelled() {
-                    return Err(Error::cancelled(CANCELLED_MESSAGE));
+                    return Err(cancelled(attempt));
                 }
                 self.counters.failover();
                 report.failovers += 1;
@@ -267,9 +274,7 @@ impl Transport {
                 failure = match self.attempt(&agent, &target, Some(remaining), report) {
                     Ok(_) if Instant::now() > deadline => return Err(whole_call_timeout()),
                     Ok(body) => return Ok(body),
-                    Err(_) if cancel::take_stopped() => {
-                        return Err(Error::cancelled(CANCELLED_MESSAGE))
-                    }
+                    Err(_) if cancel::take_stopped() => return Err(cancelled(attempt)),
                     Err(f) => caller_timeout(f),
                 };
             }
@@ -290,7 +295,7 @@ impl Transport {
                 ),
             );
             if cancel::sleep_unless_cancelled(pause, options) {
-                return Err(Error::cancelled(CANCELLED_MESSAGE));
+                return Err(cancelled(attempt + 1));
             }
             self.counters.retry();
             attempt += 1;

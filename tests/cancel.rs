@@ -1,0 +1,299 @@
+//! Issue 17 item 4 and issue 19: a call cancelled before its request is written is never
+//! written (src/cancel.rs), and the caller's deadline bounds the call with the timeout.
+//! Against the real sandbox over loopback; every order of events is forced through the
+//! sandbox's request counters or through the HTTP stack's own log lines (a logger runs on
+//! the calling thread, between the transport's last early check and the write), never by
+//! sleeps racing each other.
+
+use std::cell::RefCell;
+use std::sync::Once;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use nameauth::{CallOptions, CancelToken, Client, ErrorKind, CANCELLED_MESSAGE};
+use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
+
+const ZS_ID: &str = "110101199003074477"; // on file for oZhangSan (张三)
+
+fn client(sb: &Sandbox, timeout: Duration, retries: u32) -> Client {
+    Client::builder(APPID, SRC, KEY)
+        .endpoint(sb.endpoint())
+        .timeout(timeout)
+        .retries(retries)
+        .build()
+        .expect("client builds")
+}
+
+fn cancelled() -> (CancelToken, CallOptions) {
+    let token = CancelToken::new();
+    let options = CallOptions::new().with_cancel(token.clone());
+    (token, options)
+}
+
+/// Waits until the sandbox has received `n` requests for `openid`. Bounded, so a broken
+/// client fails the test instead of hanging it.
+fn wait_for_hits(sb: &Sandbox, openid: &str, n: u64) {
+    let end = Instant::now() + Duration::from_secs(30);
+    while sb.hits(openid) < n {
+        assert!(Instant::now() < end, "{openid} never got {n} request(s)");
+        thread::sleep(Duration::from_millis(2));
+    }
+}
+
+thread_local! {
+    /// The token the test logger cancels, on this thread, when ureq logs the `n`th
+    /// request line of a call (it logs it after the transport's early checks, and before
+    /// it connects and writes).
+    static CANCEL_AT_REQUEST_LINE: RefCell<Option<(CancelToken, u32)>> =
+        const { RefCell::new(None) };
+}
+
+/// Cancels the armed token when ureq logs a request line on the thread of the call: the
+/// hostile moment, after every check the transport makes before an attempt and before
+/// the attempt's first byte. Debug only: at Trace the transport refuses to send at all.
+struct CancelAtRequestLine;
+
+impl log::Log for CancelAtRequestLine {
+    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
+        m.level() <= log::Level::Debug
+    }
+
+    fn log(&self, r: &log::Record<'_>) {
+        if r.target() != "ureq::run" || !r.args().to_string().starts_with("GET ") {
+            return;
+        }
+        CANCEL_AT_REQUEST_LINE.with(|c| {
+            let mut c = c.borrow_mut();
+            if let Some((token, left)) = c.as_mut() {
+                *left -= 1;
+                if *left == 0 {
+                    token.cancel();
+                    *c = None;
+                }
+            }
+        });
+    }
+
+    fn flush(&self) {}
+}
+
+static LOGGER: CancelAtRequestLine = CancelAtRequestLine;
+static INSTALL: Once = Once::new();
+
+/// Cancels `token` when the `nth` request line of this thread's next call is logged.
+fn cancel_at_request_line(token: &CancelToken, nth: u32) {
+    INSTALL.call_once(|| {
+        log::set_logger(&LOGGER).expect("no other logger in this test binary");
+        log::set_max_level(log::LevelFilter::Debug);
+    });
+    CANCEL_AT_REQUEST_LINE.with(|c| *c.borrow_mut() = Some((token.clone(), nth)));
+}
+
+#[test]
+fn a_call_cancelled_before_it_starts_sends_nothing() {
+    let sb = Sandbox::builder().start().unwrap();
+    let c = client(&sb, Duration::from_secs(5), 2);
+    let (token, options) = cancelled();
+    token.cancel();
+    let (r, report) = c.verify_with("oZhangSan", "张三", ZS_ID, "1", &options);
+    let e = r.expect_err("a cancelled call has no verdict");
+    assert_eq!(e.kind(), ErrorKind::Cancelled);
+    assert_eq!(e.kind().as_str(), "cancelled");
+    assert_eq!(e.message(), CANCELLED_MESSAGE);
+    assert_eq!(report.attempts, 0);
+    assert_eq!(sb.stats().requests, 0, "nothing reached the server");
+    let s = c.stats();
+    assert_eq!(s.calls, 1);
+    assert_eq!(s.requests, 0);
+    assert_eq!(s.error_count(ErrorKind::Cancelled), 1);
+    assert_eq!(
+        s.errors.iter().sum::<u64>(),
+        1,
+        "one error, of kind cancelled"
+    );
+    assert_eq!(s.latency_p50, Duration::ZERO, "no request, no latency");
+}
+
+/// The point itself: the token is cancelled after every early check, on a fresh
+/// connection and on a pooled one; the write is refused either way.
+#[test]
+fn a_call_cancelled_just_before_the_write_is_never_written() {
+    let sb = Sandbox::builder().start().unwrap();
+    let c = client(&sb, Duration::from_secs(5), 2);
+    for pooled in [false, true] {
+        let before = sb.stats().requests;
+        let (token, options) = cancelled();
+        cancel_at_request_line(&token, 1);
+        let (r, report) = c.verify_with("oZhangSan", "张三", ZS_ID, "1", &options);
+        assert!(token.is_cancelled(), "the logger saw the request line");
+        let e = r.expect_err("cancelled before the write");
+        assert_eq!(e.kind(), ErrorKind::Cancelled, "pooled {pooled}: {e}");
+        assert_eq!(e.message(), CANCELLED_MESSAGE);
+        assert_eq!(
+            report.attempts, 1,
+            "the attempt began, and stopped at the write"
+        );
+        assert_eq!(
+            sb.stats().requests,
+            before,
+            "pooled {pooled}: nothing was sent"
+        );
+        // A call with no token opens (or reuses) the connection for the next round.
+        let v = c
+            .verify("oZhangSan", "张三", ZS_ID)
+            .expect("a plain call works");
+        assert_eq!(v.code().as_str(), "A");
+        assert_eq!(sb.stats().requests, before + 1);
+    }
+    assert_eq!(c.stats().error_count(ErrorKind::Cancelled), 2);
+}
+
+/// A retry is a new write: cancelled before it, it is never sent, even though the first
+/// attempt was.
+#[test]
+fn a_retry_cancelled_before_its_write_is_never_sent() {
+    let sb = Sandbox::builder().start().unwrap();
+    sb.add_fixture(
+        "oRetry",
+        r#"{"fault": "http_503", "fail_times": 1, "status": 2}"#,
+    )
+    .unwrap();
+    let c = client(&sb, Duration::from_secs(5), 1);
+    let (token, options) = cancelled();
+    cancel_at_request_line(&token, 2);
+    let (r, report) = c.verify_with("oRetry", "张三", ZS_ID, "1", &options);
+    let e = r.expect_err("the retry was cancelled");
+    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
+    assert!(e.message().contains("before attempt 2 was sent"), "{e}");
+    assert_eq!(report.attempts, 2);
+    assert_eq!(
+        sb.hits("oRetry"),
+        1,
+        "the second attempt never reached the server"
+    );
+    // Without a token the same fixture recovers on the retry: the test above could fail.
+    sb.add_fixture(
+        "oRetry",
+        r#"{"fault": "http_503", "fail_times": 1, "status": 2}"#,
+    )
+    .unwrap();
+    let v = c
+        .verify("oRetry", "张三", ZS_ID)
+        .expect("the retry succeeds");
+    assert_eq!(v.code().as_str(), "E");
+    assert_eq!(sb.hits("oRetry"), 2);
+}
+
+/// Cancelled while the first attempt waits for its 503 (the sandbox holds every answer
+/// for a long while): the call stops at the backoff and the retry is never sent.
+#[test]
+fn a_call_cancelled_while_its_retry_waits_sends_no_retry() {
+    let sb = Sandbox::builder()
+        .latency(Duration::from_millis(1500))
+        .start()
+        .unwrap();
+    sb.add_fixture(
+        "oBackoff",
+        r#"{"fault": "http_503", "fail_times": 1, "status": 2}"#,
+    )
+    .unwrap();
+    let c = client(&sb, Duration::from_secs(20), 1);
+    let (token, options) = cancelled();
+    let call = {
+        let c = c.clone();
+        thread::spawn(move || c.verify_with("oBackoff", "张三", ZS_ID, "1", &options))
+    };
+    // The first attempt was written (the sandbox counted it) and its answer is 1.5 s
+    // away: cancel now.
+    wait_for_hits(&sb, "oBackoff", 1);
+    token.cancel();
+    let (r, report) = call.join().expect("no panic");
+    let e = r.expect_err("cancelled before the retry");
+    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
+    assert!(e.message().contains("before attempt 2 was sent"), "{e}");
+    assert_eq!(report.attempts, 1);
+    assert_eq!(sb.hits("oBackoff"), 1, "no second attempt");
+    assert_eq!(c.stats().retries, 0);
+}
+
+/// Once a byte was written the server may be running the check: cancelling changes
+/// nothing, and the answer is returned.
+#[test]
+fn a_call_cancelled_after_its_request_was_written_returns_the_verdict() {
+    let sb = Sandbox::builder().start().unwrap();
+    sb.add_fixture(
+        "oSlowCancel",
+        r#"{"fault": "slow", "delay_ms": 1500, "status": 2}"#,
+    )
+    .unwrap();
+    let c = client(&sb, Duration::from_secs(20), 2);
+    let (token, options) = cancelled();
+    let call = {
+        let c = c.clone();
+        thread::spawn(move || c.verify_with("oSlowCancel", "张三", ZS_ID, "1", &options))
+    };
+    wait_for_hits(&sb, "oSlowCancel", 1);
+    token.cancel();
+    let (r, _) = call.join().expect("no panic");
+    let v = r.expect("the server's answer is returned");
+    assert_eq!(v.code().as_str(), "E");
+    assert_eq!(sb.hits("oSlowCancel"), 1);
+    assert_eq!(c.stats().error_count(ErrorKind::Cancelled), 0);
+}
+
+#[test]
+fn the_callers_deadline_ends_the_call_when_it_comes_before_the_timeout() {
+    let sb = Sandbox::builder().start().unwrap();
+    sb.add_fixture(
+        "oSlowDeadline",
+        r#"{"fault": "slow", "delay_ms": 8000, "status": 2}"#,
+    )
+    .unwrap();
+    let c = client(&sb, Duration::from_secs(30), 2);
+    let start = Instant::now();
+    let options = CallOptions::new().with_deadline(start + Duration::from_millis(300));
+    let (r, _) = c.verify_with("oSlowDeadline", "张三", ZS_ID, "1", &options);
+    let took = start.elapsed();
+    let e = r.expect_err("no answer before the deadline");
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(e.message().contains("caller's deadline"), "{e}");
+    // The bound under test: far below the answer's 8 s and the 30 s timeout.
+    assert!(took < Duration::from_secs(6), "took {took:?}");
+    assert_eq!(sb.hits("oSlowDeadline"), 1, "a timeout is never retried");
+}
+
+#[test]
+fn the_timeout_ends_the_call_when_it_comes_before_the_callers_deadline() {
+    let sb = Sandbox::builder().start().unwrap();
+    sb.add_fixture(
+        "oSlowTimeout",
+        r#"{"fault": "slow", "delay_ms": 8000, "status": 2}"#,
+    )
+    .unwrap();
+    let c = client(&sb, Duration::from_millis(300), 2);
+    let start = Instant::now();
+    let options = CallOptions::new().with_deadline(start + Duration::from_secs(60));
+    let (r, _) = c.verify_with("oSlowTimeout", "张三", ZS_ID, "1", &options);
+    let e = r.expect_err("no answer within the timeout");
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert!(e.message().contains("300 ms timeout"), "{e}");
+    assert!(!e.message().contains("deadline"), "{e}");
+    assert!(start.elapsed() < Duration::from_secs(6));
+}
+
+#[test]
+fn default_options_and_an_unused_token_change_nothing() {
+    let sb = Sandbox::builder().start().unwrap();
+    let c = client(&sb, Duration::from_secs(5), 2);
+    let (token, options) = cancelled();
+    let (r, _) = c.verify_with("oZhangSan", "张三", ZS_ID, "1", &options);
+    assert_eq!(r.expect("verdict").code().as_str(), "A");
+    // Cancelling after the call ended does nothing to it, and the next call with the
+    // token stops.
+    token.cancel();
+    let (r, _) = c.verify_with("oZhangSan", "张三", ZS_ID, "1", &options);
+    assert_eq!(r.unwrap_err().kind(), ErrorKind::Cancelled);
+    let (r, _) = c.verify_with("oZhangSan", "张三", ZS_ID, "1", &CallOptions::default());
+    assert_eq!(r.expect("verdict").code().as_str(), "A");
+    assert_eq!(sb.stats().requests, 2);
+}

@@ -42,7 +42,7 @@ RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 .PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check bench-batch strace \
         bench-peers bench-peers-smoke peers-build
 .PHONY: all demo test lint lint-rust lint-python lint-java lint-php lint-pipes test-rust lib header \
-        examples test-c test-install test-conformance install bench bench-python clean cli \
+        examples test-c test-install test-conformance test-conformance-endpoint install bench bench-python clean cli \
         wheel venv test-python jar-native java test-java test-php
 
 all: lib cli
@@ -316,6 +316,12 @@ lint-php:
 test-conformance: examples java cli
 	@test -x $(VENV)/bin/python || $(MAKE) -s venv
 	$(PYTHON) tests/conformance/run.py --frontends cli,c,cpp,python,java,php
+	$(MAKE) -s test-conformance-endpoint
+
+# The runner against a sandbox started on its own (NAMEAUTH_ENDPOINT set, as a user runs
+# it), through the CLI: checks the counts it prints (tools/conformance_endpoint.py).
+test-conformance-endpoint: cli
+	$(PYTHON) tools/conformance_endpoint.py --bin $(NAMEAUTH_BIN)
 
 # Fuzzing (cargo-fuzz on nightly, libFuzzer with ASan): each target runs from a copy of
 # its committed seed corpus in build/fuzz, so runs never rewrite fuzz/corpus.

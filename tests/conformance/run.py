@@ -12,7 +12,10 @@ byte the line the CLI printed for the same case (a front end that answers differ
 from the others is a bug in it).
 
 With NAMEAUTH_ENDPOINT set, cases run against that endpoint with the NAMEAUTH_*
-credentials of the environment (cases needing the HTTPS sandbox are then left out).
+credentials of the environment (a sandbox started by hand, say, with the lines
+`nameauth sandbox` prints). Cases that need the runner's own sandboxes (an env value
+with a {placeholder}: the HTTPS sandbox; "http_only" when the endpoint is https) are
+then left out, and counted: "using NAMEAUTH_ENDPOINT; N case(s) ... left out".
 Otherwise the runner starts an HTTP and an HTTPS sandbox itself. A front end whose
 program or toolchain is missing fails every case.
 
@@ -104,13 +107,21 @@ def missing(argv, needs):
     return None
 
 
+def needs_own_sandbox(case, endpoint):
+    """True for a case the runner's own sandboxes must serve (with a given endpoint)."""
+    placeholder = any(isinstance(v, str) and "{" in v for v in case.get("env", {}).values())
+    return placeholder or (case.get("http_only", False) and endpoint.startswith("https:"))
+
+
 def case_env(base, case, sandbox):
+    """The environment of one case: `base` with the case's env applied; {placeholders}
+    filled from `sandbox`, which is None with a given endpoint (no case left holds one)."""
     env = dict(base)
     for k, v in case.get("env", {}).items():
         if v is None:
             env.pop(k, None)
         else:
-            env[k] = v.format(**sandbox)
+            env[k] = v if sandbox is None else v.format(**sandbox)
     return env
 
 
@@ -173,14 +184,13 @@ def main():
         sandbox_ctx = None
         sandbox = None
         before = len(cases)
-        # Only values with a {placeholder} need the HTTPS sandbox (an empty env is "{}").
-        cases = [
-            c
-            for c in cases
-            if not any(isinstance(v, str) and "{" in v for v in c.get("env", {}).values())
-        ]
+        endpoint = os.environ["NAMEAUTH_ENDPOINT"]
+        cases = [c for c in cases if not needs_own_sandbox(c, endpoint)]
         left_out = before - len(cases)
-        print(f"using NAMEAUTH_ENDPOINT; {left_out} case(s) needing the HTTPS sandbox left out")
+        print(
+            f"using NAMEAUTH_ENDPOINT; {left_out} case(s) needing the runner's own sandboxes"
+            " left out"
+        )
     else:
         sandbox_ctx = with_sandbox.sandboxes(
             os.environ.get("NAMEAUTH_BIN", with_sandbox.DEFAULT_BIN)

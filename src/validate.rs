@@ -140,8 +140,8 @@ pub fn truename(value: &str) -> Result<(), Error> {
 /// rewritten to `1`: it is refused. A server that reads the field the lenient way (C's
 /// `atoi`, PHP's `intval`, Unicode NFKC) sees `01`, `+1`, `1.0`, `1e0`, `1a`, fullwidth
 /// `１` or `1` followed by U+200B as a resident ID card while the ID rules were skipped.
-/// Hence: a value that starts as a number does (a decimal digit of any script, a sign or
-/// a point, ASCII or fullwidth) must be a plain ASCII decimal number without a leading
+/// Hence: a value that starts as a number does (a number character of any script or
+/// form, a sign or a point, ASCII or fullwidth) must be a plain ASCII decimal number without a leading
 /// zero, so `1` is the only value that reads as 1.
 pub fn cretype(value: &str) -> Result<(), Error> {
     const FIELD: &str = "cretype";
@@ -183,11 +183,12 @@ pub fn cretype(value: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Whether a lenient number reader would start reading `value` as a number: a decimal
-/// digit of any script, or a sign or point (ASCII or fullwidth) before one.
+/// Whether a lenient number reader would start reading `value` as a number: a number
+/// character of any script or form (decimal digits, and also `¹` or `①`, which NFKC
+/// turns into `1`), or a sign or point (ASCII or fullwidth) before one.
 fn starts_as_a_number(value: &str) -> bool {
     value.chars().next().is_some_and(|c| {
-        c.general_category() == GeneralCategory::DecimalNumber
+        c.general_category_group() == GeneralCategoryGroup::Number
             || matches!(c, '+' | '-' | '.' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF0E}')
     })
 }
@@ -369,6 +370,9 @@ mod tests {
             "1\u{20E3}",
             "10a",
             "0x1",
+            "\u{00B9}",
+            "\u{2460}",
+            "\u{1D7CF}",
         ] {
             let e = cretype(spelling).expect_err(spelling);
             assert_eq!(e.kind(), ErrorKind::InvalidInput, "{spelling:?}");

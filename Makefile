@@ -326,6 +326,7 @@ test-conformance-endpoint: cli
 # Fuzzing (cargo-fuzz on nightly, libFuzzer with ASan): each target runs from a copy of
 # its committed seed corpus in build/fuzz, so runs never rewrite fuzz/corpus.
 FUZZ_TARGETS := response options validate query ffi
+FUZZ_TARGETS += batch_input
 FUZZ_SECONDS ?= 120
 CARGO_FUZZ := $(HOME)/.cargo/bin/cargo-fuzz
 $(CARGO_FUZZ):

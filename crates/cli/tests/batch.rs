@@ -408,5 +408,17 @@ fn a_byte_order_mark_and_blank_lines_keep_the_rows_and_their_line_numbers() {
         })
         .collect();
     assert_eq!(refs, [3, 6, 8, 11], "{out}");
+    // Lines ended by a lone CR (csv_core ends a record on it) are lines too.
+    std::fs::write(
+        &input,
+        format!("openid,truename,creid\roZhangSan,张三,{ZS_ID}\r\roZhangSan,张三,{ZS_ID}\r"),
+    )
+    .unwrap();
+    let (out, err, code) = batch(&sb, &["-i", i]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("{\"ref\":2,") && out.contains("{\"ref\":4,"),
+        "{out}"
+    );
     std::fs::remove_dir_all(&d).unwrap();
 }

@@ -44,6 +44,8 @@ pub struct Rows<R> {
     csv: Option<Csv>,
     buf: Vec<u8>,
     failed: bool,
+    /// CSV: the last byte counted was a `\r` (a `\n` right after it ends no new line).
+    after_cr: bool,
 }
 
 /// The CSV state: the parser and the header's columns.
@@ -84,6 +86,7 @@ impl<R: BufRead> Rows<R> {
             csv: None,
             buf: Vec::new(),
             failed: false,
+            after_cr: false,
         };
         if csv {
             let mut c = Csv {
@@ -163,8 +166,8 @@ impl<R: BufRead> Rows<R> {
                 .iter()
                 .take_while(|b| **b == b'\n' || **b == b'\r')
                 .count();
-            self.line += avail[..n].iter().filter(|b| **b == b'\n').count() as u64;
             let done = n < avail.len() || avail.is_empty();
+            count_lines(&mut self.line, &mut self.after_cr, &avail[..n]);
             self.input.consume(n);
             if done {
                 break;
@@ -178,7 +181,7 @@ impl<R: BufRead> Rows<R> {
             let (res, nin, o, e) =
                 c.core
                     .read_record(avail, &mut c.out[nout..], &mut c.ends[nend..]);
-            self.line += avail[..nin].iter().filter(|b| **b == b'\n').count() as u64;
+            count_lines(&mut self.line, &mut self.after_cr, &avail[..nin]);
             self.input.consume(nin);
             bytes += nin;
             nout += o;
@@ -270,6 +273,19 @@ impl<R: BufRead> Iterator for Rows<R> {
         let got = self.next_row();
         self.failed = got.is_err();
         got.transpose()
+    }
+}
+
+/// Counts the line endings of CSV bytes: `\n`, `\r\n` and a lone `\r` (csv_core ends
+/// a record on each).
+fn count_lines(line: &mut u64, after_cr: &mut bool, bytes: &[u8]) {
+    for b in bytes {
+        match b {
+            b'\r' => *line += 1,
+            b'\n' if !*after_cr => *line += 1,
+            _ => {}
+        }
+        *after_cr = *b == b'\r';
     }
 }
 

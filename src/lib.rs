@@ -32,6 +32,7 @@ mod client;
 pub mod config;
 pub mod error;
 pub mod idcard;
+mod idle;
 pub mod mask;
 pub mod report;
 pub mod request;
@@ -46,8 +47,9 @@ pub mod verdict;
 pub use cancel::{CallOptions, CancelToken};
 pub use client::Client;
 pub use config::{
-    ClientBuilder, OptionSpec, Options, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_TIMEOUT,
-    MAX_RETRIES, MAX_TIMEOUT, OPTIONS, OPTION_NAMES,
+    ClientBuilder, OptionSpec, Options, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_IDLE_TIMEOUT, MAX_RETRIES, MAX_TIMEOUT, OPTIONS,
+    OPTION_NAMES,
 };
 pub use error::{Error, ErrorKind, Rule, CANCELLED_MESSAGE};
 pub use report::{Event, Report};

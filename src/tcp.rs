@@ -4,11 +4,28 @@
 //! socket timeouts that differ by microseconds from the ones already set. This one
 //! probes with one `recv(MSG_PEEK | MSG_DONTWAIT)` and sets a timeout only when it
 //! differs from the socket's by more than [`TIMEOUT_SLACK`]. `tools/strace_verifies.sh`
-//! counts the difference.
+//! counts the difference. Its connections close themselves when idle (src/idle.rs).
+//!
+//! Connecting to a host with several addresses (Happy Eyeballs, RFC 8305): a host whose
+//! first address drops packets (a broken IPv6 path, a dead server) must not cost the whole
+//! connect timeout, once per retry. The addresses are tried in turn, IPv6 and IPv4
+//! interleaved (starting with the resolver's first), a new attempt starting 250 ms
+//! ([`ATTEMPT_DELAY`]) after the previous one, or at once when it fails, without giving
+//! up the attempts already under way; all of them share the one `connect_timeout_ms`.
+//! The first connection made wins; the others are closed as they complete (a finished
+//! attempt whose result nobody takes drops its socket). Waiting on several connecting
+//! sockets at once needs `poll`, which safe std and socket2 do not offer (the core
+//! forbids `unsafe`), so each attempt runs on a short-lived thread of its own: at most
+//! one per address, each ending within the connect timeout, and only for a new
+//! connection to a host with more than one address. A single address (an IP literal,
+//! the sandbox) is connected on the caller's thread as before, and a pooled connection
+//! never gets here, so the keep-alive path's system calls are unchanged.
 
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::mem::MaybeUninit;
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
+use std::sync::mpsc;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -17,14 +34,23 @@ use ureq::unversioned::transport::{
     Transport,
 };
 
+use crate::idle::Conn;
+
 /// How far a socket timeout already set may be from the one wanted and still be kept: a
 /// read or write may end this much before or after the call's deadline, which the
 /// transport checks again on its own.
 pub(crate) const TIMEOUT_SLACK: Duration = Duration::from_millis(2);
 
-/// Opens TCP connections; the first of the chain that makes one.
-#[derive(Debug, Default)]
-pub(crate) struct TcpConnector;
+/// RFC 8305's "Connection Attempt Delay": how long an attempt runs alone before the
+/// next address is tried too.
+pub(crate) const ATTEMPT_DELAY: Duration = Duration::from_millis(250);
+
+/// Opens TCP connections; the first of the chain that makes one. Its connections close
+/// themselves after `idle_timeout` unused.
+#[derive(Debug)]
+pub(crate) struct TcpConnector {
+    pub(crate) idle_timeout: Duration,
+}
 
 impl<In: Transport> Connector<In> for TcpConnector {
     type Out = Either<In, Tcp>;
@@ -38,57 +64,148 @@ impl<In: Transport> Connector<In> for TcpConnector {
             return Ok(chained.map(Either::A));
         }
         let budget = details.timeout.not_zero().map(|d| *d);
-        let deadline = budget.map(|b| Instant::now() + b);
-        let mut last = None;
-        for addr in details.addrs.iter() {
-            let attempt = match deadline {
-                Some(d) => {
-                    let left = d.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Err(ureq::Error::Timeout(ureq::Timeout::Connect));
-                    }
-                    TcpStream::connect_timeout(addr, left)
-                }
-                None => TcpStream::connect(addr),
-            };
-            match attempt {
-                Ok(stream) => {
-                    if details.config.no_delay() {
-                        stream.set_nodelay(true)?;
-                    }
-                    let stream = Arc::new(stream);
-                    (details.register_shutdown)(
-                        Arc::downgrade(&stream) as Weak<dyn ShutdownHandle>
-                    )?;
-                    let buffers = LazyBuffers::new(
-                        details.config.input_buffer_size(),
-                        details.config.output_buffer_size(),
-                    );
-                    return Ok(Some(Either::B(Tcp {
-                        stream,
-                        buffers,
-                        read_timeout: None,
-                        write_timeout: None,
-                    })));
-                }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                    ) =>
-                {
-                    return Err(ureq::Error::Timeout(ureq::Timeout::Connect))
-                }
-                Err(e) => last = Some(e),
-            }
+        let stream = connect(&details.addrs, budget)?;
+        if details.config.no_delay() {
+            stream.set_nodelay(true)?;
         }
-        Err(last.map_or(ureq::Error::ConnectionFailed, ureq::Error::Io))
+        let conn = Conn::new(stream, self.idle_timeout);
+        (details.register_shutdown)(Arc::downgrade(&conn) as Weak<dyn ShutdownHandle>)?;
+        let buffers = LazyBuffers::new(
+            details.config.input_buffer_size(),
+            details.config.output_buffer_size(),
+        );
+        Ok(Some(Either::B(Tcp {
+            conn,
+            buffers,
+            read_timeout: None,
+            write_timeout: None,
+        })))
+    }
+}
+
+/// A connection to one of `addrs` within `budget` (`None`: no limit), as the module's
+/// comment describes.
+pub(crate) fn connect(
+    addrs: &[SocketAddr],
+    budget: Option<Duration>,
+) -> Result<TcpStream, ureq::Error> {
+    let deadline = budget.map(|b| Instant::now() + b);
+    match addrs {
+        [] => Err(ureq::Error::ConnectionFailed),
+        [one] => attempt(*one, deadline).map_err(connect_error),
+        many => race(&interleave(many), deadline),
+    }
+}
+
+/// One connection attempt, until `deadline`.
+fn attempt(addr: SocketAddr, deadline: Option<Instant>) -> io::Result<TcpStream> {
+    match deadline {
+        Some(d) => {
+            let left = d.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::ErrorKind::TimedOut.into());
+            }
+            TcpStream::connect_timeout(&addr, left)
+        }
+        None => TcpStream::connect(addr),
+    }
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
+}
+
+fn connect_error(e: io::Error) -> ureq::Error {
+    if is_timeout(&e) {
+        ureq::Error::Timeout(ureq::Timeout::Connect)
+    } else {
+        ureq::Error::Io(e)
+    }
+}
+
+/// The addresses with the families alternating, the resolver's first family first, each
+/// family in the resolver's order (RFC 8305 §4).
+fn interleave(addrs: &[SocketAddr]) -> Vec<SocketAddr> {
+    let first_v6 = addrs[0].is_ipv6();
+    let (mut same, mut other): (VecDeque<SocketAddr>, VecDeque<SocketAddr>) =
+        addrs.iter().partition(|a| a.is_ipv6() == first_v6);
+    let mut out = Vec::with_capacity(addrs.len());
+    while !same.is_empty() || !other.is_empty() {
+        out.extend(same.pop_front());
+        out.extend(other.pop_front());
+    }
+    out
+}
+
+/// Attempts on `addrs` in order, each on a thread of its own, started [`ATTEMPT_DELAY`]
+/// apart or as soon as the previous one failed; the first connection made is returned.
+fn race(addrs: &[SocketAddr], deadline: Option<Instant>) -> Result<TcpStream, ureq::Error> {
+    let (tx, rx) = mpsc::channel::<io::Result<TcpStream>>();
+    let mut started = 0;
+    let mut failed = 0;
+    let mut timed_out = false;
+    let mut last = None;
+    let mut next_start = Instant::now();
+    loop {
+        let now = Instant::now();
+        if deadline.is_some_and(|d| now >= d) {
+            return Err(ureq::Error::Timeout(ureq::Timeout::Connect));
+        }
+        if started < addrs.len() && now >= next_start {
+            let addr = addrs[started];
+            let tx = tx.clone();
+            let spawned = std::thread::Builder::new()
+                .name("nameauth-connect".into())
+                .stack_size(64 * 1024)
+                // A result nobody takes any more (another attempt won, or the caller gave
+                // up) is dropped with the channel: its socket is closed.
+                .spawn(move || drop(tx.send(attempt(addr, deadline))));
+            if let Err(e) = spawned {
+                failed += 1;
+                last = Some(e);
+            }
+            started += 1;
+            next_start = now + ATTEMPT_DELAY;
+        }
+        if failed == addrs.len() {
+            return Err(if timed_out {
+                ureq::Error::Timeout(ureq::Timeout::Connect)
+            } else {
+                last.map_or(ureq::Error::ConnectionFailed, ureq::Error::Io)
+            });
+        }
+        let until = match (started < addrs.len(), deadline) {
+            (true, Some(d)) => Some(next_start.min(d)),
+            (true, None) => Some(next_start),
+            (false, d) => d,
+        };
+        let got = match until {
+            Some(u) => rx.recv_timeout(u.saturating_duration_since(Instant::now())),
+            None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+        };
+        match got {
+            Ok(Ok(stream)) => return Ok(stream),
+            Ok(Err(e)) => {
+                failed += 1;
+                if is_timeout(&e) {
+                    timed_out = true;
+                } else {
+                    last = Some(e);
+                }
+                // A failure starts the next attempt at once.
+                next_start = Instant::now();
+            }
+            Err(_) => {}
+        }
     }
 }
 
 /// A TCP connection.
 pub(crate) struct Tcp {
-    stream: Arc<TcpStream>,
+    conn: Arc<Conn>,
     buffers: LazyBuffers,
     /// The socket's timeouts as last set (`None`: none set).
     read_timeout: Option<Duration>,
@@ -98,11 +215,10 @@ pub(crate) struct Tcp {
 impl std::fmt::Debug for Tcp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tcp")
-            .field("peer", &self.stream.peer_addr().ok())
+            .field("peer", &self.conn.peek().and_then(|s| s.peer_addr().ok()))
             .finish()
     }
 }
-
 /// Whether a socket whose timeout is `set` needs `want` set instead.
 fn needs_update(set: Option<Duration>, want: Option<Duration>) -> bool {
     match (set, want) {
@@ -135,27 +251,27 @@ impl Transport for Tcp {
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
         let t = timeout.for_write();
         let want = budget(t)?;
+        let stream = self.conn.begin()?;
         if needs_update(self.write_timeout, want) {
-            self.stream.set_write_timeout(want)?;
+            stream.set_write_timeout(want)?;
             self.write_timeout = want;
         }
         let output = &self.buffers.output()[..amount];
-        (&*self.stream)
-            .write_all(output)
-            .map_err(|e| io_error(e, t))
+        (&*stream).write_all(output).map_err(|e| io_error(e, t))
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
         let t = timeout.for_read();
         let want = budget(t)?;
+        let stream = self.conn.begin()?;
         if needs_update(self.read_timeout, want) {
-            self.stream.set_read_timeout(want)?;
+            stream.set_read_timeout(want)?;
             self.read_timeout = want;
         }
         let started = Instant::now();
         let input = self.buffers.input_append_buf();
         let amount = loop {
-            match (&*self.stream).read(input) {
+            match (&*stream).read(input) {
                 // A signal (SO_RCVTIMEO reads are not restarted): go on with what is left.
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {
                     let Some(w) = want else {
@@ -165,7 +281,7 @@ impl Transport for Tcp {
                     if left.is_zero() {
                         return Err(ureq::Error::Timeout(t.reason));
                     }
-                    self.stream.set_read_timeout(Some(left))?;
+                    stream.set_read_timeout(Some(left))?;
                     self.read_timeout = Some(left);
                 }
                 result => break result.map_err(|e| io_error(e, t))?,
@@ -176,10 +292,14 @@ impl Transport for Tcp {
     }
 
     /// A pooled connection is usable if the peer has neither closed it nor sent anything
-    /// unasked: one non-blocking peek.
+    /// unasked: one non-blocking peek. Also what keeps the reaper off a connection
+    /// taken from the pool (src/idle.rs): the peek counts as use.
     fn is_open(&mut self) -> bool {
+        let Ok(stream) = self.conn.begin() else {
+            return false;
+        };
         let mut byte = [MaybeUninit::<u8>::uninit()];
-        let sock = socket2::SockRef::from(&*self.stream);
+        let sock = socket2::SockRef::from(&*stream);
         match sock.recv_with_flags(&mut byte, libc::MSG_PEEK | libc::MSG_DONTWAIT) {
             Err(e) => e.kind() == io::ErrorKind::WouldBlock,
             // 0: closed by the peer; more: bytes nobody asked for.
@@ -191,6 +311,114 @@ impl Transport for Tcp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nameauth_sandbox::{Blackhole, Sandbox};
+
+    /// Issue 17 item 2: the first address drops packets, the second is the sandbox. The
+    /// old loop spent the whole connect timeout (5 s) on the first and failed with a
+    /// timeout; now the second attempt starts after 250 ms and wins.
+    #[test]
+    fn a_blackholed_first_address_does_not_cost_the_connect_timeout() {
+        let bh = Blackhole::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let sb = Sandbox::builder().start().unwrap();
+        let budget = Duration::from_secs(5);
+        let started = Instant::now();
+        let stream = connect(&[bh.addr(), sb.addr()], Some(budget)).expect("connected");
+        assert_eq!(stream.peer_addr().unwrap(), sb.addr());
+        assert!(
+            started.elapsed() < budget,
+            "took {:?}: the first address took the whole budget",
+            started.elapsed()
+        );
+    }
+
+    /// Also through the connector ureq calls, with the families as a dual-stack host
+    /// resolves: a dead IPv6 address first, the sandbox on IPv4.
+    #[test]
+    fn a_dead_ipv6_address_falls_back_to_ipv4_through_the_connector() {
+        let Ok(bh) = Blackhole::bind("[::1]:0".parse().unwrap()) else {
+            eprintln!("no IPv6 loopback here: skipped");
+            return;
+        };
+        let sb = Sandbox::builder().start().unwrap();
+        let agent = ureq::Agent::with_parts(
+            ureq::Agent::config_builder()
+                .timeout_connect(Some(Duration::from_secs(5)))
+                .build(),
+            ().chain(TcpConnector {
+                idle_timeout: Duration::from_secs(1),
+            }),
+            TwoAddresses(bh.addr(), sb.addr()),
+        );
+        let started = Instant::now();
+        let mut answer = agent
+            .get(format!(
+                "http://dual-stack.test:{}/__sandbox/stats",
+                sb.addr().port()
+            ))
+            .call()
+            .expect("answered");
+        assert_eq!(answer.status(), 200);
+        assert!(answer
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains("requests"));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    /// Resolves every name to a dead IPv6 address then the sandbox's IPv4 one (its port:
+    /// the URL's port must reach the sandbox).
+    #[derive(Debug)]
+    struct TwoAddresses(SocketAddr, SocketAddr);
+
+    impl ureq::unversioned::resolver::Resolver for TwoAddresses {
+        fn resolve(
+            &self,
+            _: &ureq::http::Uri,
+            _: &ureq::config::Config,
+            _: NextTimeout,
+        ) -> Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+            let mut addrs = self.empty();
+            addrs.push(self.0);
+            addrs.push(self.1);
+            Ok(addrs)
+        }
+    }
+
+    #[test]
+    fn every_address_blackholed_is_a_connect_timeout_within_the_budget() {
+        let a = Blackhole::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let b = Blackhole::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let started = Instant::now();
+        let e = connect(&[a.addr(), b.addr()], Some(Duration::from_millis(800))).unwrap_err();
+        assert!(
+            matches!(e, ureq::Error::Timeout(ureq::Timeout::Connect)),
+            "{e:?}"
+        );
+        // Generous: the budget is 0.8 s.
+        assert!(started.elapsed() < Duration::from_secs(4));
+    }
+
+    #[test]
+    fn a_refused_first_address_moves_on_at_once_and_all_refused_is_an_error() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let sb = Sandbox::builder().start().unwrap();
+        let s = connect(&[closed, sb.addr()], Some(Duration::from_secs(5))).unwrap();
+        assert_eq!(s.peer_addr().unwrap(), sb.addr());
+        let e = connect(&[closed, closed], Some(Duration::from_secs(5))).unwrap_err();
+        assert!(matches!(e, ureq::Error::Io(_)), "{e:?}");
+    }
+
+    #[test]
+    fn families_alternate_starting_with_the_first() {
+        let a = |s: &str| s.parse::<SocketAddr>().unwrap();
+        let (v6a, v6b, v4a, v4b) = (a("[::1]:1"), a("[::2]:1"), a("1.0.0.1:1"), a("1.0.0.2:1"));
+        assert_eq!(interleave(&[v6a, v6b, v4a, v4b]), vec![v6a, v4a, v6b, v4b]);
+        assert_eq!(interleave(&[v4a, v4b, v6a]), vec![v4a, v6a, v4b]);
+    }
 
     #[test]
     fn timeouts_are_set_only_when_they_differ_by_more_than_the_slack() {

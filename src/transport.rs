@@ -156,8 +156,9 @@ impl Transport {
             roots: pems,
             connect_timeout: b.connect_timeout,
             timeout: b.timeout,
+            idle_timeout: b.idle_timeout,
         };
-        let agent = shared_agent(&key, || new_agent(config.clone()));
+        let agent = shared_agent(&key, || new_agent(config.clone(), b.idle_timeout));
         Ok(Transport {
             key,
             fallback: b.fallback_endpoint.as_ref().map(|f| Fallback {
@@ -384,7 +385,9 @@ impl Transport {
                 &mut *guard,
                 (
                     pid,
-                    shared_agent(&self.key, || new_agent(self.config.clone())),
+                    shared_agent(&self.key, || {
+                        new_agent(self.config.clone(), self.key.idle_timeout)
+                    }),
                 ),
             );
             // Never used, never dropped: dropping could shut down TLS on a socket the
@@ -585,10 +588,10 @@ thread_local! {
 }
 
 /// Most idle connections a pool keeps, in all and per host (a batch at concurrency 64
-/// reuses its connections), and how long an idle one is kept.
+/// reuses its connections). How long an idle one is kept is the `idle_timeout_ms` option
+/// (src/config.rs), enforced by ureq when the pool is used and by src/idle.rs when not.
 const MAX_IDLE: usize = 128;
 const MAX_IDLE_PER_HOST: usize = 64;
-const MAX_IDLE_AGE: Duration = Duration::from_secs(30);
 /// Per connection: the input buffer, which bounds the response head (WeChat Pay's is a few
 /// hundred bytes), and the output buffer, which holds the request head (under 2 KiB: the
 /// longest query the input rules allow). ureq's 128 KiB each cost a fresh connection two
@@ -608,6 +611,7 @@ struct PoolKey {
     roots: Vec<u8>,
     connect_timeout: Duration,
     timeout: Duration,
+    idle_timeout: Duration,
 }
 
 /// One pool of this process.
@@ -656,7 +660,8 @@ fn shared_agent(key: &PoolKey, make: impl FnOnce() -> ureq::Agent) -> ureq::Agen
 /// http proxy, TCP, rustls, then the write marker. SOCKS proxies were refused when the
 /// client was built.
 /// Drops this process's pools: each closes its idle connections once no client uses it
-/// any more, and later clients start new ones.
+/// any more, and later clients start new ones. Also ends the idle reaper's thread (a
+/// library about to be unloaded must run none); later connections start it again.
 pub(crate) fn release_pools() {
     let pools = std::mem::take(&mut *POOLS.lock().unwrap_or_else(|p| p.into_inner()));
     let pid = std::process::id();
@@ -668,12 +673,13 @@ pub(crate) fn release_pools() {
             std::mem::forget(p);
         }
     }
+    crate::idle::stop();
 }
 
-fn new_agent(config: Config) -> ureq::Agent {
+fn new_agent(config: Config, idle_timeout: Duration) -> ureq::Agent {
     let connector =
         ().chain(ConnectProxyConnector::default())
-            .chain(TcpConnector)
+            .chain(TcpConnector { idle_timeout })
             .chain(RustlsConnector::default())
             .chain(MarkWrites);
     ureq::Agent::with_parts(config, connector, Resolver::default())

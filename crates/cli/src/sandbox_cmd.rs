@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use nameauth_sandbox::{Fixtures, Sandbox, SignRule, APPID, KEY, SRC};
+use nameauth_sandbox::{Blackhole, Fixtures, Sandbox, SignRule, APPID, KEY, SRC};
 
 /// Arguments of `nameauth sandbox`.
 #[derive(clap::Args, Debug)]
@@ -36,6 +36,14 @@ pub struct Args {
     /// Serve only this peer IP (repeatable); others get error 1007.
     #[arg(long = "allow-ip", value_name = "IP")]
     pub allow_ip: Vec<IpAddr>,
+    /// Close a keep-alive connection idle for N milliseconds, as real servers do
+    /// (WeChat Pay after about 8000).
+    #[arg(long, value_name = "N")]
+    pub idle_close_ms: Option<u64>,
+    /// Also listen on ADDR without ever accepting: a connect there hangs (a host whose
+    /// path drops packets). Port 0 picks a free one; the address is printed.
+    #[arg(long, value_name = "ADDR")]
+    pub blackhole: Option<SocketAddr>,
 }
 
 fn parse_rule(s: &str) -> Result<SignRule, String> {
@@ -62,6 +70,16 @@ pub fn run(a: Args) -> ExitCode {
     if !a.allow_ip.is_empty() {
         b = b.allow_ips(a.allow_ip);
     }
+    if let Some(ms) = a.idle_close_ms {
+        b = b.idle_close(Duration::from_millis(ms));
+    }
+    let blackhole = match a.blackhole.map(Blackhole::bind).transpose() {
+        Ok(bh) => bh,
+        Err(e) => {
+            eprintln!("nameauth sandbox: cannot start the blackhole: {e}");
+            return ExitCode::from(2);
+        }
+    };
     if let Some(dir) = a.cert_dir {
         b = b.cert_dir(dir);
     }
@@ -73,6 +91,9 @@ pub fn run(a: Args) -> ExitCode {
         }
     };
     outln!("nameauth sandbox serving {}", sandbox.endpoint());
+    if let Some(bh) = &blackhole {
+        outln!("blackhole (never accepts) at {}", bh.addr());
+    }
     outln!("export NAMEAUTH_ENDPOINT={}", sandbox.endpoint());
     outln!("export NAMEAUTH_APPID={APPID}");
     outln!("export NAMEAUTH_SRC={SRC}");

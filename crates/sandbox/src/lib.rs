@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod answer;
+mod blackhole;
 pub mod fixtures;
 mod server;
 mod tls;
@@ -33,6 +34,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 pub use answer::{Settings, SignRule, PATH};
+pub use blackhole::Blackhole;
 pub use fixtures::{Fault, Fixtures};
 pub use server::STATS_PATH;
 
@@ -52,6 +54,7 @@ pub struct Builder {
     settings: Settings,
     fixtures: Fixtures,
     workers: usize,
+    idle_close: Option<Duration>,
 }
 
 impl Default for Builder {
@@ -70,6 +73,7 @@ impl Default for Builder {
             },
             fixtures: Fixtures::builtin(),
             workers: 2,
+            idle_close: None,
         }
     }
 }
@@ -131,6 +135,14 @@ impl Builder {
         self
     }
 
+    /// Closes a keep-alive connection once it has been idle this long, as real servers
+    /// do (WeChat Pay after about 8 s; default: never). [`Sandbox::idle_closed`] counts
+    /// the connections it closed so.
+    pub fn idle_close(mut self, after: Duration) -> Self {
+        self.idle_close = Some(after);
+        self
+    }
+
     /// Worker threads of the server's runtime (default 2).
     pub fn workers(mut self, n: usize) -> Self {
         self.workers = n.max(1);
@@ -170,7 +182,9 @@ impl Builder {
         } else {
             (None, None)
         };
-        let state = Arc::new(server::State::new(self.settings, self.fixtures));
+        let mut state = server::State::new(self.settings, self.fixtures);
+        state.idle_close = self.idle_close;
+        let state = Arc::new(state);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(self.workers)
             .thread_name("nameauth-sandbox")
@@ -268,6 +282,12 @@ impl Sandbox {
             requests: self.state.requests.load(Ordering::Relaxed),
             connections: self.state.connections.load(Ordering::Relaxed),
         }
+    }
+
+    /// Keep-alive connections the sandbox closed for being idle (see
+    /// [`Builder::idle_close`]).
+    pub fn idle_closed(&self) -> u64 {
+        self.state.idle_closed.load(Ordering::Relaxed)
     }
 
     /// Requests so far that carried this openid.

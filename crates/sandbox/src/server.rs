@@ -37,6 +37,10 @@ pub(crate) struct State {
     pub(crate) requests: AtomicU64,
     pub(crate) connections: AtomicU64,
     pub(crate) hits: Mutex<HashMap<String, u64>>,
+    /// Close a connection idle this long (the `idle_close` fault).
+    pub(crate) idle_close: Option<std::time::Duration>,
+    /// Connections closed so.
+    pub(crate) idle_closed: AtomicU64,
 }
 
 impl State {
@@ -47,6 +51,8 @@ impl State {
             requests: AtomicU64::new(0),
             connections: AtomicU64::new(0),
             hits: Mutex::new(HashMap::new()),
+            idle_close: None,
+            idle_closed: AtomicU64::new(0),
         }
     }
 
@@ -56,6 +62,7 @@ impl State {
         serde_json::json!({
             "requests": self.requests.load(Ordering::Relaxed),
             "connections": self.connections.load(Ordering::Relaxed),
+            "idle_closed": self.idle_closed.load(Ordering::Relaxed),
             "hits": hits,
         })
         .to_string()
@@ -93,6 +100,9 @@ struct Connection {
     served: AtomicBool,
     /// It was taken out of the connection count (it served only the stats endpoint).
     uncounted: AtomicBool,
+    /// Requests being answered, and when the last one was (for the `idle_close` fault).
+    in_flight: AtomicU64,
+    last_done: Mutex<Option<std::time::Instant>>,
 }
 
 /// Returned by the service to make hyper drop the connection without answering.
@@ -141,20 +151,72 @@ async fn connection(
     // request on it; a reset fault sets SO_LINGER on it before the drop.
     let fd = stream.as_raw_fd();
     let conn = Arc::new(Connection::default());
+    let idle = state
+        .idle_close
+        .map(|after| (after, conn.clone(), state.clone()));
     let service = service_fn(move |req| {
         let state = state.clone();
         let conn = conn.clone();
-        async move { handle(req, peer, fd, &conn, &state).await }
+        async move {
+            conn.in_flight.fetch_add(1, Ordering::Relaxed);
+            let reply = handle(req, peer, fd, &conn, &state).await;
+            *conn.last_done.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(std::time::Instant::now());
+            conn.in_flight.fetch_sub(1, Ordering::Relaxed);
+            reply
+        }
     });
     let http = hyper::server::conn::http1::Builder::new();
-    let _ = match acceptor {
-        Some(acceptor) => match acceptor.accept(stream).await {
-            Ok(tls) => http.serve_connection(TokioIo::new(tls), service).await,
-            Err(_) => return,
-        },
-        None => http.serve_connection(TokioIo::new(stream), service).await,
-    };
+    match acceptor {
+        Some(acceptor) => {
+            if let Ok(tls) = acceptor.accept(stream).await {
+                serve_closing_idle!(http.serve_connection(TokioIo::new(tls), service), idle)
+            }
+        }
+        None => serve_closing_idle!(http.serve_connection(TokioIo::new(stream), service), idle),
+    }
 }
+
+/// Serves a connection; with the `idle_close` fault, shuts it down once no request has
+/// been answered on it for that long (hyper's graceful shutdown closes an idle
+/// connection at once and lets one in progress finish first).
+macro_rules! serve_closing_idle {
+    ($serving:expr, $idle:expr) => {{
+        let serving = $serving;
+        tokio::pin!(serving);
+        match $idle {
+            None => drop(serving.await),
+            Some((after, conn, state)) => {
+                let accepted = std::time::Instant::now();
+                loop {
+                    let last = conn
+                        .last_done
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .unwrap_or(accepted);
+                    let due = tokio::time::Instant::from_std(last + after);
+                    tokio::select! {
+                        _ = &mut serving => break,
+                        _ = tokio::time::sleep_until(due) => {
+                            let still = conn
+                                .last_done
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .unwrap_or(accepted);
+                            if conn.in_flight.load(Ordering::Relaxed) == 0 && still == last {
+                                state.idle_closed.fetch_add(1, Ordering::Relaxed);
+                                serving.as_mut().graceful_shutdown();
+                                drop(serving.await);
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }};
+}
+use serve_closing_idle;
 
 async fn handle(
     req: Request<Incoming>,

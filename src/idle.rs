@@ -1,0 +1,278 @@
+//! Idle connections are closed on time, even in a pool that is never used again.
+//!
+//! ureq closes a pooled connection that is too old only when its pool is next used, so a
+//! pool nobody uses again (a client per test against a sandbox per test, a client built
+//! once for a job that is over) would keep its sockets until the process ends. Design:
+//! every TCP connection ([`Conn`]) notes when its last I/O call ended; one reaper thread
+//! per process, started by the first connection and ending when none is left, sleeps
+//! until the oldest idle connection reaches its idle timeout and closes it (drops the
+//! socket, so the descriptor is freed). ureq's own `max_idle_age` is the same timeout, so
+//! the reaper only closes what ureq would never hand out again; a connection it closed
+//! answers ureq's probe (`is_open`) with "closed" and is thrown away, and the probe and
+//! the reaper take the same lock, so a connection is never closed between the probe and
+//! its use.
+//!
+//! `fork`: a child inherits the registry but not the thread. The registry is tagged with
+//! the process id; a child drops its parent's entries without touching them (the sockets
+//! stay the parent's) and starts its own thread for its own connections. If the parent's
+//! reaper held the registry's lock at the moment of `fork`, the lock stays taken in the
+//! child: the child then leaves its connections to ureq's lazy closing rather than wait.
+//! Exit: the thread is detached and touches nothing but its own sockets, so it neither
+//! keeps the process alive nor runs into an interpreter's or a JVM's shutdown;
+//! [`stop`] (called by `release_pools`) ends and joins it, for a library about to be
+//! unloaded.
+
+use std::io;
+use std::net::TcpStream;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, TryLockError, Weak};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// One TCP connection, as the transport and the reaper share it.
+pub(crate) struct Conn {
+    slot: Mutex<Slot>,
+    /// How long it may stay idle before the reaper closes it.
+    idle_timeout: Duration,
+}
+
+struct Slot {
+    /// The socket; `None` once the reaper closed it.
+    stream: Option<Arc<TcpStream>>,
+    /// An I/O call is under way (a blocking read may last the whole call's timeout).
+    busy: bool,
+    /// When the last I/O call ended, or the connection was made.
+    last: Instant,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Conn {
+    /// A new connection, registered with this process's reaper.
+    pub(crate) fn new(stream: TcpStream, idle_timeout: Duration) -> Arc<Conn> {
+        let conn = Arc::new(Conn {
+            slot: Mutex::new(Slot {
+                stream: Some(Arc::new(stream)),
+                busy: false,
+                last: Instant::now(),
+            }),
+            idle_timeout,
+        });
+        register(&conn);
+        conn
+    }
+
+    /// The socket for one I/O call, marked busy until the returned guard is dropped.
+    /// `NotConnected` if the reaper closed it (ureq's probe sees that first).
+    pub(crate) fn begin(&self) -> io::Result<InUse<'_>> {
+        let mut slot = lock(&self.slot);
+        let stream = slot.stream.clone().ok_or_else(closed)?;
+        slot.busy = true;
+        Ok(InUse { conn: self, stream })
+    }
+
+    /// The socket without marking it busy (for `Debug` and shutdown).
+    pub(crate) fn peek(&self) -> Option<Arc<TcpStream>> {
+        lock(&self.slot).stream.clone()
+    }
+
+    /// When the reaper may close this connection: `None` if in use or closed.
+    fn expiry(&self) -> Option<Instant> {
+        let slot = lock(&self.slot);
+        (slot.stream.is_some() && !slot.busy).then(|| slot.last + self.idle_timeout)
+    }
+
+    /// Closes the socket if it is idle and expired at `now`; whether it is closed.
+    fn reap(&self, now: Instant) -> bool {
+        let mut slot = lock(&self.slot);
+        if slot.stream.is_none() {
+            return true;
+        }
+        if !slot.busy && slot.last + self.idle_timeout <= now {
+            // The last reference: the descriptor is closed here (a shutdown handle may
+            // hold a clone for a moment; it is closed when that ends).
+            slot.stream = None;
+            return true;
+        }
+        false
+    }
+}
+
+fn closed() -> io::Error {
+    io::Error::new(io::ErrorKind::NotConnected, "idle connection closed")
+}
+
+impl ureq::unversioned::transport::ShutdownHandle for Conn {
+    fn shutdown(&self) {
+        if let Some(s) = self.peek() {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+/// A socket in use by one I/O call.
+pub(crate) struct InUse<'a> {
+    conn: &'a Conn,
+    stream: Arc<TcpStream>,
+}
+
+impl std::ops::Deref for InUse<'_> {
+    type Target = TcpStream;
+
+    fn deref(&self) -> &TcpStream {
+        &self.stream
+    }
+}
+
+impl Drop for InUse<'_> {
+    fn drop(&mut self) {
+        let mut slot = lock(&self.conn.slot);
+        slot.busy = false;
+        slot.last = Instant::now();
+    }
+}
+
+/// Every connection of this process, and its reaper thread.
+struct Registry {
+    /// The process the entries belong to (a child after `fork` has its parent's copy).
+    pid: u32,
+    conns: Vec<Weak<Conn>>,
+    thread: Option<JoinHandle<()>>,
+    /// Set by [`stop`]: the thread ends at once.
+    stopping: bool,
+}
+
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
+    pid: 0,
+    conns: Vec::new(),
+    thread: None,
+    stopping: false,
+});
+/// Wakes the reaper early (a new connection may expire before its next wake, or `stop`).
+static WAKE: Condvar = Condvar::new();
+/// The process whose registry it is, readable without the lock (see the `fork` note).
+static REGISTRY_PID: AtomicU32 = AtomicU32::new(0);
+
+/// The registry, for this process: a parent's entries are dropped unseen. `None` if a
+/// parent's thread held the lock when this process was forked.
+fn registry() -> Option<MutexGuard<'static, Registry>> {
+    let pid = std::process::id();
+    let mut reg = if REGISTRY_PID.load(Ordering::Acquire) == pid {
+        lock(&REGISTRY)
+    } else {
+        match REGISTRY.try_lock() {
+            Ok(g) => g,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => return None,
+        }
+    };
+    if reg.pid != pid {
+        // The parent's: never dropped here (a `Weak` drop could free a parent's `Conn`
+        // that this process never owned), and its thread does not exist here.
+        std::mem::forget(std::mem::take(&mut reg.conns));
+        std::mem::forget(reg.thread.take());
+        reg.pid = pid;
+        reg.stopping = false;
+        REGISTRY_PID.store(pid, Ordering::Release);
+    }
+    Some(reg)
+}
+
+fn register(conn: &Arc<Conn>) {
+    let Some(mut reg) = registry() else {
+        return;
+    };
+    reg.conns.push(Arc::downgrade(conn));
+    if reg.thread.is_none() {
+        // If no thread can be made, idle connections are closed by ureq when their pool
+        // is next used, as before.
+        reg.thread = thread::Builder::new()
+            .name("nameauth-idle".into())
+            .stack_size(64 * 1024)
+            .spawn(reap_loop)
+            .ok();
+    } else {
+        WAKE.notify_one();
+    }
+}
+
+/// The reaper: closes expired idle connections, sleeps until the next may expire, and
+/// ends when no connection is left (the next one starts it again).
+fn reap_loop() {
+    let mut reg = lock(&REGISTRY);
+    loop {
+        if reg.stopping {
+            reg.thread = None;
+            return;
+        }
+        let now = Instant::now();
+        reg.conns.retain(|w| match w.upgrade() {
+            Some(c) => !c.reap(now),
+            None => false,
+        });
+        if reg.conns.is_empty() {
+            reg.thread = None;
+            return;
+        }
+        // In use or not, a connection is looked at again within its idle timeout.
+        let next = reg
+            .conns
+            .iter()
+            .filter_map(Weak::upgrade)
+            .map(|c| c.expiry().unwrap_or(now + c.idle_timeout))
+            .min()
+            .unwrap_or(now);
+        let wait = next.saturating_duration_since(Instant::now());
+        reg = WAKE
+            .wait_timeout(reg, wait.max(Duration::from_millis(1)))
+            .unwrap_or_else(|p| p.into_inner())
+            .0;
+    }
+}
+
+/// Ends this process's reaper and waits for it (`release_pools`): for a library about
+/// to be unloaded. A later connection starts a new one.
+pub(crate) fn stop() {
+    let handle = {
+        let Some(mut reg) = registry() else {
+            return;
+        };
+        reg.stopping = true;
+        WAKE.notify_all();
+        reg.thread.take()
+    };
+    if let Some(h) = handle {
+        if h.thread().id() != thread::current().id() {
+            let _ = h.join();
+        }
+    }
+    if let Some(mut reg) = registry() {
+        reg.stopping = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn idle_sockets_are_closed_after_their_timeout_and_busy_ones_are_not() {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let a = l.local_addr().unwrap();
+        let idle = Conn::new(TcpStream::connect(a).unwrap(), Duration::from_millis(50));
+        let busy = Conn::new(TcpStream::connect(a).unwrap(), Duration::from_millis(50));
+        let in_use = busy.begin().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while idle.peek().is_some() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
+        }
+        assert!(idle.peek().is_none(), "the idle socket was closed");
+        assert!(idle.begin().is_err());
+        assert!(busy.peek().is_some(), "the busy socket was left alone");
+        drop(in_use);
+        assert!(busy.begin().is_ok());
+    }
+}

@@ -1,0 +1,59 @@
+//! Issue 17 item 9: idle connections are closed on time even when their pool is never
+//! used again (no `release_pools`). Its own test binary: it counts the process's sockets.
+
+use std::time::{Duration, Instant};
+
+use nameauth::Client;
+use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
+
+/// The process's open sockets.
+fn sockets() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter(|target| target.to_string_lossy().starts_with("socket:"))
+        .count()
+}
+
+#[test]
+fn idle_connections_of_pools_never_used_again_are_closed() {
+    let before = sockets();
+    for _ in 0..4 {
+        // A sandbox per test and a client per test, as test suites do.
+        let sb = Sandbox::builder().start().unwrap();
+        let client = Client::builder(APPID, SRC, KEY)
+            .endpoint(sb.endpoint())
+            .timeout(Duration::from_secs(5))
+            .idle_timeout(Duration::from_millis(1500))
+            .build()
+            .unwrap();
+        let opened = sockets();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    let v = client
+                        .verify("oZhangSan", "张三", "110101199003074477")
+                        .unwrap();
+                    assert!(v.passed());
+                });
+            }
+        });
+        drop(client);
+        drop(sb);
+        // The sandbox is gone; the pool still holds its connections (they were used
+        // a moment ago, well within the idle timeout).
+        assert!(
+            sockets() > opened - 1,
+            "the pool holds its connections while they may be reused"
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while sockets() > before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        sockets() <= before,
+        "{} sockets left open, {before} before: dead pools keep their sockets",
+        sockets()
+    );
+}

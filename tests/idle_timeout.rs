@@ -1,0 +1,100 @@
+//! Issue 17 item 20: the pool lets an idle connection go before the server does
+//! (`idle_timeout_ms`, default 7 s under WeChat Pay's 8 s), against the sandbox's
+//! `idle_close` fault (a server that closes idle keep-alive connections).
+
+use std::time::{Duration, Instant};
+
+use nameauth::{Client, ErrorKind};
+use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
+
+fn verify(c: &Client) {
+    let v = c
+        .verify("oZhangSan", "张三", "110101199003074477")
+        .expect("a verdict");
+    assert!(v.passed());
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(Instant::now() < deadline, "waited 20 s for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_verify_after_the_server_closed_the_idle_connection_succeeds_and_is_sent_once() {
+    let sb = Sandbox::builder()
+        .idle_close(Duration::from_millis(200))
+        .start()
+        .unwrap();
+    // The default idle timeout (7 s) is longer than this server's 200 ms.
+    let client = Client::builder(APPID, SRC, KEY)
+        .endpoint(sb.endpoint())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    for round in 1..=3 {
+        verify(&client);
+        wait_for("the server's idle close", || sb.idle_closed() == round);
+        // Let the FIN reach the client's socket.
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    verify(&client);
+    let stats = sb.stats();
+    assert_eq!(stats.requests, 4, "no request was sent twice");
+    assert_eq!(stats.connections, 4, "no closed connection was reused");
+    assert_eq!(client.stats().retries, 0);
+}
+
+#[test]
+fn with_the_idle_timeout_below_the_servers_the_client_closes_first() {
+    let sb = Sandbox::builder()
+        .idle_close(Duration::from_millis(1500))
+        .start()
+        .unwrap();
+    let client = Client::builder(APPID, SRC, KEY)
+        .endpoint(sb.endpoint())
+        .timeout(Duration::from_secs(5))
+        .idle_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    verify(&client);
+    // Well past both idle timeouts: the client let go first, so the server never had
+    // an idle connection of this client to close, and no request can meet one it
+    // closed.
+    std::thread::sleep(Duration::from_millis(2500));
+    assert_eq!(
+        sb.idle_closed(),
+        0,
+        "the server closed an idle connection first"
+    );
+    verify(&client);
+    assert_eq!(sb.stats().requests, 2);
+    assert_eq!(sb.stats().connections, 2);
+    assert_eq!(sb.idle_closed(), 0);
+}
+
+#[test]
+fn idle_timeout_ms_is_an_option_with_limits() {
+    assert!(nameauth::DEFAULT_IDLE_TIMEOUT < Duration::from_secs(8));
+    assert!(nameauth::OPTION_NAMES.contains(&"idle_timeout_ms"));
+    let b = || Client::builder(APPID, SRC, KEY).endpoint("http://127.0.0.1:9/x");
+    assert!(b()
+        .option("idle_timeout_ms", "7000")
+        .unwrap()
+        .build()
+        .is_ok());
+    assert!(b().options("idle_timeout_ms=1").unwrap().build().is_ok());
+    for bad in ["0", "600001", "-1", "7s", ""] {
+        let e = b().option("idle_timeout_ms", bad).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{bad}");
+        assert_eq!(e.field(), Some("idle_timeout_ms"), "{bad}");
+        assert!(!e.to_string().contains(&format!("\"{bad}\"")));
+    }
+    let e = b()
+        .idle_timeout(Duration::from_secs(601))
+        .build()
+        .unwrap_err();
+    assert_eq!(e.field(), Some("idle_timeout_ms"));
+}

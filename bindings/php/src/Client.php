@@ -13,7 +13,8 @@ namespace NameAuth;
  *
  * Options, by their names in every nameauth front end: endpoint, timeout_ms,
  * connect_timeout_ms, sign_case ('lower'|'upper'), retries, proxy, ca_file, validate_id
- * (bool), allow_http (bool); values are strings, ints or bools and may hold any character.
+ * (bool), allow_http (bool), fallback_endpoint, idle_timeout_ms (how long an unused
+ * keep-alive connection is kept, 7000); values are strings, ints or bools and may hold any character.
  * Every failure is an exception implementing \NameAuth\NameAuthException (kind(), field(),
  * rule()); a closed client throws \LogicException. Native handles are freed by close() or
  * when the object goes away; a client cannot be cloned (two objects would free one

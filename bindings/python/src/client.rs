@@ -114,7 +114,8 @@ impl User {
 /// (made only where the request cannot have been processed), ``proxy``, ``ca_file``
 /// (root certificates added to Mozilla's), ``validate_id``, ``allow_http`` (plain
 /// http:// to non-loopback hosts or through a proxy: test rigs only) and
-/// ``fallback_endpoint`` (used only when the endpoint cannot be reached at all). ``timeout`` and
+/// ``fallback_endpoint`` (used only when the endpoint cannot be reached at all) and
+/// ``idle_timeout_ms`` (how long an unused keep-alive connection is kept). ``timeout`` and
 /// ``connect_timeout`` in seconds are the older spellings. The key is never shown and is
 /// wiped from memory when the client is closed.
 #[pyclass(frozen, module = "nameauth", name = "Client")]
@@ -211,7 +212,8 @@ impl Client {
     #[pyo3(signature = (
         appid, src, key, *, endpoint=None, timeout_ms=None, connect_timeout_ms=None,
         sign_case="lower", retries=None, proxy=None, ca_file=None, validate_id=true,
-        allow_http=false, timeout=None, connect_timeout=None, fallback_endpoint=None
+        allow_http=false, timeout=None, connect_timeout=None, fallback_endpoint=None,
+        idle_timeout_ms=None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -231,6 +233,7 @@ impl Client {
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         fallback_endpoint: Option<String>,
+        idle_timeout_ms: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let both = |new: Option<&Bound<'_, PyAny>>, old: Option<f64>| {
             new.is_some_and(|v| !v.is_none()) && old.is_some()
@@ -265,6 +268,7 @@ impl Client {
         b = int_option(py, b, "timeout_ms", timeout_ms)?;
         b = int_option(py, b, "connect_timeout_ms", connect_timeout_ms)?;
         b = int_option(py, b, "retries", retries)?;
+        b = int_option(py, b, "idle_timeout_ms", idle_timeout_ms)?;
         if let Some(e) = endpoint {
             b = b.endpoint(e);
         }

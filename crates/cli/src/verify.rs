@@ -54,6 +54,10 @@ pub struct ClientArgs {
     /// [env: NAMEAUTH_FALLBACK_ENDPOINT].
     #[arg(long, value_name = "URL")]
     pub fallback_endpoint: Option<String>,
+    /// How long an unused keep-alive connection is kept, in milliseconds (7000, under
+    /// WeChat Pay's 8 s) [env: NAMEAUTH_IDLE_TIMEOUT_MS].
+    #[arg(long, value_name = "MS")]
+    pub idle_timeout_ms: Option<String>,
     /// Log each call (masked) and each retry or failover to standard error.
     #[arg(short, long)]
     pub verbose: bool,
@@ -66,7 +70,7 @@ pub struct ClientArgs {
 any option in capitals: NAMEAUTH_ENDPOINT (unset: the real WeChat Pay endpoint; empty is an \
 error), NAMEAUTH_TIMEOUT_MS, NAMEAUTH_CONNECT_TIMEOUT_MS, NAMEAUTH_SIGN_CASE, \
 NAMEAUTH_RETRIES, NAMEAUTH_PROXY, NAMEAUTH_CA_FILE, NAMEAUTH_VALIDATE_ID, \
-NAMEAUTH_ALLOW_HTTP, NAMEAUTH_FALLBACK_ENDPOINT.\n",
+NAMEAUTH_ALLOW_HTTP, NAMEAUTH_FALLBACK_ENDPOINT, NAMEAUTH_IDLE_TIMEOUT_MS.\n",
     "Output: one JSON line. Exit status 0 when the server answered (any verdict, A-F or \
 Other), 2 on any error."
 ))]
@@ -97,6 +101,7 @@ impl ClientArgs {
             ("validate_id", &self.validate_id),
             ("allow_http", &self.allow_http),
             ("fallback_endpoint", &self.fallback_endpoint),
+            ("idle_timeout_ms", &self.idle_timeout_ms),
         ]
         .into_iter()
         .filter_map(|(name, v)| v.as_deref().map(|v| (name, v)))

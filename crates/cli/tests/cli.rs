@@ -233,6 +233,7 @@ fn every_option_has_a_flag_whose_errors_name_the_flag() {
     for (flag, value) in [
         ("--timeout-ms", "0"),
         ("--connect-timeout-ms", "x"),
+        ("--idle-timeout-ms", "600001"),
         ("--retries", "11"),
         ("--sign-case", "loud"),
         ("--validate-id", "maybe"),

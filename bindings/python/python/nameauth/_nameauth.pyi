@@ -89,6 +89,7 @@ class Client:
         timeout: float | None = None,
         connect_timeout: float | None = None,
         fallback_endpoint: str | None = None,
+        idle_timeout_ms: int | None = None,
     ) -> Client: ...
     @classmethod
     def from_env(cls) -> Client: ...

@@ -258,6 +258,7 @@ public final class NameAuthClient implements AutoCloseable {
    */
   public static void releasePools() {
     Jni.ensure();
+    NativeHandle.expunge();
     Jni.releasePools();
   }
 
@@ -320,6 +321,14 @@ public final class NameAuthClient implements AutoCloseable {
     @Deprecated
     public Builder connectTimeoutMillis(long ms) {
       return connectTimeoutMs(ms);
+    }
+
+    /**
+     * How long an unused keep-alive connection is kept before it is closed (default 7000 ms,
+     * under the 8 s after which WeChat Pay closes one; 1 to 600000).
+     */
+    public Builder idleTimeoutMs(long ms) {
+      return option("idle_timeout_ms", Long.toString(ms));
     }
 
     /** Hex case of the signature (default lower). */

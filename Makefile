@@ -152,6 +152,8 @@ examples: lib
 C_TEST_SRC := crates/ffi/tests/c/test_abi.c
 C_TESTS := $(BUILD)/c/test_abi_c $(BUILD)/c/test_abi_c_static $(BUILD)/c/test_abi_cpp \
            $(BUILD)/c/test_abi_cpp_static $(BUILD)/c/test_abi_asan
+# The headers test_abi.c includes.
+$(C_TESTS): crates/ffi/tests/c/cases.h crates/ffi/tests/c/cancel.h
 
 $(BUILD)/c/test_abi_c: $(C_TEST_SRC) include/nameauth.h lib
 	@mkdir -p $(BUILD)/c

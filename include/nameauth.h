@@ -30,7 +30,8 @@
  *   buffers give statuses, and a panic inside the library becomes NAMEAUTH_PANIC.
  *
  * Ownership
- *   Handles (nameauth_options, nameauth_client, nameauth_verdict) are freed by exactly
+ *   Handles (nameauth_options, nameauth_client, nameauth_verdict, nameauth_cancel) are
+ *   freed by exactly
  *   one *_free call; *_free(NULL) does nothing. Strings returned by verdict accessors belong to the
  *   verdict and live until nameauth_verdict_free. Strings returned by
  *   nameauth_result_str, nameauth_result_kind and nameauth_version are static.
@@ -40,8 +41,9 @@
  *   A nameauth_client may be shared by any number of threads: nameauth_verify takes
  *   a const pointer, and all threads share the client's keep-alive connections. A verdict is
  *   immutable and may be read by several threads. A nameauth_options is for one
- *   thread at a time. The *_free functions must not race with other uses of the same
- *   handle. The last error (message, field, rule) is per thread.
+ *   thread at a time. A nameauth_cancel may be cancelled from any thread while calls use
+ *   it (nameauth_verify_with). The *_free functions must not race with other uses of the
+ *   same handle. The last error (message, field, rule) is per thread.
  *
  * ABI policy
  *   Status numbers are fixed and never reused; new statuses, functions and options
@@ -98,6 +100,16 @@
  * Each call (its verdict or error).
  */
 #define NAMEAUTH_LOG_INFO 3
+
+/**
+ * A cancellation token: cancelling it stops every call given it whose request has not
+ * been written yet (`NAMEAUTH_CANCELLED`, nothing sent); a call that already wrote a byte
+ * finishes and returns what the server said. Opaque. Created by `nameauth_cancel_new`,
+ * set by `nameauth_cancel_cancel` (from any thread, at any time), freed by
+ * `nameauth_cancel_free`. Cancelling cannot be undone: use a new token per call, or per
+ * group of calls given up together.
+ */
+typedef struct nameauth_cancel nameauth_cancel;
 
 /**
  * A configured client: credentials, endpoint, timeouts and one keep-alive connection
@@ -412,7 +424,8 @@ void nameauth_client_free(nameauth_client *client);
  * `nameauth_last_error` gives a one-line message (never the key, name or ID in clear).
  *
  * Thread-safe: many threads may verify with one client at once. Blocks for at most the
- * client's `timeout_ms`.
+ * client's `timeout_ms`. `nameauth_verify_with` is the same call with a cancellation
+ * token and a deadline of the caller's own.
  *
  * # Safety
  * `client` is a live client; non-NULL strings are NUL-terminated; `out` is NULL or valid
@@ -553,7 +566,8 @@ const char *nameauth_result_str(nameauth_result r);
 
 /**
  * The CONFORMANCE.md error kind of a status: `"invalid_input"`, `"invalid_config"`,
- * `"timeout"`, `"transport"`, `"protocol"` or `"internal"`; `""` for `NAMEAUTH_OK`.
+ * `"timeout"`, `"transport"`, `"protocol"`, `"internal"` or `"cancelled"`; `""` for
+ * `NAMEAUTH_OK`.
  * NULL-argument, UTF-8 and buffer statuses are `"invalid_input"`; a caught panic and
  * unknown values are `"internal"`. Never NULL; never freed.
  */
@@ -654,6 +668,65 @@ void nameauth_release_pools(void);
  * this library was built with). Static; never freed.
  */
 const char *nameauth_version(void);
+
+/**
+ * Creates a token, not cancelled. On success `*out` receives it, to free with
+ * `nameauth_cancel_free`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write.
+ */
+nameauth_result nameauth_cancel_new(nameauth_cancel **out);
+
+/**
+ * Cancels the calls given `cancel`: those that have not written their request yet end
+ * with `NAMEAUTH_CANCELLED` and send nothing more; the others finish as if nothing
+ * happened. Callable from any thread at any time while the token lives, also while calls
+ * use it, and more than once. NULL does nothing.
+ *
+ * # Safety
+ * `cancel` is NULL or a token from `nameauth_cancel_new` not yet freed.
+ */
+void nameauth_cancel_cancel(const nameauth_cancel *cancel);
+
+/**
+ * Frees a token. NULL does nothing. Calls still using it must have returned: free it
+ * after them (the token may be cancelled first, from another thread, to make them
+ * return sooner).
+ *
+ * # Safety
+ * `cancel` is NULL or a token from `nameauth_cancel_new` not yet freed, used by no call
+ * still running.
+ */
+void nameauth_cancel_free(nameauth_cancel *cancel);
+
+/**
+ * `nameauth_verify` with a cancellation token and a deadline of the caller's own.
+ *
+ * `cancel` may be NULL (no token). If it is cancelled before the call's request is
+ * written (before the call, or from another thread while the call connects or waits to
+ * retry), the request is never written, on any attempt: the status is
+ * `NAMEAUTH_CANCELLED` (kind `"cancelled"`) and nothing was sent. Once a byte was
+ * written the server may be running the check, and cancelling changes nothing: the call
+ * returns what the server said.
+ *
+ * `deadline_ms`: the most milliseconds the call may take from now, together with the
+ * client's `timeout_ms` (whichever ends first); 0 for none. Reaching it is
+ * `NAMEAUTH_TIMEOUT`, with a message naming the caller's deadline.
+ *
+ * Everything else is as `nameauth_verify`: thread-safe, `*out` set to NULL on failure.
+ *
+ * # Safety
+ * As for `nameauth_verify`; `cancel` is NULL or a live token.
+ */
+nameauth_result nameauth_verify_with(const nameauth_client *client,
+                                     const char *openid,
+                                     const char *truename,
+                                     const char *creid,
+                                     const char *cretype,
+                                     const nameauth_cancel *cancel,
+                                     uint64_t deadline_ms,
+                                     nameauth_verdict **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,3 +1,5 @@
+typedef struct nameauth_cancel nameauth_cancel;
+
 typedef struct nameauth_client nameauth_client;
 
 typedef struct nameauth_options nameauth_options;
@@ -114,3 +116,18 @@ size_t nameauth_log_captured(char *buf, size_t buf_len);
 void nameauth_release_pools(void);
 
 const char *nameauth_version(void);
+
+nameauth_result nameauth_cancel_new(nameauth_cancel **out);
+
+void nameauth_cancel_cancel(const nameauth_cancel *cancel);
+
+void nameauth_cancel_free(nameauth_cancel *cancel);
+
+nameauth_result nameauth_verify_with(const nameauth_client *client,
+                                     const char *openid,
+                                     const char *truename,
+                                     const char *creid,
+                                     const char *cretype,
+                                     const nameauth_cancel *cancel,
+                                     uint64_t deadline_ms,
+                                     nameauth_verdict **out);

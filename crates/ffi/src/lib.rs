@@ -14,8 +14,12 @@ use nameauth_core::boundary::catch_quietly;
 use nameauth_core::error::{Error, ErrorKind, Rule};
 use nameauth_core::report::{capture_lines, level_number};
 use nameauth_core::{
-    Client, ClientBuilder, Options, Params, SignCase, Verdict, REASONS, RESIDENT_ID_CARD,
+    CallOptions, Client, ClientBuilder, Options, Params, SignCase, Verdict, REASONS,
+    RESIDENT_ID_CARD,
 };
+
+mod cancel;
+pub use cancel::*;
 
 /// A status code: `NAMEAUTH_OK` (0) or one of the `NAMEAUTH_*` errors below. The numbers
 /// are fixed and never reused.
@@ -541,7 +545,8 @@ pub unsafe extern "C" fn nameauth_client_free(client: *mut nameauth_client) {
 /// `nameauth_last_error` gives a one-line message (never the key, name or ID in clear).
 ///
 /// Thread-safe: many threads may verify with one client at once. Blocks for at most the
-/// client's `timeout_ms`.
+/// client's `timeout_ms`. `nameauth_verify_with` is the same call with a cancellation
+/// token and a deadline of the caller's own.
 ///
 /// # Safety
 /// `client` is a live client; non-NULL strings are NUL-terminated; `out` is NULL or valid
@@ -555,40 +560,61 @@ pub unsafe extern "C" fn nameauth_verify(
     cretype: *const c_char,
     out: *mut *mut nameauth_verdict,
 ) -> nameauth_result {
-    boundary(|| {
-        // SAFETY: `out` is NULL or valid for one write.
-        unsafe { put(out, ptr::null_mut()) };
-        // SAFETY: a live client per the contract, or NULL (checked).
-        let Some(client) = (unsafe { client.as_ref() }) else {
-            return Err(null("client"));
-        };
-        // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
-        let (openid, truename, creid, cretype) = unsafe {
-            (
-                arg_str(openid, "openid")?,
-                arg_str(truename, "truename")?,
-                arg_str(creid, "creid")?,
-                opt_str(cretype, "cretype")?.unwrap_or(RESIDENT_ID_CARD),
-            )
-        };
-        if out.is_null() {
-            return Err(null("out"));
-        }
-        let (result, report) = client
-            .client
-            .verify_reported(openid, truename, creid, cretype);
-        log_call(&report, openid, truename, creid, result.as_ref());
-        let verdict = result.map_err(|e| fail(&e))?;
-        let raw = [
-            c_string(verdict.nameauth_status()),
-            c_string(verdict.notmatch_param()),
-            c_string(verdict.name_mask()),
-        ];
-        let handle = Box::into_raw(Box::new(nameauth_verdict { verdict, raw }));
-        // SAFETY: `out` checked non-NULL above.
-        unsafe { out.write(handle) };
-        Ok(())
+    // SAFETY: forwarded contract.
+    boundary(|| unsafe {
+        verify(client, openid, truename, creid, cretype, out, || {
+            Ok(CallOptions::default())
+        })
     })
+}
+
+/// The body of `nameauth_verify` and `nameauth_verify_with`: `options` is asked for once
+/// the arguments were checked.
+///
+/// # Safety
+/// As for `nameauth_verify`.
+unsafe fn verify(
+    client: *const nameauth_client,
+    openid: *const c_char,
+    truename: *const c_char,
+    creid: *const c_char,
+    cretype: *const c_char,
+    out: *mut *mut nameauth_verdict,
+    options: impl FnOnce() -> Result<CallOptions, nameauth_result>,
+) -> Result<(), nameauth_result> {
+    // SAFETY: `out` is NULL or valid for one write.
+    unsafe { put(out, ptr::null_mut()) };
+    // SAFETY: a live client per the contract, or NULL (checked).
+    let Some(client) = (unsafe { client.as_ref() }) else {
+        return Err(null("client"));
+    };
+    // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
+    let (openid, truename, creid, cretype) = unsafe {
+        (
+            arg_str(openid, "openid")?,
+            arg_str(truename, "truename")?,
+            arg_str(creid, "creid")?,
+            opt_str(cretype, "cretype")?.unwrap_or(RESIDENT_ID_CARD),
+        )
+    };
+    if out.is_null() {
+        return Err(null("out"));
+    }
+    let options = options()?;
+    let (result, report) = client
+        .client
+        .verify_with(openid, truename, creid, cretype, &options);
+    log_call(&report, openid, truename, creid, result.as_ref());
+    let verdict = result.map_err(|e| fail(&e))?;
+    let raw = [
+        c_string(verdict.nameauth_status()),
+        c_string(verdict.notmatch_param()),
+        c_string(verdict.name_mask()),
+    ];
+    let handle = Box::into_raw(Box::new(nameauth_verdict { verdict, raw }));
+    // SAFETY: `out` checked non-NULL above.
+    unsafe { out.write(handle) };
+    Ok(())
 }
 
 /// Checks a resident ID number (`cretype=1`) against every rule of docs/SPEC.md §3: 18
@@ -785,13 +811,15 @@ pub extern "C" fn nameauth_result_str(r: nameauth_result) -> *const c_char {
         NAMEAUTH_INVALID_UTF8 => c"a string argument was not valid UTF-8",
         NAMEAUTH_BUFFER_TOO_SMALL => c"the output buffer is too small",
         NAMEAUTH_PANIC => c"a panic was caught at the C boundary",
+        NAMEAUTH_CANCELLED => c"cancelled before the request was sent",
         _ => c"unknown result",
     };
     s.as_ptr()
 }
 
 /// The CONFORMANCE.md error kind of a status: `"invalid_input"`, `"invalid_config"`,
-/// `"timeout"`, `"transport"`, `"protocol"` or `"internal"`; `""` for `NAMEAUTH_OK`.
+/// `"timeout"`, `"transport"`, `"protocol"`, `"internal"` or `"cancelled"`; `""` for
+/// `NAMEAUTH_OK`.
 /// NULL-argument, UTF-8 and buffer statuses are `"invalid_input"`; a caught panic and
 /// unknown values are `"internal"`. Never NULL; never freed.
 #[no_mangle]

@@ -107,7 +107,7 @@ static void test_version(void) {
 
 static void test_result_strings(void) {
   nameauth_result r;
-  for (r = NAMEAUTH_OK; r <= NAMEAUTH_PANIC; r++) {
+  for (r = NAMEAUTH_OK; r <= NAMEAUTH_CANCELLED; r++) {
     CHECK(nameauth_result_str(r) != NULL && strlen(nameauth_result_str(r)) > 0);
     CHECK(strcmp(nameauth_result_str(r), "unknown result") != 0);
   }
@@ -124,6 +124,7 @@ static void test_result_strings(void) {
   CHECK_STR(nameauth_result_kind(NAMEAUTH_PROTOCOL), "protocol");
   CHECK_STR(nameauth_result_kind(NAMEAUTH_INTERNAL), "internal");
   CHECK_STR(nameauth_result_kind(NAMEAUTH_PANIC), "internal");
+  CHECK_STR(nameauth_result_kind(NAMEAUTH_CANCELLED), "cancelled");
   CHECK_STR(nameauth_result_kind(12345), "internal");
 }
 
@@ -732,6 +733,8 @@ static void test_fallback_endpoint(void) {
   nameauth_client_free(c);
 }
 
+#include "cancel.h"
+
 int main(int argc, char **argv) {
   if (argc > 1) CASES_PATH = argv[1];
   json_load(CASES_PATH, &CASES);
@@ -751,6 +754,8 @@ int main(int argc, char **argv) {
   test_stats();
   test_logs();
   test_fallback_endpoint();
+  test_cancel_statuses();
+  test_verify_with();
   /* Every client is freed: the pools go too, so valgrind sees no leak. */
   nameauth_release_pools();
   json_free(&CASES);

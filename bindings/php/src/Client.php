@@ -327,6 +327,8 @@ final class Client
         foreach (['invalid_input', 'invalid_config', 'timeout', 'transport', 'protocol', 'internal'] as $i => $kind) {
             $errors[$kind] = $s->errors[$i];
         }
+        // Not in errors[6]: the C struct only grows at its end.
+        $errors['cancelled'] = $s->cancelled;
         return [
             'calls' => $s->calls,
             'requests' => $s->requests,

@@ -124,6 +124,8 @@ final class Native
                 return new TransportException($message, $status);
             case ProtocolException::KIND:
                 return new ProtocolException($message, $status);
+            case CancelledException::KIND:
+                return new CancelledException($message, $status);
             default:
                 return new InternalException($message, $status);
         }

@@ -75,8 +75,18 @@ final class EcosystemTest extends TestCase
         $this->assertSame($sb->connections(), $s['connections_opened']);
         $this->assertSame(['A' => 1, 'B' => 0, 'C' => 0, 'D' => 0, 'E' => 1, 'F' => 0, 'Other' => 0], $s['verdicts']);
         $this->assertSame(1, $s['errors']['invalid_input']);
+        $this->assertSame(0, $s['errors']['cancelled']);
+        $this->assertCount(7, $s['errors']);
         $this->assertGreaterThan(0, $s['latency_p50_us']);
         $this->assertLessThanOrEqual($s['latency_p99_us'], $s['latency_p50_us']);
+    }
+
+    public function testTheKindCancelledIsACancelledException(): void
+    {
+        $e = \NameAuth\Native::failure(11);
+        $this->assertInstanceOf(\NameAuth\CancelledException::class, $e);
+        $this->assertSame('cancelled', $e->kind());
+        $this->assertSame(11, $e->getCode());
     }
 
     public function testCallsAreLoggedMaskedToAPsr3Logger(): void

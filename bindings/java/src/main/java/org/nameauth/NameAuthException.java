@@ -27,7 +27,7 @@ public class NameAuthException extends RuntimeException {
 
   /**
    * The docs/CONFORMANCE.md kind: {@code invalid_input}, {@code invalid_config}, {@code timeout},
-   * {@code transport}, {@code protocol} or {@code internal}.
+   * {@code transport}, {@code protocol}, {@code internal} or {@code cancelled}.
    */
   public String kind() {
     return kind;
@@ -70,6 +70,8 @@ public class NameAuthException extends RuntimeException {
         return new TransportException(status, message);
       case "protocol":
         return new NameAuthProtocolException(status, message);
+      case "cancelled":
+        return new CancelledException(status, message);
       default:
         return new InternalException(status, message);
     }

@@ -13,7 +13,7 @@ import java.util.Map;
 public final class NameAuthStats {
   private static final String[] CODES = {"A", "B", "C", "D", "E", "F", "Other"};
   private static final String[] KINDS = {
-    "invalid_input", "invalid_config", "timeout", "transport", "protocol", "internal"
+    "invalid_input", "invalid_config", "timeout", "transport", "protocol", "internal", "cancelled"
   };
 
   private final long calls;

@@ -82,6 +82,7 @@ class EcosystemTest {
       assertEquals(1L, s.verdicts().get("A"));
       assertEquals(1L, s.verdicts().get("E"));
       assertEquals(1L, s.errors().get("invalid_input"));
+      assertEquals(0L, s.errors().get("cancelled"));
       assertTrue(s.latencyP50Micros() > 0 && s.latencyP50Micros() <= s.latencyP99Micros());
       assertFalse(s.toString().contains(sb.key()));
     }

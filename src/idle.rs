@@ -20,7 +20,8 @@
 //! Exit: the thread is detached and touches nothing but its own sockets, so it neither
 //! keeps the process alive nor runs into an interpreter's or a JVM's shutdown;
 //! [`stop`] (called by `release_pools`) ends and joins it, for a library about to be
-//! unloaded.
+//! unloaded, and a reaper that ended is joined before the next one starts, so none is
+//! ever left running detached.
 
 use std::io;
 use std::net::TcpStream;
@@ -139,16 +140,21 @@ struct Registry {
     /// The process the entries belong to (a child after `fork` has its parent's copy).
     pid: u32,
     conns: Vec<Weak<Conn>>,
+    /// The last reaper started; joined before the next one starts, or by [`stop`], so
+    /// that no reaper is left running code of a library about to be unloaded.
     thread: Option<JoinHandle<()>>,
-    /// Set by [`stop`]: the thread ends at once.
-    stopping: bool,
+    /// A reaper is running and will look at new entries.
+    running: bool,
+    /// Which reaper is the current one: [`stop`] moves it on and the old one ends.
+    generation: u64,
 }
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     pid: 0,
     conns: Vec::new(),
     thread: None,
-    stopping: false,
+    running: false,
+    generation: 0,
 });
 /// Wakes the reaper early (a new connection may expire before its next wake, or `stop`).
 static WAKE: Condvar = Condvar::new();
@@ -174,7 +180,7 @@ fn registry() -> Option<MutexGuard<'static, Registry>> {
         std::mem::forget(std::mem::take(&mut reg.conns));
         std::mem::forget(reg.thread.take());
         reg.pid = pid;
-        reg.stopping = false;
+        reg.running = false;
         REGISTRY_PID.store(pid, Ordering::Release);
     }
     Some(reg)
@@ -185,26 +191,33 @@ fn register(conn: &Arc<Conn>) {
         return;
     };
     reg.conns.push(Arc::downgrade(conn));
-    if reg.thread.is_none() {
-        // If no thread can be made, idle connections are closed by ureq when their pool
-        // is next used, as before.
-        reg.thread = thread::Builder::new()
-            .name("nameauth-idle".into())
-            .stack_size(64 * 1024)
-            .spawn(reap_loop)
-            .ok();
-    } else {
+    if reg.running {
         WAKE.notify_one();
+        return;
     }
+    if let Some(done) = reg.thread.take() {
+        // It cleared `running` under this lock and is returning: a short wait.
+        let _ = done.join();
+    }
+    reg.generation += 1;
+    let generation = reg.generation;
+    // If no thread can be made, idle connections are closed by ureq when their pool is
+    // next used, as before.
+    reg.thread = thread::Builder::new()
+        .name("nameauth-idle".into())
+        .stack_size(64 * 1024)
+        .spawn(move || reap_loop(generation))
+        .ok();
+    reg.running = reg.thread.is_some();
 }
 
 /// The reaper: closes expired idle connections, sleeps until the next may expire, and
 /// ends when no connection is left (the next one starts it again).
-fn reap_loop() {
+fn reap_loop(generation: u64) {
     let mut reg = lock(&REGISTRY);
     loop {
-        if reg.stopping {
-            reg.thread = None;
+        if reg.generation != generation {
+            // Stopped (`running` was cleared by `stop`).
             return;
         }
         let now = Instant::now();
@@ -213,7 +226,7 @@ fn reap_loop() {
             None => false,
         });
         if reg.conns.is_empty() {
-            reg.thread = None;
+            reg.running = false;
             return;
         }
         // In use or not, a connection is looked at again within its idle timeout.
@@ -239,17 +252,13 @@ pub(crate) fn stop() {
         let Some(mut reg) = registry() else {
             return;
         };
-        reg.stopping = true;
+        reg.generation += 1;
+        reg.running = false;
         WAKE.notify_all();
         reg.thread.take()
     };
     if let Some(h) = handle {
-        if h.thread().id() != thread::current().id() {
-            let _ = h.join();
-        }
-    }
-    if let Some(mut reg) = registry() {
-        reg.stopping = false;
+        let _ = h.join();
     }
 }
 
@@ -274,5 +283,14 @@ mod tests {
         assert!(busy.peek().is_some(), "the busy socket was left alone");
         drop(in_use);
         assert!(busy.begin().is_ok());
+
+        // `release_pools` stops the reaper (and waits for it); the next connection
+        // starts a new one.
+        stop();
+        let later = Conn::new(TcpStream::connect(a).unwrap(), Duration::from_millis(50));
+        while later.peek().is_some() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
+        }
+        assert!(later.peek().is_none(), "a reaper runs again after stop");
     }
 }

@@ -324,8 +324,8 @@ public final class NameAuthClient implements AutoCloseable {
     }
 
     /**
-     * How long an unused keep-alive connection is kept before it is closed (default 7000 ms,
-     * under the 8 s after which WeChat Pay closes one; 1 to 600000).
+     * How long an unused keep-alive connection is kept before it is closed (default 7000 ms, under
+     * the 8 s after which WeChat Pay closes one; 1 to 600000).
      */
     public Builder idleTimeoutMs(long ms) {
       return option("idle_timeout_ms", Long.toString(ms));

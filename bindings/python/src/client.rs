@@ -2,15 +2,16 @@
 //! whole validate-sign-send-parse of every call.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, RwLock};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
-use nameauth::{Client as CoreClient, ClientBuilder, Error, RESIDENT_ID_CARD};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use nameauth::RESIDENT_ID_CARD;
+use nameauth::{CallOptions, CancelToken, Client as CoreClient, ClientBuilder, Error};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
-use crate::error::{checked_text, config_error, exception, text, to_py_err};
+use crate::error::{checked_text, config_error, exception, opt_text, path_arg, text, to_py_err};
 use crate::logs::{self, Call};
 use crate::verdict::{py_repr, Verdict};
 
@@ -121,6 +122,30 @@ impl User {
 #[pyclass(frozen, module = "nameauth", name = "Client")]
 pub(crate) struct Client {
     inner: RwLock<Option<CoreClient>>,
+    /// This client's `AsyncClient` calls waiting for a pool thread.
+    waiting: Arc<AtomicUsize>,
+}
+
+/// An `AsyncClient` call handed to the pool: cancelling it before its request is written
+/// means it is never written.
+#[pyclass(frozen, module = "nameauth", name = "_Pending")]
+pub(crate) struct Pending {
+    token: CancelToken,
+}
+
+#[pymethods]
+impl Pending {
+    /// Cancels the call unless its request was written already (then its answer is
+    /// dropped when it comes).
+    fn cancel(&self) {
+        self.token.cancel();
+    }
+
+    /// True once ``cancel`` was called.
+    #[getter]
+    fn cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
 }
 
 /// A whole number option, passed to the core as text so that its one check applies.
@@ -162,9 +187,17 @@ fn verify_quietly(
     truename: &str,
     creid: &str,
     cretype: &str,
+    options: &CallOptions,
 ) -> (Result<nameauth::Verdict, Error>, nameauth::Report) {
-    nameauth::boundary::catch_quietly(|| client.verify_reported(openid, truename, creid, cretype))
-        .unwrap_or_else(|| (Err(Error::internal(PANIC)), nameauth::Report::default()))
+    nameauth::boundary::catch_quietly(|| {
+        client.verify_with(openid, truename, creid, cretype, options)
+    })
+    .unwrap_or_else(|| (Err(Error::internal(PANIC)), nameauth::Report::default()))
+}
+
+/// The document type argument: ``"1"`` when not given.
+fn cretype_arg(py: Python<'_>, cretype: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+    Ok(opt_text(py, "cretype", cretype, false)?.unwrap_or_else(|| RESIDENT_ID_CARD.to_owned()))
 }
 
 /// The stats of every front end, as a dict.
@@ -202,6 +235,7 @@ impl Client {
     fn of(client: CoreClient) -> Self {
         Client {
             inner: RwLock::new(Some(client)),
+            waiting: Arc::default(),
         }
     }
 }
@@ -211,7 +245,7 @@ impl Client {
     #[new]
     #[pyo3(signature = (
         appid, src, key, *, endpoint=None, timeout_ms=None, connect_timeout_ms=None,
-        sign_case="lower", retries=None, proxy=None, ca_file=None, validate_id=true,
+        sign_case=None, retries=None, proxy=None, ca_file=None, validate_id=true,
         allow_http=false, timeout=None, connect_timeout=None, fallback_endpoint=None,
         idle_timeout_ms=None
     ))]
@@ -221,20 +255,27 @@ impl Client {
         appid: &Bound<'_, PyAny>,
         src: &Bound<'_, PyAny>,
         key: &Bound<'_, PyAny>,
-        endpoint: Option<String>,
+        endpoint: Option<&Bound<'_, PyAny>>,
         timeout_ms: Option<&Bound<'_, PyAny>>,
         connect_timeout_ms: Option<&Bound<'_, PyAny>>,
-        sign_case: &str,
+        sign_case: Option<&Bound<'_, PyAny>>,
         retries: Option<&Bound<'_, PyAny>>,
-        proxy: Option<String>,
-        ca_file: Option<std::path::PathBuf>,
+        proxy: Option<&Bound<'_, PyAny>>,
+        ca_file: Option<&Bound<'_, PyAny>>,
         validate_id: bool,
         allow_http: bool,
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
-        fallback_endpoint: Option<String>,
+        fallback_endpoint: Option<&Bound<'_, PyAny>>,
         idle_timeout_ms: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        // Every text option is checked here, by name: a string UTF-8 cannot hold is a
+        // ConfigError naming the option, never an exception that carries the value.
+        let endpoint = opt_text(py, "endpoint", endpoint, true)?;
+        let sign_case = opt_text(py, "sign_case", sign_case, true)?;
+        let proxy = opt_text(py, "proxy", proxy, true)?.map(zeroize::Zeroizing::new);
+        let fallback_endpoint = opt_text(py, "fallback_endpoint", fallback_endpoint, true)?;
+        let ca_file = path_arg(py, "ca_file", ca_file)?;
         let both = |new: Option<&Bound<'_, PyAny>>, old: Option<f64>| {
             new.is_some_and(|v| !v.is_none()) && old.is_some()
         };
@@ -257,7 +298,7 @@ impl Client {
         let mut b = ClientBuilder::new(appid, src, key.as_str())
             .validate_id(validate_id)
             .allow_http(allow_http)
-            .option("sign_case", sign_case)
+            .option("sign_case", sign_case.as_deref().unwrap_or("lower"))
             .map_err(|e| to_py_err(py, &e))?;
         if let Some(t) = timeout {
             b = b.timeout(seconds(py, "timeout", t)?);
@@ -273,7 +314,7 @@ impl Client {
             b = b.endpoint(e);
         }
         if let Some(p) = proxy {
-            b = b.proxy(p);
+            b = b.proxy(p.as_str());
         }
         if let Some(f) = fallback_endpoint {
             b = b
@@ -303,23 +344,27 @@ impl Client {
     /// to F and Other). Raises ``InvalidInput`` (nothing sent), ``ConfigError``,
     /// ``Timeout``, ``TransportError`` or ``ProtocolError`` otherwise. The GIL is released
     /// while the request is checked, signed, sent and parsed.
-    // A literal, so that Python's signature shows it: RESIDENT_ID_CARD.
-    #[pyo3(signature = (openid, truename, creid, cretype="1"))]
+    // The text signature shows the default that `None` stands for: RESIDENT_ID_CARD.
+    #[pyo3(
+        signature = (openid, truename, creid, cretype=None),
+        text_signature = "($self, openid, truename, creid, cretype='1')"
+    )]
     fn verify(
         &self,
         py: Python<'_>,
         openid: &Bound<'_, PyAny>,
         truename: &Bound<'_, PyAny>,
         creid: &Bound<'_, PyAny>,
-        cretype: &str,
+        cretype: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Verdict> {
         let openid = text(py, "openid", openid, false)?;
         let truename = zeroize::Zeroizing::new(text(py, "truename", truename, false)?);
         let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
-        let cretype = cretype.to_owned();
+        let cretype = cretype_arg(py, cretype)?;
         let client = self.get(py)?;
+        let options = CallOptions::new();
         let (result, report) =
-            py.detach(|| verify_quietly(&client, &openid, &truename, &creid, &cretype));
+            py.detach(|| verify_quietly(&client, &openid, &truename, &creid, &cretype, &options));
         let call = Call {
             openid: &openid,
             truename: &truename,
@@ -338,10 +383,12 @@ impl Client {
         stats_dict(py, &self.get(py)?.stats())
     }
 
-    /// For ``AsyncClient``: checks the arguments here, runs the call on a Rust thread and
-    /// hands the outcome to ``deliver(future, ok, value)`` through
+    /// For ``AsyncClient``: checks the arguments here, queues the call for a pool thread
+    /// (``QueueFull`` if ``max_queued`` of this client's calls wait already) and returns
+    /// its ``_Pending``, whose ``cancel()`` stops it unless its request was written. The
+    /// outcome goes to ``deliver(future, ok, value)`` through
     /// ``loop.call_soon_threadsafe`` (a cancelled future's outcome is dropped there).
-    #[pyo3(signature = (r#loop, deliver, future, openid, truename, creid, cretype="1"))]
+    #[pyo3(signature = (r#loop, deliver, future, max_queued, openid, truename, creid, cretype=None))]
     #[allow(clippy::too_many_arguments)]
     fn _verify_async(
         &self,
@@ -349,26 +396,34 @@ impl Client {
         r#loop: Py<PyAny>,
         deliver: Py<PyAny>,
         future: Py<PyAny>,
+        max_queued: usize,
         openid: &Bound<'_, PyAny>,
         truename: &Bound<'_, PyAny>,
         creid: &Bound<'_, PyAny>,
-        cretype: &str,
-    ) -> PyResult<()> {
+        cretype: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Pending> {
         let openid = text(py, "openid", openid, false)?;
         let truename = zeroize::Zeroizing::new(text(py, "truename", truename, false)?);
         let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
-        let cretype = cretype.to_owned();
+        let cretype = cretype_arg(py, cretype)?;
         let client = self.get(py)?;
-        crate::pool::spawn(move || {
-            let (result, report) = verify_quietly(&client, &openid, &truename, &creid, &cretype);
-            // During interpreter shutdown there is nobody left to tell.
-            Python::try_attach(|py| {
+        let token = CancelToken::new();
+        let run = move |token: &CancelToken| {
+            let options = CallOptions::new().with_cancel(token.clone());
+            let (result, report) =
+                verify_quietly(&client, &openid, &truename, &creid, &cretype, &options);
+            // Never once the interpreter is exiting (see pool.rs); the Python objects
+            // are then released by PyO3 without the GIL.
+            crate::pool::with_python(move |py| {
                 let call = Call {
                     openid: &openid,
                     truename: &truename,
                     creid: &creid,
                 };
-                let outcome = logs::emit(py, &call, &report, result.as_ref()).and_then(|()| {
+                // A logger's failure is reported by `emit` itself; the outcome is
+                // delivered whatever the logger did.
+                let logged = logs::emit(py, &call, &report, result.as_ref());
+                let delivered = (|| {
                     let (ok, value) = match result {
                         Ok(v) => (true, Bound::new(py, Verdict::from(v))?.into_any()),
                         Err(e) => (false, exception(py, &e)?),
@@ -376,17 +431,29 @@ impl Client {
                     r#loop
                         .bind(py)
                         .call_method1("call_soon_threadsafe", (deliver, future, ok, value))
-                });
+                })();
                 // A closed loop (its owner gave up on the result) is not an error here;
-                // anything else goes where Python reports unraisable errors.
-                if let Err(e) = outcome {
-                    if !e.is_instance_of::<pyo3::exceptions::PyRuntimeError>(py) {
+                // anything else goes where Python reports errors nobody can catch.
+                if let Err(e) = delivered {
+                    if !e.is_instance_of::<PyRuntimeError>(py) {
                         e.write_unraisable(py, None);
                     }
                 }
+                if let Err(e) = logged {
+                    e.write_unraisable(py, None);
+                }
             });
-        })
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
+        };
+        match crate::pool::spawn(token.clone(), &self.waiting, max_queued, run) {
+            Ok(()) => Ok(Pending { token }),
+            Err(crate::pool::Refused::Full(n)) => Err(crate::error::queue_full(py, n)),
+            Err(crate::pool::Refused::Closed) => Err(PyRuntimeError::new_err(
+                "nameauth: the interpreter is exiting; no new AsyncClient call is started",
+            )),
+            Err(crate::pool::Refused::Thread(e)) => Err(PyRuntimeError::new_err(format!(
+                "nameauth: no worker thread could be started: {e}"
+            ))),
+        }
     }
 
     /// Verifies many users with ``concurrency`` Rust threads (the GIL released) and
@@ -439,6 +506,7 @@ impl Client {
                                 &u.truename,
                                 &u.creid,
                                 &u.cretype,
+                                &CallOptions::new(),
                             ),
                         };
                         *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);

@@ -93,3 +93,55 @@ pub(crate) fn checked_text(
         Err(e) => Err(e),
     }
 }
+
+/// An optional text argument (``None`` is absent), checked as [`text`].
+pub(crate) fn opt_text(
+    py: Python<'_>,
+    field: &'static str,
+    value: Option<&Bound<'_, PyAny>>,
+    config: bool,
+) -> PyResult<Option<String>> {
+    match value {
+        Some(v) if !v.is_none() => text(py, field, v, config).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// An optional path option (``str`` or ``os.PathLike``): one the file system encoding
+/// cannot hold is a `ConfigError` naming `field`, never a `UnicodeEncodeError`.
+pub(crate) fn path_arg(
+    py: Python<'_>,
+    field: &'static str,
+    value: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Option<std::path::PathBuf>> {
+    let Some(v) = value.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    match v.extract::<std::path::PathBuf>() {
+        Ok(p) => Ok(Some(p)),
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyUnicodeError>(py) => Err(config_error(
+            py,
+            field,
+            "holds a character the file system encoding cannot hold (an unpaired surrogate)",
+        )),
+        Err(_) => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{field}: must be a str or an os.PathLike"
+        ))),
+    }
+}
+
+/// `QueueFull` for an `AsyncClient` call refused because `max_queued` calls of its
+/// client already wait for a thread.
+pub(crate) fn queue_full(py: Python<'_>, max_queued: usize) -> PyErr {
+    let make = || -> PyResult<PyErr> {
+        let cls = py.import("nameauth.exceptions")?.getattr("QueueFull")?;
+        let exc = cls.call1((format!(
+            "max_queued: this client already has {max_queued} calls waiting for a thread; \
+             this one was not queued and nothing was sent (wait for calls to finish, or \
+             raise max_queued)"
+        ),))?;
+        exc.setattr("field", "max_queued")?;
+        Ok(PyErr::from_value(exc))
+    };
+    make().unwrap_or_else(|e| e)
+}

@@ -68,13 +68,29 @@ fn validate_id(py: Python<'_>, creid: &Bound<'_, PyAny>) -> PyResult<()> {
     nameauth::validate::resident_id(&creid).map_err(|e| to_py_err(py, &e))
 }
 
+/// Releases the keep-alive connection pools this process keeps for its clients: each
+/// closes its idle connections once no client uses it (closed clients use none), and
+/// clients built later start new pools. Never needed for correctness; for test suites
+/// that start a sandbox per test, leak checkers, and programs done with nameauth.
+#[pyfunction]
+fn release_pools(py: Python<'_>) {
+    py.detach(nameauth::release_pools);
+}
+
 #[pymodule]
 fn _nameauth(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
+    m.add_class::<client::Pending>()?;
     m.add_class::<verdict::Verdict>()?;
     m.add_class::<sandbox::Sandbox>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(validate_id, m)?)?;
+    m.add_function(wrap_pyfunction!(release_pools, m)?)?;
+    m.add_function(wrap_pyfunction!(pool::_shutdown, m)?)?;
+    // Before the interpreter finalizes, the AsyncClient pool closes (see pool.rs).
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (m.getattr("_shutdown")?,))?;
     m.add("RESIDENT_ID_CARD", nameauth::RESIDENT_ID_CARD)?;
     m.add("__version__", nameauth::VERSION)?;
     Ok(())

@@ -4,6 +4,7 @@
 
 use nameauth::report::Level;
 use nameauth::{Error, Report, Verdict};
+use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 
@@ -37,9 +38,31 @@ pub(crate) struct Call<'a> {
     pub(crate) creid: &'a str,
 }
 
-/// Writes the events of one call to the `nameauth` logger, if it takes them. A failing
-/// handler is Python logging's own business: it reports and carries on, as for any record.
+/// Writes the events of one call to the `nameauth` logger, if it takes them.
+///
+/// A logger cannot take a verdict: an `Exception` raised by the logging machinery (a
+/// `logging.Filter` or a handler's `emit` that raises) is reported through
+/// `sys.unraisablehook`, as Python reports any error it cannot raise to a caller, and
+/// the call's remaining events are skipped; the caller gets its verdict. Only a
+/// `BaseException` that is no `Exception` (`KeyboardInterrupt`, `SystemExit`) comes back
+/// as an error, as the `logging` module itself lets those through.
 pub(crate) fn emit(
+    py: Python<'_>,
+    call: &Call<'_>,
+    report: &Report,
+    result: Result<&Verdict, &Error>,
+) -> PyResult<()> {
+    match write(py, call, report, result) {
+        Err(e) if e.is_instance_of::<PyException>(py) => {
+            let logger = LOGGER.get(py).map(|l| l.bind(py));
+            e.write_unraisable(py, logger);
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+fn write(
     py: Python<'_>,
     call: &Call<'_>,
     report: &Report,

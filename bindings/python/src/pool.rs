@@ -1,63 +1,248 @@
 //! The Rust threads `AsyncClient` runs calls on: up to `MAX_THREADS`, started as work
-//! arrives, fed by one queue. After `fork` the child starts a pool of its own (its
-//! parent's threads do not exist there).
+//! arrives, fed by one queue of waiting calls. After `fork` the child starts a pool of its
+//! own (its parent's threads do not exist there).
+//!
+//! Design.
+//! - Cancel: every call carries a `CancelToken`. `AsyncClient.verify` cancels it when the
+//!   task awaiting the call is cancelled. A worker that takes a cancelled call from the
+//!   queue drops it unseen; a running call checks the token where the core writes the
+//!   request (`Client::verify_with`), so a call cancelled before its request is written
+//!   is never written.
+//! - Bound: each client counts its calls waiting in the queue; a call that would make
+//!   them more than the client's `max_queued` is refused at once (`QueueFull`, nothing
+//!   queued). Cancelled calls still queued are purged before a call is refused.
+//! - Exit: CPython ends a thread that asks for the GIL once the interpreter is finalizing
+//!   (`pthread_exit`, whose forced unwind through our frames crashes with the unwinder
+//!   the wheel carries), so no worker may ask for it then. Workers reach Python only
+//!   through [`with_python`], which counts them in `attached` under the pool's lock and
+//!   refuses once `closed` is set. [`shutdown`] runs from an `atexit` hook, before
+//!   finalization starts, with the GIL: it sets `closed`, cancels every queued and
+//!   running call (nobody is left to take their answers; a request already written runs
+//!   to its end and its answer is dropped), drops the queue, then releases the GIL and
+//!   waits (at most `EXIT_WAIT`) for the workers inside Python to leave. After that no
+//!   worker touches the interpreter again: they finish their network work (or are ended
+//!   by the process's exit) without the GIL. PyO3's own `Py_IsFinalizing` check in
+//!   `Python::try_attach` exists only for CPython 3.13+ builds, not for this abi3-py38
+//!   wheel, hence the flag.
 
-use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-type Job = Box<dyn FnOnce() + Send>;
+use nameauth::CancelToken;
+use pyo3::prelude::*;
 
 /// Threads at most: enough for the requests a merchant's quota allows in flight.
-const MAX_THREADS: usize = 64;
+pub(crate) const MAX_THREADS: usize = 64;
 
-struct Pool {
-    pid: u32,
-    tx: Sender<Job>,
-    rx: Arc<Mutex<Receiver<Job>>>,
-    threads: usize,
-    /// Jobs queued or running.
-    busy: Arc<std::sync::atomic::AtomicUsize>,
+/// How long the exit hook waits for workers that are running Python code (delivering an
+/// outcome, logging) to leave it.
+const EXIT_WAIT: Duration = Duration::from_secs(5);
+
+/// What a call does on its thread, given its token.
+type Run = Box<dyn FnOnce(&CancelToken) + Send>;
+
+/// One call waiting for a thread.
+struct Job {
+    token: CancelToken,
+    run: Option<Run>,
+    /// The client's count of waiting calls; one less once this job leaves the queue.
+    waiting: Arc<AtomicUsize>,
 }
 
-static POOL: Mutex<Option<Pool>> = Mutex::new(None);
+impl Drop for Job {
+    fn drop(&mut self) {
+        self.waiting.fetch_sub(1, SeqCst);
+    }
+}
 
-/// Runs `job` on a pool thread.
-pub(crate) fn spawn(job: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
-    use std::sync::atomic::Ordering::SeqCst;
-    let mut guard = POOL.lock().unwrap_or_else(|p| p.into_inner());
+struct State {
+    pid: u32,
+    queue: VecDeque<Job>,
+    threads: usize,
+    idle: usize,
+    /// The token of the call each thread runs, by thread number.
+    running: Vec<Option<CancelToken>>,
+    /// Set by the exit hook: no new call, no worker enters Python.
+    closed: bool,
+    /// Workers inside `with_python` (holding or asking for the GIL).
+    attached: usize,
+}
+
+static STATE: Mutex<State> = Mutex::new(State {
+    pid: 0,
+    queue: VecDeque::new(),
+    threads: 0,
+    idle: 0,
+    running: Vec::new(),
+    closed: false,
+    attached: 0,
+});
+/// Wakes idle workers when a call is queued or the pool closes.
+static WORK: Condvar = Condvar::new();
+/// Wakes the exit hook when a worker leaves Python.
+static LEFT_PYTHON: Condvar = Condvar::new();
+
+/// Why a call was not queued.
+pub(crate) enum Refused {
+    /// The client already has `max_queued` calls waiting.
+    Full(usize),
+    /// The interpreter is exiting.
+    Closed,
+    /// No thread could be started.
+    Thread(std::io::Error),
+}
+
+/// The pool's state for this process: a child after `fork` starts afresh (its parent's
+/// threads and queue do not exist there; their jobs are leaked, never run nor dropped).
+fn state() -> MutexGuard<'static, State> {
+    let mut s = STATE.lock().unwrap_or_else(|p| p.into_inner());
     let pid = std::process::id();
-    if guard.as_ref().is_none_or(|p| p.pid != pid) {
-        let (tx, rx) = channel();
-        *guard = Some(Pool {
-            pid,
-            tx,
-            rx: Arc::new(Mutex::new(rx)),
-            threads: 0,
-            busy: Arc::default(),
-        });
+    if s.pid != pid {
+        std::mem::forget(std::mem::take(&mut s.queue));
+        std::mem::forget(std::mem::take(&mut s.running));
+        s.pid = pid;
+        (s.threads, s.idle, s.attached, s.closed) = (0, 0, 0, false);
     }
-    let pool = guard.as_mut().expect("the pool was just made");
-    let busy = pool.busy.fetch_add(1, SeqCst) + 1;
-    if busy > pool.threads && pool.threads < MAX_THREADS {
-        let (rx, counter) = (pool.rx.clone(), pool.busy.clone());
+    s
+}
+
+/// Queues `run` to be called on a pool thread with `token`, unless `waiting` (the
+/// client's count of queued calls) has reached `max_queued`. Call with the GIL held:
+/// purged jobs are dropped here.
+pub(crate) fn spawn(
+    token: CancelToken,
+    waiting: &Arc<AtomicUsize>,
+    max_queued: usize,
+    run: impl FnOnce(&CancelToken) + Send + 'static,
+) -> Result<(), Refused> {
+    let mut s = state();
+    if s.closed {
+        return Err(Refused::Closed);
+    }
+    let mut purged = Vec::new();
+    if waiting.load(SeqCst) >= max_queued {
+        // Cancelled calls give their places back before anyone is refused.
+        let queue = std::mem::take(&mut s.queue);
+        let (gone, kept): (Vec<Job>, Vec<Job>) =
+            queue.into_iter().partition(|j| j.token.is_cancelled());
+        s.queue = kept.into();
+        purged = gone;
+        if waiting.load(SeqCst) >= max_queued {
+            drop(s);
+            drop(purged); // Python objects: released with the GIL, outside the lock.
+            return Err(Refused::Full(max_queued));
+        }
+    }
+    // Idle workers that were woken but have not taken their call yet still count as
+    // idle, so the queue's length, not `idle == 0`, says whether one more is needed.
+    if s.queue.len() >= s.idle && s.threads < MAX_THREADS {
+        let n = s.threads;
         std::thread::Builder::new()
-            .name(format!("nameauth-async-{}", pool.threads))
-            .spawn(move || loop {
-                let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                match next {
-                    Ok(job) => {
-                        job();
-                        counter.fetch_sub(1, SeqCst);
-                    }
-                    Err(_) => return,
-                }
-            })
-            .inspect_err(|_| {
-                pool.busy.fetch_sub(1, SeqCst);
-            })?;
-        pool.threads += 1;
+            .name(format!("nameauth-async-{n}"))
+            .spawn(move || work(n))
+            .map_err(Refused::Thread)?;
+        s.threads += 1;
+        s.running.push(None);
     }
-    pool.tx
-        .send(Box::new(job))
-        .map_err(|_| std::io::Error::other("the nameauth worker pool has stopped"))
+    waiting.fetch_add(1, SeqCst);
+    s.queue.push_back(Job {
+        token,
+        run: Some(Box::new(run)),
+        waiting: waiting.clone(),
+    });
+    WORK.notify_one();
+    drop(s);
+    drop(purged);
+    Ok(())
+}
+
+/// A worker: takes calls until the pool closes. A cancelled call is dropped unrun.
+fn work(n: usize) {
+    let pid = std::process::id();
+    loop {
+        let mut job = {
+            let mut s = state();
+            loop {
+                if s.closed || s.pid != pid {
+                    return;
+                }
+                match s.queue.pop_front() {
+                    // Dropped without the GIL: PyO3 defers its references' release.
+                    Some(job) if job.token.is_cancelled() => drop(job),
+                    Some(job) => {
+                        s.running[n] = Some(job.token.clone());
+                        break job;
+                    }
+                    None => {
+                        s.idle += 1;
+                        s = WORK.wait(s).unwrap_or_else(|p| p.into_inner());
+                        s.idle -= 1;
+                    }
+                }
+            }
+        };
+        let run = job.run.take();
+        let token = job.token.clone();
+        drop(job); // out of the queue: its place is free
+        if let Some(run) = run {
+            run(&token);
+        }
+        let mut s = state();
+        if s.pid == pid {
+            s.running[n] = None;
+        }
+    }
+}
+
+/// Runs `f` with the GIL unless the interpreter is exiting (then `None`, and `f` is not
+/// called). The only way a worker reaches Python.
+pub(crate) fn with_python<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
+    {
+        let mut s = state();
+        if s.closed {
+            return None;
+        }
+        s.attached += 1;
+    }
+    let r = Python::try_attach(f);
+    let mut s = state();
+    s.attached = s.attached.saturating_sub(1);
+    LEFT_PYTHON.notify_all();
+    r
+}
+
+/// The exit hook (registered with `atexit` when the module is imported): closes the pool
+/// and waits a bounded time for the workers inside Python (see the design above).
+#[pyfunction]
+pub(crate) fn _shutdown(py: Python<'_>) {
+    let queue = {
+        let mut s = state();
+        s.closed = true;
+        for t in s.running.iter().flatten() {
+            t.cancel();
+        }
+        let queue = std::mem::take(&mut s.queue);
+        for j in &queue {
+            j.token.cancel();
+        }
+        WORK.notify_all();
+        queue
+    };
+    drop(queue); // with the GIL: the calls' futures and loops are Python objects
+    py.detach(|| {
+        let end = Instant::now() + EXIT_WAIT;
+        let mut s = state();
+        while s.attached > 0 {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            s = LEFT_PYTHON
+                .wait_timeout(s, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    });
 }

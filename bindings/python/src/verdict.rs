@@ -4,6 +4,8 @@ use nameauth::response::{normalise_notmatch, Answer};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
+use crate::error::opt_text;
+
 /// A verdict: what the server answered, mapped to docs/SPEC.md §5's table.
 ///
 /// ``code`` is ``"A"`` … ``"F"`` or ``"Other"``; ``passed`` is true only for ``"A"``;
@@ -26,19 +28,32 @@ impl From<nameauth::Verdict> for Verdict {
 #[pymethods]
 impl Verdict {
     #[new]
-    #[pyo3(signature = (error_code, nameauth_status="", notmatch_param="", name_mask=""))]
-    fn new(error_code: i64, nameauth_status: &str, notmatch_param: &str, name_mask: &str) -> Self {
-        let (notmatch, notmatch_param) = normalise_notmatch(notmatch_param);
+    #[pyo3(
+        signature = (error_code, nameauth_status=None, notmatch_param=None, name_mask=None),
+        text_signature = "(error_code, nameauth_status='', notmatch_param='', name_mask='')"
+    )]
+    fn new(
+        py: Python<'_>,
+        error_code: i64,
+        nameauth_status: Option<&Bound<'_, PyAny>>,
+        notmatch_param: Option<&Bound<'_, PyAny>>,
+        name_mask: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        // Text UTF-8 cannot hold is an InvalidInput naming the field, as everywhere.
+        let field = |name, v| Ok::<_, PyErr>(opt_text(py, name, v, false)?.unwrap_or_default());
+        let nameauth_status = field("nameauth_status", nameauth_status)?;
+        let (notmatch, notmatch_param) =
+            normalise_notmatch(&field("notmatch_param", notmatch_param)?);
         let answer = Answer {
             error_code,
-            nameauth_status: nameauth_status.to_owned(),
+            nameauth_status,
             notmatch_param,
             notmatch,
-            name_mask: name_mask.to_owned(),
+            name_mask: field("name_mask", name_mask)?,
         };
-        Verdict {
+        Ok(Verdict {
             inner: nameauth::Verdict::from_answer(answer),
-        }
+        })
     }
 
     #[getter]

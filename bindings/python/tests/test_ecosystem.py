@@ -3,6 +3,7 @@ sandboxes started by nameauth.testing itself (the installed wheel, no repo neede
 
 import asyncio
 import logging
+import os
 import socket
 
 import pytest
@@ -189,3 +190,43 @@ def test_the_fallback_endpoint_takes_over_when_the_primary_is_down():
         with pytest.raises(nameauth.ConfigError) as e:
             nameauth.Client(sb.appid, sb.src, sb.key, fallback_endpoint="http://example.test/x")
         assert e.value.field == "fallback_endpoint"
+
+
+def client_sockets_to(port):
+    """This process's TCP sockets connected to ``port`` on loopback (from /proc)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                cols = line.split()
+                remote_port = int(cols[2].rsplit(":", 1)[1], 16)
+                if remote_port == port and cols[3] == "01":  # ESTABLISHED
+                    inodes.add(cols[9])
+    mine = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:[") and target[8:-1] in inodes:
+            mine += 1
+    return mine
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_release_pools_closes_the_idle_connections_of_closed_clients():
+    with sandbox() as sb:
+        port = int(sb.endpoint.split(":")[2].split("/")[0])
+        c = sb.client()
+        assert c.verify("oZhangSan", "张三", ZS_ID).passed
+        c.close()
+        # A closed client's keep-alive connection stays in the process's pool...
+        assert client_sockets_to(port) == 1
+        nameauth.release_pools()
+        # ...until the pools are released; a later client opens a new one.
+        assert client_sockets_to(port) == 0
+        c = sb.client()
+        assert c.verify("oZhangSan", "张三", ZS_ID).passed
+        assert client_sockets_to(port) == 1 and sb.stats()["connections"] == 2
+        c.close()
+        nameauth.release_pools()

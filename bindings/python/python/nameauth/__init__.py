@@ -15,13 +15,23 @@ your own tests.
 """
 
 from ._async import AsyncClient
-from ._nameauth import RESIDENT_ID_CARD, Client, Verdict, __version__, sign, validate_id
+from ._nameauth import (
+    RESIDENT_ID_CARD,
+    Client,
+    Verdict,
+    __version__,
+    release_pools,
+    sign,
+    validate_id,
+)
 from .exceptions import (
+    Cancelled,
     ConfigError,
     InternalError,
     InvalidInput,
     NameauthError,
     ProtocolError,
+    QueueFull,
     Timeout,
     TransportError,
 )
@@ -29,16 +39,19 @@ from .exceptions import (
 __all__ = [
     "RESIDENT_ID_CARD",
     "AsyncClient",
+    "Cancelled",
     "Client",
     "ConfigError",
     "InternalError",
     "InvalidInput",
     "NameauthError",
     "ProtocolError",
+    "QueueFull",
     "Timeout",
     "TransportError",
     "Verdict",
     "__version__",
+    "release_pools",
     "sign",
     "validate_id",
 ]

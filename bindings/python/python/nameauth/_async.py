@@ -2,8 +2,14 @@
 
 Each call runs on one of the library's Rust threads (never on the event loop, never
 holding the GIL while it waits on the network); its outcome comes back to the loop through
-``loop.call_soon_threadsafe``. Cancelling the task that awaits a call abandons its result:
-the request, once sent, completes on its thread and the answer is dropped, never sent again.
+``loop.call_soon_threadsafe``. Cancelling the task that awaits a call cancels the call: one
+still waiting for a thread, or not yet written, is never sent; a request already written
+completes on its thread and its answer is dropped, never sent again.
+
+At most ``max_queued`` calls of one client wait for a thread (64 threads run calls, for all
+clients together); one more raises :class:`QueueFull` at once, with nothing queued or sent.
+At interpreter exit the pool closes: waiting calls are dropped unsent and no thread touches
+the interpreter again (see bindings/python/src/pool.rs).
 """
 
 from __future__ import annotations
@@ -15,7 +21,10 @@ from types import TracebackType
 from typing import Any, Tuple, Union
 
 from ._nameauth import RESIDENT_ID_CARD, Client, Verdict
-from .exceptions import NameauthError
+from .exceptions import ConfigError, NameauthError
+
+#: Calls of one ``AsyncClient`` that may wait for a thread at once (``max_queued``).
+DEFAULT_MAX_QUEUED = 4096
 
 _KEYS = ("openid", "truename", "creid", "cretype")
 # typing.Mapping: collections.abc.Mapping cannot be subscripted at run time before 3.9.
@@ -30,6 +39,12 @@ def _deliver(future: asyncio.Future[Verdict], ok: bool, value: Any) -> None:
         future.set_result(value)
     else:
         future.set_exception(value)
+
+
+def _check_max_queued(n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ConfigError("max_queued: must be an int of at least 1")
+    return n
 
 
 def _arguments(item: object, index: int) -> tuple[str, str, str, str]:
@@ -58,21 +73,36 @@ def _arguments(item: object, index: int) -> tuple[str, str, str, str]:
 
 class AsyncClient:
     """A WeChat Pay real-name client for asyncio, with :class:`Client`'s constructor and
-    options (``AsyncClient.from_env()`` too).
+    options (``AsyncClient.from_env()`` too), and ``max_queued``: how many of its calls
+    may wait for a thread at once (default ``DEFAULT_MAX_QUEUED``, 4096); one more raises
+    :class:`QueueFull` with nothing queued or sent.
 
     >>> async with nameauth.AsyncClient(appid, src, key) as client:  # doctest: +SKIP
     ...     verdict = await client.verify("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "张三", id_number)
     """
 
-    __slots__ = ("_client",)
+    __slots__ = ("_client", "_max_queued")
 
-    def __init__(self, appid: str, src: str, key: str, **options: Any) -> None:
+    #: ``max_queued`` when not given: calls of one client that may wait for a thread.
+    DEFAULT_MAX_QUEUED: typing.ClassVar[int] = DEFAULT_MAX_QUEUED
+
+    def __init__(
+        self,
+        appid: str,
+        src: str,
+        key: str,
+        *,
+        max_queued: int = DEFAULT_MAX_QUEUED,
+        **options: Any,
+    ) -> None:
+        self._max_queued = _check_max_queued(max_queued)
         self._client = Client(appid, src, key, **options)
 
     @classmethod
-    def from_env(cls) -> AsyncClient:
+    def from_env(cls, *, max_queued: int = DEFAULT_MAX_QUEUED) -> AsyncClient:
         """A client from the ``NAMEAUTH_*`` environment, as ``Client.from_env``."""
         self = cls.__new__(cls)
+        self._max_queued = _check_max_queued(max_queued)
         self._client = Client.from_env()
         return self
 
@@ -80,11 +110,19 @@ class AsyncClient:
         self, openid: str, truename: str, creid: str, cretype: str = RESIDENT_ID_CARD
     ) -> Verdict:
         """Verifies one user: a ``Verdict`` whenever the server answered, or the exception
-        ``Client.verify`` raises. The event loop is never blocked."""
+        ``Client.verify`` raises; ``QueueFull`` when ``max_queued`` calls wait already.
+        The event loop is never blocked. Cancelling the awaiting task cancels the call: it
+        is never sent unless its request was written already."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Verdict] = loop.create_future()
-        self._client._verify_async(loop, _deliver, future, openid, truename, creid, cretype)
-        return await future
+        pending = self._client._verify_async(
+            loop, _deliver, future, self._max_queued, openid, truename, creid, cretype
+        )
+        try:
+            return await future
+        except asyncio.CancelledError:
+            pending.cancel()
+            raise
 
     async def verify_many(
         self, items: Iterable[User], concurrency: int = 16

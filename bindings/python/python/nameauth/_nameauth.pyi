@@ -10,8 +10,11 @@ __all__ = [
     "RESIDENT_ID_CARD",
     "Client",
     "Verdict",
+    "_Pending",
     "_Sandbox",
     "__version__",
+    "_shutdown",
+    "release_pools",
     "sign",
     "validate_id",
 ]
@@ -80,7 +83,7 @@ class Client:
         endpoint: str | None = None,
         timeout_ms: int | None = None,
         connect_timeout_ms: int | None = None,
-        sign_case: str = "lower",
+        sign_case: str | None = None,
         retries: int | None = None,
         proxy: str | None = None,
         ca_file: str | os.PathLike[str] | None = None,
@@ -103,11 +106,12 @@ class Client:
         loop: Any,
         deliver: Callable[[Any, bool, Any], None],
         future: Any,
+        max_queued: int,
         openid: str,
         truename: str,
         creid: str,
-        cretype: str = "1",
-    ) -> None: ...
+        cretype: str | None = None,
+    ) -> _Pending: ...
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...
@@ -129,6 +133,14 @@ def sign(
     upper: bool = False,
 ) -> str: ...
 def validate_id(creid: str) -> None: ...
+def release_pools() -> None: ...
+def _shutdown() -> None: ...
+
+@final
+class _Pending:
+    def cancel(self) -> None: ...
+    @property
+    def cancelled(self) -> bool: ...
 
 @final
 class _Sandbox:

@@ -16,6 +16,7 @@ __all__ = [
     "InvalidInput",
     "NameauthError",
     "ProtocolError",
+    "QueueFull",
     "Timeout",
     "TransportError",
 ]
@@ -25,7 +26,8 @@ class NameauthError(Exception):
     """Base of every nameauth error."""
 
     #: The CONFORMANCE.md kind: invalid_input, invalid_config, timeout, transport,
-    #: protocol, internal or cancelled.
+    #: protocol, internal or cancelled; ``queue_full`` for :class:`QueueFull` (Python's
+    #: ``AsyncClient`` only).
     kind: str = "internal"
     #: For input and configuration errors, the field at fault (``"creid"``, ...).
     field: Optional[str] = None
@@ -80,3 +82,11 @@ class Cancelled(NameauthError, CancelledError):
     """
 
     kind = "cancelled"
+
+
+class QueueFull(NameauthError, RuntimeError):
+    """An ``AsyncClient`` call was refused because ``max_queued`` calls of the same client
+    already wait for a thread; nothing was queued or sent. ``field`` is ``"max_queued"``.
+    Wait for calls to finish (or bound your own concurrency), or raise ``max_queued``."""
+
+    kind = "queue_full"

@@ -1,0 +1,166 @@
+"""AsyncClient's pool: a cancelled call is never sent unless its request was written
+already, the queue of waiting calls is bounded, and a program that exits with calls in
+flight exits cleanly (no thread touches the interpreter once it is finalizing)."""
+
+import asyncio
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+import nameauth
+from nameauth.testing import sandbox
+
+ZS_ID = "110101199003074477"
+#: Threads of the pool (bindings/python/src/pool.rs): at most this many calls run at once.
+MAX_THREADS = 64
+
+
+def slow(delay_ms):
+    return {"fault": "slow", "delay_ms": delay_ms, "status": 1, "truename": "张三", "creid": ZS_ID}
+
+
+def test_calls_cancelled_before_they_are_written_are_never_sent():
+    with sandbox() as sb:
+        sb.add_fixture("oSlowCancel", slow(400))
+
+        async def main():
+            c = sb.async_client(timeout_ms=10_000)
+
+            async def caller():
+                try:
+                    await asyncio.wait_for(c.verify("oSlowCancel", "张三", ZS_ID), 0.1)
+                except asyncio.TimeoutError:
+                    return "gave up"
+                return "answered"
+
+            # Every caller gives up at 0.1 s, before any answer (0.4 s): only the calls
+            # that were running then (at most one per thread) were written.
+            return await asyncio.gather(*(caller() for _ in range(300))), c
+
+        outcomes, c = asyncio.run(main())
+        assert outcomes == ["gave up"] * 300
+        # The written calls run to their end; wait for their answers (a generous bound).
+        deadline = time.monotonic() + 30
+        while True:
+            answered = c.stats()["verdicts"]["A"]
+            if answered and answered == sb.hits("oSlowCancel"):
+                break
+            assert time.monotonic() < deadline, "the written calls never ended"
+            time.sleep(0.05)
+        # Nothing more is sent afterwards: the sandbox's count stays where it is.
+        time.sleep(1.5)
+        written = sb.hits("oSlowCancel")
+        assert written == c.stats()["verdicts"]["A"] == answered
+        assert 1 <= written <= MAX_THREADS, written
+        # Every call the core saw either was written (and answered) or was stopped at
+        # the cancellation point; the others were dropped from the queue unseen.
+        s = c.stats()
+        assert s["calls"] == answered + s["errors"]["cancelled"]
+        assert sb.stats()["requests"] == written
+
+
+def test_a_full_queue_refuses_at_once_and_sends_nothing():
+    with sandbox() as sb:
+        sb.add_fixture("oSlowQueue", slow(1500))
+
+        async def main():
+            c = sb.async_client(max_queued=5, timeout_ms=10_000)
+            calls = (c.verify("oSlowQueue", "张三", ZS_ID) for _ in range(200))
+            return await asyncio.gather(*calls, return_exceptions=True)
+
+        results = asyncio.run(main())
+        full = [r for r in results if isinstance(r, nameauth.QueueFull)]
+        answered = [r for r in results if isinstance(r, nameauth.Verdict)]
+        assert len(full) + len(answered) == 200, results
+        # At most one call per thread runs and 5 wait; every other one was refused.
+        assert len(full) >= 200 - MAX_THREADS - 5
+        assert all(v.code == "A" for v in answered)
+        assert sb.hits("oSlowQueue") == len(answered)
+        e = full[0]
+        assert isinstance(e, nameauth.NameauthError) and isinstance(e, RuntimeError)
+        assert (e.kind, e.field) == ("queue_full", "max_queued")
+        assert "5 calls waiting" in str(e)
+        # The queue empties again: later calls are taken.
+        with sandbox() as sb2:
+
+            async def again():
+                return await sb2.async_client(max_queued=1).verify("oZhangSan", "张三", ZS_ID)
+
+            assert asyncio.run(again()).code == "A"
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, "5", 1.5])
+def test_max_queued_must_be_a_positive_int(bad):
+    with pytest.raises(nameauth.ConfigError, match="max_queued"):
+        nameauth.AsyncClient("wx1234567890abcdef", "src", "key", max_queued=bad)
+    with pytest.raises(nameauth.ConfigError, match="max_queued"):
+        nameauth.AsyncClient.from_env(max_queued=bad)
+
+
+EXIT_PROGRAM = textwrap.dedent(
+    """
+    import asyncio, atexit, random, sys, time
+    import nameauth
+
+    endpoint, appid, src, key = sys.argv[1:5]
+
+    # The bad order of events, forced: answers arrive while the main thread holds the GIL
+    # in C code at exit (an atexit hook registered after nameauth's, so it runs first);
+    # the workers then wait for the GIL until finalization has begun, and get it when
+    # finalization releases it (Linger.__del__ sleeps). CPython ends a thread that takes
+    # the GIL then; a worker must not be there.
+    class Linger:
+        def __init__(self):
+            self.sleep = time.sleep
+        def __del__(self):
+            self.sleep(0.1)
+
+    linger = Linger()
+    numbers = [random.random() for _ in range(300_000)]
+
+    def busy():
+        sorted(numbers)
+
+    atexit.register(busy)
+
+    async def main():
+        c = nameauth.AsyncClient(appid, src, key, endpoint=endpoint, timeout_ms=5000)
+        for _ in range(100):  # 64 run, the rest wait in the queue
+            asyncio.ensure_future(c.verify("oSlowExit", "张三", "110101199003074477"))
+        await asyncio.sleep(0.02)
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_exiting_with_calls_in_flight_never_crashes(tmp_path):
+    """200 runs of a program that exits with calls queued and running, their answers
+    due while the interpreter exits: every run exits 0, none by a signal (before the
+    exit hook about half the runs ended by SIGSEGV)."""
+    runs = int(os.environ.get("NAMEAUTH_EXIT_RUNS", "200"))
+    program = tmp_path / "exit_in_flight.py"
+    program.write_text(EXIT_PROGRAM, encoding="utf-8")
+    with sandbox() as sb:
+        sb.add_fixture("oSlowExit", slow(50))
+        argv = [sys.executable, str(program), sb.endpoint, sb.appid, sb.src, sb.key]
+        failures = []
+        started = 0
+        running = []
+        while started < runs or running:
+            while started < runs and len(running) < 4:
+                running.append(
+                    subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                )
+                started += 1
+            p = running.pop(0)
+            out, err = p.communicate(timeout=60)
+            if p.returncode != 0:
+                failures.append((p.returncode, err.decode(errors="replace")[-2000:]))
+        assert not failures, f"{len(failures)} of {runs} runs failed; first: {failures[0]}"
+        # The programs did send requests (the scenario happened).
+        assert sb.hits("oSlowExit") >= runs

@@ -2,8 +2,9 @@
 //! written (src/cancel.rs), and the caller's deadline bounds the call with the timeout.
 //! Against the real sandbox over loopback; every order of events is forced through the
 //! sandbox's request counters or through the HTTP stack's own log lines (a logger runs on
-//! the calling thread, between the transport's last early check and the write), never by
-//! sleeps racing each other.
+//! the calling thread, in the middle of the call: between the transport's last early
+//! check and the write, or between a 503 and the retry's backoff), never by sleeps racing
+//! each other.
 
 use std::cell::RefCell;
 use std::sync::Once;
@@ -41,30 +42,38 @@ fn wait_for_hits(sb: &Sandbox, openid: &str, n: u64) {
 }
 
 thread_local! {
-    /// The token the test logger cancels, on this thread, when ureq logs the `n`th
-    /// request line of a call (it logs it after the transport's early checks, and before
-    /// it connects and writes).
-    static CANCEL_AT_REQUEST_LINE: RefCell<Option<(CancelToken, u32)>> =
+    /// The token the test logger cancels, on this thread, when ureq logs the `n`th line
+    /// starting with the given text.
+    static CANCEL_AT_LINE: RefCell<Option<(CancelToken, &'static str, u32)>> =
         const { RefCell::new(None) };
 }
 
-/// Cancels the armed token when ureq logs a request line on the thread of the call: the
-/// hostile moment, after every check the transport makes before an attempt and before
-/// the attempt's first byte. Debug only: at Trace the transport refuses to send at all.
-struct CancelAtRequestLine;
+/// ureq's line for a request, logged after the transport's early checks and before it
+/// connects and writes: the hostile moment for the write point.
+const REQUEST_LINE: &str = "GET ";
+/// ureq's line for a response head, logged before the transport decides on a retry.
+const RESPONSE_LINE: &str = "Response {";
 
-impl log::Log for CancelAtRequestLine {
+/// Cancels the armed token when ureq logs a chosen line on the thread of the call (a
+/// logger runs on the calling thread, in the middle of the call). Debug only: at Trace
+/// the transport refuses to send at all.
+struct CancelAtLine;
+
+impl log::Log for CancelAtLine {
     fn enabled(&self, m: &log::Metadata<'_>) -> bool {
         m.level() <= log::Level::Debug
     }
 
     fn log(&self, r: &log::Record<'_>) {
-        if r.target() != "ureq::run" || !r.args().to_string().starts_with("GET ") {
+        if r.target() != "ureq::run" {
             return;
         }
-        CANCEL_AT_REQUEST_LINE.with(|c| {
+        CANCEL_AT_LINE.with(|c| {
             let mut c = c.borrow_mut();
-            if let Some((token, left)) = c.as_mut() {
+            if let Some((token, start, left)) = c.as_mut() {
+                if !r.args().to_string().starts_with(*start) {
+                    return;
+                }
                 *left -= 1;
                 if *left == 0 {
                     token.cancel();
@@ -77,16 +86,16 @@ impl log::Log for CancelAtRequestLine {
     fn flush(&self) {}
 }
 
-static LOGGER: CancelAtRequestLine = CancelAtRequestLine;
+static LOGGER: CancelAtLine = CancelAtLine;
 static INSTALL: Once = Once::new();
 
-/// Cancels `token` when the `nth` request line of this thread's next call is logged.
-fn cancel_at_request_line(token: &CancelToken, nth: u32) {
+/// Cancels `token` when ureq logs the `nth` line starting with `start` on this thread.
+fn cancel_at_line(token: &CancelToken, start: &'static str, nth: u32) {
     INSTALL.call_once(|| {
         log::set_logger(&LOGGER).expect("no other logger in this test binary");
         log::set_max_level(log::LevelFilter::Debug);
     });
-    CANCEL_AT_REQUEST_LINE.with(|c| *c.borrow_mut() = Some((token.clone(), nth)));
+    CANCEL_AT_LINE.with(|c| *c.borrow_mut() = Some((token.clone(), start, nth)));
 }
 
 #[test]
@@ -123,7 +132,7 @@ fn a_call_cancelled_just_before_the_write_is_never_written() {
     for pooled in [false, true] {
         let before = sb.stats().requests;
         let (token, options) = cancelled();
-        cancel_at_request_line(&token, 1);
+        cancel_at_line(&token, REQUEST_LINE, 1);
         let (r, report) = c.verify_with("oZhangSan", "张三", ZS_ID, "1", &options);
         assert!(token.is_cancelled(), "the logger saw the request line");
         let e = r.expect_err("cancelled before the write");
@@ -160,7 +169,7 @@ fn a_retry_cancelled_before_its_write_is_never_sent() {
     .unwrap();
     let c = client(&sb, Duration::from_secs(5), 1);
     let (token, options) = cancelled();
-    cancel_at_request_line(&token, 2);
+    cancel_at_line(&token, REQUEST_LINE, 2);
     let (r, report) = c.verify_with("oRetry", "张三", ZS_ID, "1", &options);
     let e = r.expect_err("the retry was cancelled");
     assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
@@ -184,14 +193,11 @@ fn a_retry_cancelled_before_its_write_is_never_sent() {
     assert_eq!(sb.hits("oRetry"), 2);
 }
 
-/// Cancelled while the first attempt waits for its 503 (the sandbox holds every answer
-/// for a long while): the call stops at the backoff and the retry is never sent.
+/// Cancelled once the first attempt's 503 arrived, before the backoff that precedes the
+/// retry: the call stops there and the retry is never sent.
 #[test]
-fn a_call_cancelled_while_its_retry_waits_sends_no_retry() {
-    let sb = Sandbox::builder()
-        .latency(Duration::from_millis(1500))
-        .start()
-        .unwrap();
+fn a_call_cancelled_before_its_backoff_sends_no_retry() {
+    let sb = Sandbox::builder().start().unwrap();
     sb.add_fixture(
         "oBackoff",
         r#"{"fault": "http_503", "fail_times": 1, "status": 2}"#,
@@ -199,15 +205,9 @@ fn a_call_cancelled_while_its_retry_waits_sends_no_retry() {
     .unwrap();
     let c = client(&sb, Duration::from_secs(20), 1);
     let (token, options) = cancelled();
-    let call = {
-        let c = c.clone();
-        thread::spawn(move || c.verify_with("oBackoff", "张三", ZS_ID, "1", &options))
-    };
-    // The first attempt was written (the sandbox counted it) and its answer is 1.5 s
-    // away: cancel now.
-    wait_for_hits(&sb, "oBackoff", 1);
-    token.cancel();
-    let (r, report) = call.join().expect("no panic");
+    cancel_at_line(&token, RESPONSE_LINE, 1);
+    let (r, report) = c.verify_with("oBackoff", "张三", ZS_ID, "1", &options);
+    assert!(token.is_cancelled(), "the logger saw the 503's head");
     let e = r.expect_err("cancelled before the retry");
     assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
     assert!(e.message().contains("before attempt 2 was sent"), "{e}");

@@ -9,16 +9,29 @@
 //! C library's status number, message, field and rule. A panic is caught (silently, as
 //! at the C boundary) and thrown as an `InternalException`; nothing unwinds into the JVM.
 //!
+//! Class loaders: each class loader that loads the binding (each web application, each
+//! redeployment of one) loads its own copy of this library, with its own statics. Nothing
+//! here may keep the loader reachable, or it would never be collected: the cache holds the
+//! `Verdict` class through a weak global reference (the texts are `java.lang.String`s,
+//! which pin nothing but themselves), and this side starts no thread that calls Java.
+//! When the loader is collected the JVM calls `JNI_OnUnload` before it unloads the copy;
+//! it deletes the cache's references, frees every client Java did not free (dropped after
+//! the last build or close, or kept in a static field of the dropped application) and
+//! releases the pools (their sockets, and the core's reaper thread, which must not outlive
+//! the code it runs).
+//!
 //! Strings arrive as Java strings. `NameAuthClient` refuses null, NUL and unpaired
 //! surrogates before it calls here, as it did over JNA; this side still turns a null into
 //! an input error naming the field, so no argument can crash the JVM.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::collections::HashSet;
+use std::ffi::c_void;
+use std::sync::{Mutex, PoisonError, RwLock};
 
 use jni::errors::ErrorPolicy;
 use jni::objects::{JClass, JLongArray, JMethodID, JObject, JObjectArray, JString, JThrowable};
-use jni::refs::Global;
+use jni::refs::{Global, Weak};
 use jni::sys::{jboolean, jint, jlong, jvalue};
 use jni::{jni_sig, jni_str, Env, EnvUnowned, JValue};
 use nameauth_core::boundary::catch_quietly;
@@ -213,17 +226,22 @@ fn arg(env: &Env<'_>, s: &JString<'_>, field: &str) -> Result<String, Fail> {
 }
 
 /// What every verdict shares: the class, its constructor, and per row of the verdict
-/// table its six texts as Java strings, made once.
+/// table its six texts as Java strings, made once per copy of the library.
 struct Cache {
-    class: Global<JClass<'static>>,
+    /// Weak: a global reference to a class would keep its loader reachable for ever.
+    class: Weak<JClass<'static>>,
     ctor: JMethodID,
     rows: Vec<[Global<JString<'static>>; 6]>,
     empty: Global<JString<'static>>,
 }
 
-static CACHE: OnceLock<Cache> = OnceLock::new();
+/// Emptied by `JNI_OnUnload` (a copy the loader left mapped may be loaded again).
+static CACHE: RwLock<Option<Cache>> = RwLock::new(None);
 
-/// A Java string kept for the life of the process; its local reference is deleted at once
+/// The clients `clientBuild` and `clientFromEnv` made and `clientFree` has not freed.
+static LIVE: Mutex<Option<HashSet<usize>>> = Mutex::new(None);
+
+/// A Java string kept while the library is loaded; its local reference is deleted at once
 /// (the cache makes 103 of them in one native call).
 fn global_string(env: &mut Env<'_>, s: &str) -> Result<Global<JString<'static>>, Fail> {
     let local = env.new_string(s)?;
@@ -232,10 +250,25 @@ fn global_string(env: &mut Env<'_>, s: &str) -> Result<Global<JString<'static>>,
     Ok(global?)
 }
 
-fn cache(env: &mut Env<'_>) -> Result<&'static Cache, Fail> {
-    if let Some(c) = CACHE.get() {
-        return Ok(c);
+/// Runs `f` with the cache, built first if need be.
+fn with_cache<'local, T>(
+    env: &mut Env<'local>,
+    f: impl FnOnce(&mut Env<'local>, &Cache) -> Result<T, Fail>,
+) -> Result<T, Fail> {
+    {
+        let held = CACHE.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(c) = held.as_ref() {
+            return f(env, c);
+        }
     }
+    let made = build_cache(env)?;
+    let mut held = CACHE.write().unwrap_or_else(PoisonError::into_inner);
+    // Two threads may both build one; the first kept wins and the other is dropped.
+    let c = held.get_or_insert(made);
+    f(env, c)
+}
+
+fn build_cache(env: &mut Env<'_>) -> Result<Cache, Fail> {
     let class = env.find_class(jni_str!("org/nameauth/Verdict"))?;
     let ctor = env.get_method_id(
         &class,
@@ -255,15 +288,12 @@ fn cache(env: &mut Env<'_>) -> Result<&'static Cache, Fail> {
             global_string(env, r.advice_en)?,
         ]);
     }
-    let made = Cache {
-        class: env.new_global_ref(&class)?,
+    Ok(Cache {
+        class: env.new_weak_ref(&class)?,
         ctor,
         rows,
         empty: global_string(env, "")?,
-    };
-    // Two threads may both build one; the first kept wins and the other is dropped.
-    let _ = CACHE.set(made);
-    Ok(CACHE.get().expect("set above"))
+    })
 }
 
 /// A raw field of the answer as a Java string (the shared `""` when absent).
@@ -285,7 +315,12 @@ fn client<'a>(handle: jlong) -> Result<&'a Client, Fail> {
 }
 
 fn into_handle(c: Client) -> jlong {
-    Box::into_raw(Box::new(c)) as jlong
+    let handle = Box::into_raw(Box::new(c)) as usize;
+    LIVE.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_or_insert_with(HashSet::new)
+        .insert(handle);
+    handle as jlong
 }
 
 /// `Jni.clientBuild(appid, src, key, options)`: `options` alternates names and values.
@@ -340,7 +375,12 @@ pub extern "system" fn Java_org_nameauth_Jni_clientFree<'local>(
     handle: jlong,
 ) {
     native(unowned, |_env| {
-        if handle != 0 {
+        let known = LIVE
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_mut()
+            .is_some_and(|live| live.remove(&(handle as usize)));
+        if known {
             // SAFETY: a handle from `into_handle`, freed once (see `client`).
             drop(unsafe { Box::from_raw(handle as *mut Client) });
         }
@@ -391,28 +431,32 @@ pub extern "system" fn Java_org_nameauth_Jni_verify<'local>(
             env.exception_clear();
         }
         let v = result?;
-        let c = cache(env)?;
-        let row = &c.rows[v.reason() as usize];
-        let status = raw(env, c, v.nameauth_status())?;
-        let notmatch = raw(env, c, v.notmatch_param())?;
-        let mask = raw(env, c, v.name_mask())?;
-        let args: [jvalue; 12] = [
-            JValue::Object(row[0].as_obj()).as_jni(),
-            JValue::Object(row[1].as_obj()).as_jni(),
-            JValue::Object(row[2].as_obj()).as_jni(),
-            JValue::Object(row[3].as_obj()).as_jni(),
-            JValue::Object(row[4].as_obj()).as_jni(),
-            JValue::Object(row[5].as_obj()).as_jni(),
-            JValue::Long(v.error_code()).as_jni(),
-            JValue::Object(&status).as_jni(),
-            JValue::Object(&notmatch).as_jni(),
-            JValue::Object(&mask).as_jni(),
-            JValue::Bool(v.passed()).as_jni(),
-            JValue::Bool(v.is_config_problem()).as_jni(),
-        ];
-        // SAFETY: `ctor` is Verdict's constructor of exactly this signature, looked up on
-        // this class, and `args` match it in number and type.
-        Ok(unsafe { env.new_object_unchecked(&c.class, c.ctor, &args)? })
+        with_cache(env, |env, c| {
+            let row = &c.rows[v.reason() as usize];
+            let status = raw(env, c, v.nameauth_status())?;
+            let notmatch = raw(env, c, v.notmatch_param())?;
+            let mask = raw(env, c, v.name_mask())?;
+            // A local reference to the class: the weak one cannot be cleared while this call,
+            // a method of the loader's own class, runs.
+            let class = env.new_local_ref(&*c.class)?;
+            let args: [jvalue; 12] = [
+                JValue::Object(row[0].as_obj()).as_jni(),
+                JValue::Object(row[1].as_obj()).as_jni(),
+                JValue::Object(row[2].as_obj()).as_jni(),
+                JValue::Object(row[3].as_obj()).as_jni(),
+                JValue::Object(row[4].as_obj()).as_jni(),
+                JValue::Object(row[5].as_obj()).as_jni(),
+                JValue::Long(v.error_code()).as_jni(),
+                JValue::Object(&status).as_jni(),
+                JValue::Object(&notmatch).as_jni(),
+                JValue::Object(&mask).as_jni(),
+                JValue::Bool(v.passed()).as_jni(),
+                JValue::Bool(v.is_config_problem()).as_jni(),
+            ];
+            // SAFETY: `ctor` is Verdict's constructor of exactly this signature, looked up on
+            // this class, and `args` match it in number and type.
+            Ok(unsafe { env.new_object_unchecked(&class, c.ctor, &args)? })
+        })
     })
 }
 
@@ -542,4 +586,28 @@ pub extern "system" fn Java_org_nameauth_Jni_releasePools<'local>(
         nameauth_core::release_pools();
         Ok(())
     })
+}
+
+/// Called by the JVM when the class loader that loaded this copy of the library has been
+/// collected, just before it unloads the copy: nothing of that loader's can call in any
+/// more. Deletes the cache's references, frees the clients Java left allocated and
+/// releases this copy's pools (their sockets and the reaper thread that runs this copy's
+/// code). A copy that stays mapped (and may be loaded again) starts afresh.
+#[no_mangle]
+pub extern "system" fn JNI_OnUnload(_vm: *mut jni::sys::JavaVM, _reserved: *mut c_void) {
+    let _ = catch_quietly(|| {
+        // `Global`/`Weak` delete their references on drop (this thread is the JVM's own).
+        drop(CACHE.write().unwrap_or_else(PoisonError::into_inner).take());
+        let live = LIVE
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .unwrap_or_default();
+        for handle in live {
+            // SAFETY: a handle from `into_handle` that `clientFree` has not freed; no code
+            // of the collected loader can use it any more.
+            drop(unsafe { Box::from_raw(handle as *mut Client) });
+        }
+        nameauth_core::release_pools();
+    });
 }

@@ -9,28 +9,30 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A native client handle that is freed exactly once: by {@link #free()} (close), or, for a client
- * nobody closed, by a daemon thread once the garbage collector finds the client unreachable (a
- * {@code Cleaner} made of a {@link PhantomReference}, since the code targets Java 8).
+ * nobody closed, once the garbage collector has found the client unreachable.
+ *
+ * <p>Design: nothing here may keep this class loader reachable, or a web application redeployed in
+ * a servlet container would leave its loader, its classes and its copy of the native library behind
+ * each time. So there is no thread (a running thread is a root, and its code's class pins the
+ * loader; a thread that lives while handles do would pin it forever through a client a web
+ * application keeps in a static field) and nothing is registered with the JDK (no shutdown hook, no
+ * Cleaner, which is Java 9+ and whose thread would hold the cleaning action). Instead:
+ *
+ * <ul>
+ *   <li>a client the collector found unreachable is enqueued (a {@link PhantomReference}, which
+ *       holds the handle, never the client) and freed by the next client built or closed in this
+ *       class loader ({@link #expunge()}), so dropped clients never pile up while the binding is in
+ *       use;
+ *   <li>whatever is still allocated when the loader itself is collected (clients dropped after the
+ *       last build or close, or kept in a static field of the dropped application) is freed by the
+ *       native library's {@code JNI_OnUnload}, which the JVM calls when it unloads the loader's
+ *       copy of the library (crates/jni keeps the list of live handles for that).
+ * </ul>
  */
 final class NativeHandle {
   private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
   private static final Set<Ref> LIVE = Collections.newSetFromMap(new ConcurrentHashMap<>());
   private static final AtomicLong CLEANED = new AtomicLong();
-
-  static {
-    // A named class, not a lambda: the first lambda of a JVM boots invokedynamic's machinery,
-    // milliseconds on a client's first call.
-    Thread t = new Thread(new Drain(), "nameauth-cleaner");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private static final class Drain implements Runnable {
-    @Override
-    public void run() {
-      drain();
-    }
-  }
 
   /** Enqueued when its owner is unreachable; holds the handle, never the owner. */
   private static final class Ref extends PhantomReference<Object> {
@@ -49,6 +51,7 @@ final class NativeHandle {
     this.pointer = pointer;
     this.ref = new Ref(owner, this);
     LIVE.add(ref);
+    expunge();
   }
 
   /** The handle, or 0 once freed. */
@@ -58,6 +61,12 @@ final class NativeHandle {
 
   /** Frees the handle unless that was done; true if this call freed it. */
   boolean free() {
+    boolean freed = release();
+    expunge();
+    return freed;
+  }
+
+  private boolean release() {
     long p;
     synchronized (this) {
       p = pointer;
@@ -77,16 +86,14 @@ final class NativeHandle {
     return CLEANED.get();
   }
 
-  private static void drain() {
-    while (true) {
+  /** Frees the handles of the clients the collector has found unreachable (cheap when none). */
+  static void expunge() {
+    for (Ref r; (r = (Ref) QUEUE.poll()) != null; ) {
       try {
-        Ref r = (Ref) QUEUE.remove();
         LIVE.remove(r);
-        if (r.handle.free()) {
+        if (r.handle.release()) {
           CLEANED.incrementAndGet();
         }
-      } catch (InterruptedException e) {
-        return;
       } catch (RuntimeException e) {
         // A failure to free one handle must not stop the others from being freed.
       }

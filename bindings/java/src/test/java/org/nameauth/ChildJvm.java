@@ -25,10 +25,18 @@ final class ChildJvm {
   }
 
   static ChildJvm run(String main, String... jvmArgs) throws Exception {
+    return run(Arrays.asList(jvmArgs), main, new ArrayList<String>());
+  }
+
+  /**
+   * Runs {@code main} with the JVM arguments {@code jvmArgs} and program arguments {@code args}.
+   */
+  static ChildJvm run(List<String> jvmArgs, String main, List<String> args) throws Exception {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(Arrays.asList(java));
-    command.addAll(Arrays.asList(jvmArgs));
+    command.addAll(jvmArgs);
     command.addAll(Arrays.asList("-cp", System.getProperty("java.class.path"), main));
+    command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().remove("NAMEAUTH_LIBRARY");
     pb.environment().remove("NAMEAUTH_LIBRARY_PATH");

@@ -23,7 +23,9 @@ import java.util.zip.ZipFile;
  * the jar, at {@code <platform>/lib<name>.so}, copied to a new file under {@code nameauth.tmpdir}
  * (default {@code java.io.tmpdir}) and deleted once loaded; and last on {@code java.library.path}.
  * Each class loader that loads the jar gets its own copy of the library, so two web applications in
- * one servlet container do not collide.
+ * one servlet container, or two deployments of one, do not collide; a file named by a setting (or
+ * found on {@code java.library.path}) is loaded in place by the first loader and copied in the same
+ * way for each other loader while the first one lives.
  */
 public final class NativeLibraries {
   private NativeLibraries() {}
@@ -79,25 +81,78 @@ public final class NativeLibraries {
     String fileName = "lib" + name + ".so";
     String file = setting(fileProperty, fileVariable);
     if (file != null) {
-      System.load(new File(file).getAbsolutePath());
+      loadFile(new File(file).getAbsoluteFile());
       return;
     }
     String dir = setting("nameauth.library.path", "NAMEAUTH_LIBRARY_PATH");
     if (dir != null) {
-      System.load(new File(dir, fileName).getAbsolutePath());
+      loadFile(new File(dir, fileName).getAbsoluteFile());
       return;
     }
     String platform = platform();
     InputStream in = platform == null ? null : open(anchor, platform + "/" + fileName);
-    if (in == null) {
-      System.loadLibrary(name);
+    if (in != null) {
+      loadCopy(in, fileName, "out of the jar");
       return;
     }
+    try {
+      System.loadLibrary(name);
+    } catch (UnsatisfiedLinkError e) {
+      // Found on java.library.path but loaded by another class loader: as loadFile.
+      String path = System.getProperty("java.library.path", "");
+      for (String d : path.split(File.pathSeparator)) {
+        File f = new File(d.isEmpty() ? "." : d, System.mapLibraryName(name)).getAbsoluteFile();
+        if (f.isFile()) {
+          loadFileCopy(f, e);
+          return;
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Loads a file named by a setting. The JVM loads one file into one class loader only (a second
+   * gets "already loaded in another classloader" until the first is collected), so when the file
+   * itself will not load, a copy of it will: each class loader (each web application, each
+   * redeployment of one) then has its own, as with the jar's copy. The first loader loads the file
+   * in place, so a setting that avoids a noexec temporary directory still does so there.
+   */
+  private static void loadFile(File file) {
+    try {
+      System.load(file.getPath());
+    } catch (UnsatisfiedLinkError e) {
+      if (!file.isFile()) {
+        throw e;
+      }
+      loadFileCopy(file, e);
+    }
+  }
+
+  /**
+   * Loads a copy of {@code file}; if that fails too, throws {@code first} (the copy's error added).
+   */
+  private static void loadFileCopy(File file, UnsatisfiedLinkError first) {
+    try {
+      loadCopy(new FileInputStream(file), file.getName(), "from " + file.getParent());
+    } catch (IOException | UnsatisfiedLinkError e) {
+      first.addSuppressed(e);
+      throw first;
+    }
+  }
+
+  /**
+   * Copies {@code in} (closed here) to a new file under {@code nameauth.tmpdir}, loads it and
+   * deletes it (the mapping stays).
+   */
+  private static void loadCopy(InputStream in, String fileName, String from) {
     String tmp = System.getProperty("nameauth.tmpdir", System.getProperty("java.io.tmpdir"));
+    String stem =
+        fileName.endsWith(".so") ? fileName.substring(0, fileName.length() - 3) : fileName;
     File copy = null;
     try {
       try {
-        copy = create(new File(tmp), "lib" + name + "-");
+        copy = create(new File(tmp), stem + "-");
         try (OutputStream out = new FileOutputStream(copy)) {
           byte[] buf = new byte[1 << 18];
           for (int n; (n = in.read(buf)) > 0; ) {
@@ -111,7 +166,7 @@ public final class NativeLibraries {
     } catch (IOException e) {
       UnsatisfiedLinkError clear =
           new UnsatisfiedLinkError(
-              "cannot copy " + fileName + " out of the jar into " + tmp + " (nameauth.tmpdir)");
+              "cannot copy " + fileName + " " + from + " into " + tmp + " (nameauth.tmpdir)");
       clear.initCause(e);
       throw clear;
     } finally {

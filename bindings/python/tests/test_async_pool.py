@@ -25,19 +25,19 @@ def slow(delay_ms):
 
 def test_calls_cancelled_before_they_are_written_are_never_sent():
     with sandbox() as sb:
-        sb.add_fixture("oSlowCancel", slow(400))
+        sb.add_fixture("oSlowCancel", slow(1000))
 
         async def main():
             c = sb.async_client(timeout_ms=10_000)
 
             async def caller():
                 try:
-                    await asyncio.wait_for(c.verify("oSlowCancel", "张三", ZS_ID), 0.1)
+                    await asyncio.wait_for(c.verify("oSlowCancel", "张三", ZS_ID), 0.3)
                 except asyncio.TimeoutError:
                     return "gave up"
                 return "answered"
 
-            # Every caller gives up at 0.1 s, before any answer (0.4 s): only the calls
+            # Every caller gives up at 0.3 s, before any answer (1 s): only the calls
             # that were running then (at most one per thread) were written.
             return await asyncio.gather(*(caller() for _ in range(300))), c
 

@@ -6,13 +6,14 @@ use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::Duration;
 
 use nameauth::RESIDENT_ID_CARD;
-use nameauth::{CallOptions, CancelToken, Client as CoreClient, ClientBuilder, Error};
-use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
+use nameauth::{CallOptions, Client as CoreClient, ClientBuilder, Error};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 use crate::error::{checked_text, config_error, exception, opt_text, path_arg, text, to_py_err};
 use crate::logs::{self, Call};
+use crate::quiet::verify_quietly;
 use crate::verdict::{py_repr, Verdict};
 
 /// One user to verify, owned, so the GIL can be released while it is checked; or the
@@ -24,9 +25,6 @@ struct User {
     cretype: String,
     refused: Option<Error>,
 }
-
-/// The message of a panic caught in a call (a bug).
-const PANIC: &str = "internal: a panic was caught (a bug in nameauth; please report it)";
 
 const USER_KEYS: [&str; 4] = ["openid", "truename", "creid", "cretype"];
 
@@ -126,28 +124,6 @@ pub(crate) struct Client {
     waiting: Arc<AtomicUsize>,
 }
 
-/// An `AsyncClient` call handed to the pool: cancelling it before its request is written
-/// means it is never written.
-#[pyclass(frozen, module = "nameauth", name = "_Pending")]
-pub(crate) struct Pending {
-    token: CancelToken,
-}
-
-#[pymethods]
-impl Pending {
-    /// Cancels the call unless its request was written already (then its answer is
-    /// dropped when it comes).
-    fn cancel(&self) {
-        self.token.cancel();
-    }
-
-    /// True once ``cancel`` was called.
-    #[getter]
-    fn cancelled(&self) -> bool {
-        self.token.is_cancelled()
-    }
-}
-
 /// A whole number option, passed to the core as text so that its one check applies.
 fn int_option(
     py: Python<'_>,
@@ -177,22 +153,6 @@ fn seconds(py: Python<'_>, field: &'static str, v: f64) -> PyResult<Duration> {
             "must be a number of seconds above 0 and at most 86400",
         ))
     }
-}
-
-/// One verify with its report; a panic (a bug) is an InternalError, silent on stderr,
-/// never a PanicException that `except Exception` would miss.
-fn verify_quietly(
-    client: &CoreClient,
-    openid: &str,
-    truename: &str,
-    creid: &str,
-    cretype: &str,
-    options: &CallOptions,
-) -> (Result<nameauth::Verdict, Error>, nameauth::Report) {
-    nameauth::boundary::catch_quietly(|| {
-        client.verify_with(openid, truename, creid, cretype, options)
-    })
-    .unwrap_or_else(|| (Err(Error::internal(PANIC)), nameauth::Report::default()))
 }
 
 /// The document type argument: ``"1"`` when not given.
@@ -401,59 +361,28 @@ impl Client {
         truename: &Bound<'_, PyAny>,
         creid: &Bound<'_, PyAny>,
         cretype: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Pending> {
+    ) -> PyResult<crate::asynccall::Pending> {
         let openid = text(py, "openid", openid, false)?;
         let truename = zeroize::Zeroizing::new(text(py, "truename", truename, false)?);
         let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
         let cretype = cretype_arg(py, cretype)?;
         let client = self.get(py)?;
-        let token = CancelToken::new();
-        let run = move |token: &CancelToken| {
-            let options = CallOptions::new().with_cancel(token.clone());
-            let (result, report) =
-                verify_quietly(&client, &openid, &truename, &creid, &cretype, &options);
-            // Never once the interpreter is exiting (see pool.rs); the Python objects
-            // are then released by PyO3 without the GIL.
-            crate::pool::with_python(move |py| {
-                let call = Call {
-                    openid: &openid,
-                    truename: &truename,
-                    creid: &creid,
-                };
-                // A logger's failure is reported by `emit` itself; the outcome is
-                // delivered whatever the logger did.
-                let logged = logs::emit(py, &call, &report, result.as_ref());
-                let delivered = (|| {
-                    let (ok, value) = match result {
-                        Ok(v) => (true, Bound::new(py, Verdict::from(v))?.into_any()),
-                        Err(e) => (false, exception(py, &e)?),
-                    };
-                    r#loop
-                        .bind(py)
-                        .call_method1("call_soon_threadsafe", (deliver, future, ok, value))
-                })();
-                // A closed loop (its owner gave up on the result) is not an error here;
-                // anything else goes where Python reports errors nobody can catch.
-                if let Err(e) = delivered {
-                    if !e.is_instance_of::<PyRuntimeError>(py) {
-                        e.write_unraisable(py, None);
-                    }
-                }
-                if let Err(e) = logged {
-                    e.write_unraisable(py, None);
-                }
-            });
+        let user = crate::asynccall::User {
+            openid,
+            truename,
+            creid,
+            cretype,
         };
-        match crate::pool::spawn(token.clone(), &self.waiting, max_queued, run) {
-            Ok(()) => Ok(Pending { token }),
-            Err(crate::pool::Refused::Full(n)) => Err(crate::error::queue_full(py, n)),
-            Err(crate::pool::Refused::Closed) => Err(PyRuntimeError::new_err(
-                "nameauth: the interpreter is exiting; no new AsyncClient call is started",
-            )),
-            Err(crate::pool::Refused::Thread(e)) => Err(PyRuntimeError::new_err(format!(
-                "nameauth: no worker thread could be started: {e}"
-            ))),
-        }
+        crate::asynccall::submit(
+            py,
+            client,
+            &self.waiting,
+            max_queued,
+            r#loop,
+            deliver,
+            future,
+            user,
+        )
     }
 
     /// Verifies many users with ``concurrency`` Rust threads (the GIL released) and

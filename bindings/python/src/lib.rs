@@ -2,10 +2,12 @@
 //! ABI). Arguments become owned Rust values first; then the GIL is released for the whole
 //! validate-sign-send-parse of each call.
 
+mod asynccall;
 mod client;
 mod error;
 mod logs;
 mod pool;
+mod quiet;
 mod sandbox;
 mod verdict;
 
@@ -80,7 +82,7 @@ fn release_pools(py: Python<'_>) {
 #[pymodule]
 fn _nameauth(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
-    m.add_class::<client::Pending>()?;
+    m.add_class::<asynccall::Pending>()?;
     m.add_class::<verdict::Verdict>()?;
     m.add_class::<sandbox::Sandbox>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;

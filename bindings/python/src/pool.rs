@@ -15,15 +15,17 @@
 //!   (`pthread_exit`, whose forced unwind through our frames crashes with the unwinder
 //!   the wheel carries), so no worker may ask for it then. Workers reach Python only
 //!   through [`with_python`], which counts them in `attached` under the pool's lock and
-//!   refuses once `closed` is set. [`shutdown`] runs from an `atexit` hook, before
+//!   refuses once `closed` is set. [`_shutdown`] runs from an `atexit` hook, before
 //!   finalization starts, with the GIL: it sets `closed`, cancels every queued and
 //!   running call (nobody is left to take their answers; a request already written runs
 //!   to its end and its answer is dropped), drops the queue, then releases the GIL and
 //!   waits (at most `EXIT_WAIT`) for the workers inside Python to leave. After that no
 //!   worker touches the interpreter again: they finish their network work (or are ended
-//!   by the process's exit) without the GIL. PyO3's own `Py_IsFinalizing` check in
-//!   `Python::try_attach` exists only for CPython 3.13+ builds, not for this abi3-py38
-//!   wheel, hence the flag.
+//!   by the process's exit) without the GIL. `Python::try_attach` alone is not enough:
+//!   in this abi3-py38 build it checks `Py_IsInitialized` (PyO3's `Py_IsFinalizing`
+//!   check is for 3.13+ builds only), and a worker that passed that check while the
+//!   main thread held the GIL waits in `PyGILState_Ensure` until finalization has begun,
+//!   then is ended. The flag is set before finalization, and `attached` covers that wait.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};

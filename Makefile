@@ -191,7 +191,7 @@ test-c: $(C_TESTS) $(BUILD)/c/test_sandbox examples cli
 	@! nm -D --defined-only $(RELEASE)/libnameauth_sandbox.so | awk '{print $$3}' | \
 		grep -v -E '^(nameauth_sandbox_|Java_org_nameauth_testing_SandboxNative_)'
 	@! nm -D --defined-only $(RELEASE)/libnameauth_jni.so | awk '{print $$3}' | \
-		grep -v '^Java_org_nameauth_Jni_'
+		grep -v -E '^(Java_org_nameauth_Jni_|JNI_OnUnload$$)'
 	@test "$$(readelf -d $(RELEASE)/libnameauth_sandbox.so | \
 		grep -c 'SONAME.*\[libnameauth_sandbox.so.$(MAJOR)\]')" = 1
 	$(BUILD)/c/test_sandbox

@@ -47,7 +47,10 @@ fuzz_target!(|data: &[u8]| {
         let Ok(all) = rows(data, csv) else { continue };
         let mut last = 0;
         for (line, _, user) in &all {
-            assert!(*line > last && *line <= newlines + 1, "line {line} after {last}");
+            assert!(
+                *line > last && *line <= newlines + 1,
+                "line {line} after {last}"
+            );
             last = *line;
             match user {
                 Err(m) => assert!(m.starts_with(&format!("line {line}: ")), "{m}"),

@@ -109,13 +109,15 @@ fn read_until(err: &mut impl BufRead, what: &str) -> String {
 }
 
 const ROWS: usize = 120;
-const WINDOW: u64 = 8;
+/// The default window: 4 x --concurrency 2.
+const DEFAULT_WINDOW: u64 = 8;
 
 /// A batch of ROWS rows whose row `slow` answers after `delay_ms`, stopped by `signals`
 /// once the sandbox has seen the rows up to the slow one and a window of rows; then
 /// `--resume` (with the slow row fast). The rows the sandbox saw twice are at most the
 /// window, and every row has exactly one line, in order.
-fn kill_and_resume(name: &str, slow: usize, delay_ms: u64, signals: &[&str]) {
+/// `window`: a --window to give (else the default).
+fn kill_and_resume(name: &str, slow: usize, delay_ms: u64, signals: &[&str], window: Option<u64>) {
     let sb = Sandbox::builder().start().unwrap();
     let hold = format!(
         r#"{{"fault":"slow","delay_ms":{delay_ms},"status":1,"truename":"张三","creid":"{ZS_ID}"}}"#
@@ -133,12 +135,16 @@ fn kill_and_resume(name: &str, slow: usize, delay_ms: u64, signals: &[&str]) {
         .collect();
     std::fs::write(&input, rows.join("\n")).unwrap();
     let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
-    let w = WINDOW.to_string();
-    let args = ["-i", i, "-o", o, "--concurrency", "2", "--window", &w];
+    let w = window.unwrap_or(DEFAULT_WINDOW);
+    let ws = w.to_string();
+    let mut args = vec!["-i", i, "-o", o, "--concurrency", "2"];
+    if window.is_some() {
+        args.extend(["--window", &ws]);
+    }
     let mut child = command(&sb, &args).spawn().unwrap();
     let mut err = BufReader::new(child.stderr.take().unwrap());
     // The rows before the slow one, the slow one, and the window behind it.
-    wait_for_requests(&sb, slow as u64 + WINDOW);
+    wait_for_requests(&sb, slow as u64 + w);
     let mut stderr = String::new();
     for (n, s) in signals.iter().enumerate() {
         signal(&child, s);
@@ -162,7 +168,7 @@ fn kill_and_resume(name: &str, slow: usize, delay_ms: u64, signals: &[&str]) {
     let sent = sb.stats().requests;
     // Nothing sent is more than a window ahead of what is in the file.
     assert!(
-        sent <= first.len() as u64 + WINDOW,
+        sent <= first.len() as u64 + w,
         "{sent} sent, {} written",
         first.len()
     );
@@ -171,7 +177,8 @@ fn kill_and_resume(name: &str, slow: usize, delay_ms: u64, signals: &[&str]) {
         r#"{"status":1,"truename":"张三","creid":"110101199003074477"}"#,
     )
     .unwrap();
-    let (_, stderr, code) = batch(&sb, &["--resume", "-i", i, "-o", o, "--window", &w]);
+    args.push("--resume");
+    let (_, stderr, code) = batch(&sb, &args);
     assert_eq!(code, 0, "{stderr}");
     let all = refs(&output);
     let expected: Vec<String> = (0..ROWS).map(|i| format!("r{i}")).collect();
@@ -181,25 +188,25 @@ fn kill_and_resume(name: &str, slow: usize, delay_ms: u64, signals: &[&str]) {
         "{name}: {sent} sent and {} written before the stop; {twice} sent twice",
         first.len()
     );
-    assert!(twice <= WINDOW, "{twice} rows sent twice (window {WINDOW})");
+    assert!(twice <= w, "{twice} rows sent twice (window {w})");
     std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
 fn sigint_behind_a_slow_first_row_resends_at_most_the_window() {
-    kill_and_resume("int-first", 0, 1500, &["INT"]);
+    kill_and_resume("int-first", 0, 1500, &["INT"], None);
 }
 
 #[test]
 fn sigterm_behind_a_slow_middle_row_resends_at_most_the_window() {
-    kill_and_resume("term-middle", 40, 1500, &["TERM"]);
+    kill_and_resume("term-middle", 40, 1500, &["TERM"], Some(5));
 }
 
 #[test]
 fn a_second_sigint_exits_at_once_and_resume_resends_at_most_the_window() {
     // The slow row would take 20 s; the second signal does not wait for it.
     let started = Instant::now();
-    kill_and_resume("int-twice", 30, 20_000, &["INT", "INT"]);
+    kill_and_resume("int-twice", 30, 20_000, &["INT", "INT"], None);
     assert!(started.elapsed() < Duration::from_secs(18));
 }
 
@@ -272,7 +279,7 @@ fn resume_counts_only_lines_that_answer_a_row() {
     assert_eq!(
         sb.hits("oZhangSan"),
         2,
-        "r3 and r4 are done, r1 and r2 not again"
+        "r3 and r4 are sent, r1 and r2 not again"
     );
     assert!(err.contains("skipped (already in the output): 2"), "{err}");
     std::fs::remove_dir_all(&d).unwrap();
@@ -420,5 +427,82 @@ fn a_byte_order_mark_and_blank_lines_keep_the_rows_and_their_line_numbers() {
         out.starts_with("{\"ref\":2,") && out.contains("{\"ref\":4,"),
         "{out}"
     );
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// `nameauth batch args...` with its data segment limited to `kib` KiB (`ulimit -d`, which
+/// malloc's memory counts against): (stdout, stderr, status).
+fn batch_in(sb: &Sandbox, kib: u64, args: &[&str]) -> (String, String, i32) {
+    let env = command(sb, &[]);
+    let mut sh = Command::new("sh");
+    sh.arg("-c")
+        .arg(format!("ulimit -d {kib} && exec \"$0\" batch \"$@\""))
+        .arg(BIN)
+        .args(args)
+        .stdin(Stdio::null());
+    for (k, v) in env.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    let out = sh.output().expect("sh runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn a_row_of_96_mib_is_read_in_bounded_memory() {
+    let sb = Sandbox::builder().start().unwrap();
+    let d = dir("huge");
+    let input = d.join("in");
+    let i = input.to_str().unwrap();
+    let huge = "x".repeat(96 << 20);
+    let (before, after) = (user("oZhangSan", "before"), user("oZhangSan", "after"));
+    for (format, text, line) in [
+        (
+            "jsonl",
+            format!(
+                "{before}\n{{\"openid\":\"{huge}\",\"truename\":\"t\",\"creid\":\"c\"}}\n{after}\n"
+            ),
+            2,
+        ),
+        (
+            "csv",
+            format!(
+                "ref,openid,truename,creid\nbefore,oZhangSan,张三,{ZS_ID}\n,\"{huge}\",t,c\n\
+                 after,oZhangSan,张三,{ZS_ID}\n"
+            ),
+            3,
+        ),
+    ] {
+        std::fs::write(&input, text).unwrap();
+        // 48 MiB: the program and its threads fit, half of the row does not.
+        let args = ["-i", i, "--format", format, "--concurrency", "2"];
+        let (out, err, code) = batch_in(&sb, 48 << 10, &args);
+        assert_eq!(code, 0, "{format}: {err}");
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let refs: Vec<String> = lines.iter().map(|l| l["ref"].to_string()).collect();
+        assert_eq!(
+            refs,
+            ["\"before\"", &line.to_string(), "\"after\""],
+            "{format}"
+        );
+        assert_eq!(
+            lines[1]["message"],
+            format!("line {line}: longer than 65536 bytes (the limit of a row)"),
+            "{format}"
+        );
+        assert_eq!(
+            (lines[0]["code"].as_str(), lines[2]["code"].as_str()),
+            (Some("A"), Some("A"))
+        );
+    }
     std::fs::remove_dir_all(&d).unwrap();
 }

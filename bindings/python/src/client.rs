@@ -323,8 +323,10 @@ impl Client {
         let cretype = cretype_arg(py, cretype)?;
         let client = self.get(py)?;
         let options = CallOptions::new();
-        let (result, report) =
-            py.detach(|| verify_quietly(&client, &openid, &truename, &creid, &cretype, &options));
+        // `_inside` lasts until this call returns to Python (see pool::detached).
+        let ((result, report), _inside) = crate::pool::detached(py, || {
+            verify_quietly(&client, &openid, &truename, &creid, &cretype, &options)
+        });
         let call = Call {
             openid: &openid,
             truename: &truename,
@@ -416,6 +418,9 @@ impl Client {
         let progress = (Mutex::new(()), Condvar::new());
         let workers = concurrency.min(users.len());
         let mut interrupted = None;
+        // Held from the last return of the GIL until this call returns to Python, so the
+        // exit hook waits for the logging below (see pool::detached).
+        let mut inside: Option<crate::pool::Inside> = None;
         std::thread::scope(|s| {
             for _ in 0..workers {
                 s.spawn(|| {
@@ -446,12 +451,15 @@ impl Client {
                 });
             }
             while finished.load(Ordering::Relaxed) < workers {
-                py.detach(|| {
+                // Dropped before waiting again: a parked thread must not be counted.
+                drop(inside.take());
+                let ((), now) = crate::pool::detached(py, || {
                     let guard = progress.0.lock().unwrap_or_else(|p| p.into_inner());
                     if finished.load(Ordering::Relaxed) < workers {
                         let _ = progress.1.wait_timeout(guard, Duration::from_millis(100));
                     }
                 });
+                inside = Some(now);
                 if let Err(e) = py.check_signals() {
                     // No new item starts; the ones in flight end within the timeout.
                     stop.store(true, Ordering::Relaxed);

@@ -26,6 +26,13 @@
 //!   check is for 3.13+ builds only), and a worker that passed that check while the
 //!   main thread held the GIL waits in `PyGILState_Ensure` until finalization has begun,
 //!   then is ended. The flag is set before finalization, and `attached` covers that wait.
+//!   The same holds for a Python thread (a daemon thread, since `threading` joins the
+//!   others before `atexit` runs) that released the GIL for a blocking `Client.verify`:
+//!   [`detached`] re-enters Python through the same count (kept until the call returns
+//!   to Python, as our frames still log and convert), and once the pool is closed
+//!   it parks the thread for good instead (CPython 3.14 does the same with such
+//!   threads; the process is exiting). The thread that runs the exit hook is never
+//!   parked: later `atexit` functions may still verify.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -68,8 +75,10 @@ struct State {
     running: Vec<Option<CancelToken>>,
     /// Set by the exit hook: no new call, no worker enters Python.
     closed: bool,
-    /// Workers inside `with_python` (holding or asking for the GIL).
+    /// Threads inside `with_python` or re-entering Python in `detached`.
     attached: usize,
+    /// The thread that ran the exit hook (it finalizes the interpreter).
+    exit_thread: Option<std::thread::ThreadId>,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
@@ -80,6 +89,7 @@ static STATE: Mutex<State> = Mutex::new(State {
     running: Vec::new(),
     closed: false,
     attached: 0,
+    exit_thread: None,
 });
 /// Wakes idle workers when a call is queued or the pool closes.
 static WORK: Condvar = Condvar::new();
@@ -106,6 +116,7 @@ fn state() -> MutexGuard<'static, State> {
         std::mem::forget(std::mem::take(&mut s.running));
         s.pid = pid;
         (s.threads, s.idle, s.attached, s.closed) = (0, 0, 0, false);
+        s.exit_thread = None;
     }
     s
 }
@@ -215,6 +226,41 @@ pub(crate) fn with_python<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Optio
     r
 }
 
+/// Runs `f` with the GIL released, as `py.detach`, for the blocking calls of Python's own
+/// threads. Once the exit hook has run, a thread other than the exiting one never takes
+/// the GIL again: it parks until the process ends (see the design above). Otherwise the
+/// thread is counted as inside Python until the returned guard is dropped: keep it until
+/// the call returns to Python, so the exit hook waits for the logging and conversions it
+/// still does in our frames.
+pub(crate) fn detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> T + Send) -> (T, Inside) {
+    let r = py.detach(|| {
+        let r = f();
+        let mut s = state();
+        if s.closed && s.exit_thread != Some(std::thread::current().id()) {
+            drop(s);
+            loop {
+                std::thread::park();
+            }
+        }
+        s.attached += 1;
+        r
+    });
+    (r, Inside(std::process::id()))
+}
+
+/// A thread counted in `attached` (see [`detached`]); uncounted when dropped.
+pub(crate) struct Inside(u32);
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        let mut s = state();
+        if s.pid == self.0 {
+            s.attached = s.attached.saturating_sub(1);
+            LEFT_PYTHON.notify_all();
+        }
+    }
+}
+
 /// The exit hook (registered with `atexit` when the module is imported): closes the pool
 /// and waits a bounded time for the workers inside Python (see the design above).
 #[pyfunction]
@@ -222,6 +268,7 @@ pub(crate) fn _shutdown(py: Python<'_>) {
     let queue = {
         let mut s = state();
         s.closed = true;
+        s.exit_thread = Some(std::thread::current().id());
         for t in s.running.iter().flatten() {
             t.cancel();
         }

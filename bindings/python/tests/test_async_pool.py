@@ -127,24 +127,44 @@ EXIT_PROGRAM = textwrap.dedent(
 
     atexit.register(busy)
 
-    async def main():
-        c = nameauth.AsyncClient(appid, src, key, endpoint=endpoint, timeout_ms=5000)
-        for _ in range(100):  # 64 run, the rest wait in the queue
-            asyncio.ensure_future(c.verify("oSlowExit", "张三", "110101199003074477"))
-        await asyncio.sleep(0.02)
-
-    asyncio.run(main())
     """
 )
 
+IN_FLIGHT = {
+    # AsyncClient: 64 calls run on the pool's threads, the rest wait in its queue.
+    "async": """
+async def main():
+    c = nameauth.AsyncClient(appid, src, key, endpoint=endpoint, timeout_ms=5000)
+    for _ in range(100):
+        asyncio.ensure_future(c.verify("oSlowExit", "张三", "110101199003074477"))
+    await asyncio.sleep(0.02)
 
-def test_exiting_with_calls_in_flight_never_crashes(tmp_path):
-    """200 runs of a program that exits with calls queued and running, their answers
-    due while the interpreter exits: every run exits 0, none by a signal (before the
-    exit hook about half the runs ended by SIGSEGV)."""
-    runs = int(os.environ.get("NAMEAUTH_EXIT_RUNS", "200"))
+asyncio.run(main())
+""",
+    # Client.verify on daemon threads (threading joins the others before exit), the GIL
+    # released while each waits for its answer.
+    "threads": """
+import threading
+
+c = nameauth.Client(appid, src, key, endpoint=endpoint, timeout_ms=5000)
+for _ in range(8):
+    threading.Thread(
+        target=c.verify, args=("oSlowExit", "张三", "110101199003074477"), daemon=True
+    ).start()
+time.sleep(0.02)
+""",
+}
+
+
+@pytest.mark.parametrize("calls,runs", [("async", 200), ("threads", 100)])
+def test_exiting_with_calls_in_flight_never_crashes(tmp_path, calls, runs):
+    """Runs of a program that exits with calls in flight (queued and running on
+    AsyncClient's pool, or blocking daemon threads), their answers due while the
+    interpreter exits: every run exits 0, none by a signal (before the exit hook, about
+    half the async runs and two thirds of the thread runs ended by SIGSEGV)."""
+    runs = int(os.environ.get("NAMEAUTH_EXIT_RUNS", runs))
     program = tmp_path / "exit_in_flight.py"
-    program.write_text(EXIT_PROGRAM, encoding="utf-8")
+    program.write_text(EXIT_PROGRAM + IN_FLIGHT[calls], encoding="utf-8")
     with sandbox() as sb:
         sb.add_fixture("oSlowExit", slow(50))
         argv = [sys.executable, str(program), sb.endpoint, sb.appid, sb.src, sb.key]

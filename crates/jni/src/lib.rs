@@ -2,7 +2,7 @@
 //! door into the core.
 //!
 //! One JNI call per verify. The answer comes back as a finished `org.nameauth.Verdict`,
-//! built here: its code, reason and four texts are Java strings made once per process
+//! built here: its code, reason and four texts are Java strings made once per library copy
 //! (global references, one set per row of the verdict table), so a verify creates at most
 //! the three raw fields the server sent. A failure is thrown as the
 //! `NameAuthException` subclass of its kind, made by `NameAuthException.of`, with the

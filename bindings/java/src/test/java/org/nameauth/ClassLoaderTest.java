@@ -58,6 +58,21 @@ class ClassLoaderTest {
   }
 
   @Test
+  void clientsADroppedApplicationNeverClosedAreFreedWithItsLoader() throws Exception {
+    // Each application keeps its client open, with its connection kept idle 10 minutes:
+    // only JNI_OnUnload (the clients freed, the pools released) closes the sockets.
+    ChildJvm child = probe(Arrays.asList("-Xmx256m"), "5", "leak");
+    String out = child.output;
+    assertEquals(0, child.exit, out);
+    assertEquals(5, count(out, "verified"), out);
+    assertEquals(0, count(out, "loaders alive"), out);
+    int before = count(out, "sockets before");
+    assertTrue(count(out, "sockets at peak") >= before + 5, out);
+    assertEquals(before, count(out, "sockets after"), out);
+    assertTrue(count(out, "copies mapped after") <= 1, out);
+  }
+
+  @Test
   void aLibraryNamedByNameauthLibraryLoadsInEveryLoader() throws Exception {
     String file = jarLibrary().getAbsolutePath();
     // Every loader alive at once (the first holds the file itself), then one after another.

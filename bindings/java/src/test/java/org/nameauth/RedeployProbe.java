@@ -28,7 +28,10 @@ import java.util.Set;
  * </pre>
  *
  * With the argument {@code keep}, every loader stays reachable until the end (each must still load
- * and verify while the others are alive, the library override included).
+ * and verify while the others are alive, the library override included). With {@code leak}, each
+ * application leaves its client open (kept in its loader, as in a static field) with a connection
+ * kept idle for 10 minutes: only the library's unloading can free them, and then prints {@code
+ * sockets before/at peak/after N}.
  */
 public final class RedeployProbe {
   private RedeployProbe() {}
@@ -40,9 +43,29 @@ public final class RedeployProbe {
     return c.getProtectionDomain().getCodeSource().getLocation();
   }
 
+  /**
+   * A web application's class loader, which holds what the application keeps in its static fields
+   * (as its classes would).
+   */
+  static final class AppLoader extends URLClassLoader {
+    Object kept;
+
+    AppLoader(URL classes) {
+      super(new URL[] {classes}, null);
+    }
+  }
+
   /** One deployment: load, verify once, close the client; returns the loader. */
   static URLClassLoader deploy(URL classes) throws Exception {
-    URLClassLoader loader = new URLClassLoader(new URL[] {classes}, null);
+    return deploy(classes, false);
+  }
+
+  /**
+   * One deployment: load, verify once and close the client, or with {@code leak} leave it open,
+   * kept by the application, its idle connection kept 10 minutes; returns the loader.
+   */
+  static URLClassLoader deploy(URL classes, boolean leak) throws Exception {
+    AppLoader loader = new AppLoader(classes);
     Class<?> client = loader.loadClass("org.nameauth.NameAuthClient");
     Object builder =
         client
@@ -56,6 +79,12 @@ public final class RedeployProbe {
         .getClass()
         .getMethod("endpoint", String.class)
         .invoke(builder, System.getenv("NAMEAUTH_ENDPOINT"));
+    if (leak) {
+      builder
+          .getClass()
+          .getMethod("option", String.class, String.class)
+          .invoke(builder, "idle_timeout_ms", "600000");
+    }
     Object c = builder.getClass().getMethod("build").invoke(builder);
     try {
       Method verify = client.getMethod("verify", String.class, String.class, String.class);
@@ -65,7 +94,11 @@ public final class RedeployProbe {
         throw new AssertionError("verdict " + code + " from " + v.getClass().getClassLoader());
       }
     } finally {
-      client.getMethod("close").invoke(c);
+      if (leak) {
+        loader.kept = c;
+      } else {
+        client.getMethod("close").invoke(c);
+      }
     }
     return loader;
   }
@@ -75,7 +108,7 @@ public final class RedeployProbe {
    * (Tomcat renews its pool's threads once an application is stopped): glibc keeps a library mapped
    * while a thread that has thread-local destructors of its code lives.
    */
-  static URLClassLoader onItsOwnThread(URL classes) throws Exception {
+  static URLClassLoader onItsOwnThread(URL classes, boolean leak) throws Exception {
     final URLClassLoader[] made = new URLClassLoader[1];
     final Exception[] failed = new Exception[1];
     Thread t =
@@ -84,7 +117,7 @@ public final class RedeployProbe {
               @Override
               public void run() {
                 try {
-                  made[0] = deploy(classes);
+                  made[0] = deploy(classes, leak);
                 } catch (Exception e) {
                   failed[0] = e;
                 }
@@ -113,6 +146,35 @@ public final class RedeployProbe {
     return files.size();
   }
 
+  /**
+   * TCP sockets this process has open (its connections to the sandbox; the JDK's own Unix sockets
+   * are left out).
+   */
+  static int sockets() throws IOException {
+    Set<String> tcp = new HashSet<>();
+    for (String table : new String[] {"/proc/self/net/tcp", "/proc/self/net/tcp6"}) {
+      for (String line :
+          new String(Files.readAllBytes(Paths.get(table)), StandardCharsets.UTF_8).split("\n")) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 9) {
+          tcp.add("socket:[" + f[9] + "]");
+        }
+      }
+    }
+    int n = 0;
+    java.io.File[] fds = new java.io.File("/proc/self/fd").listFiles();
+    for (java.io.File fd : fds == null ? new java.io.File[0] : fds) {
+      try {
+        if (tcp.contains(Files.readSymbolicLink(fd.toPath()).toString())) {
+          n++;
+        }
+      } catch (IOException e) {
+        // Closed meanwhile (the listing's own descriptor).
+      }
+    }
+    return n;
+  }
+
   static int cleanerThreads() {
     int n = 0;
     for (Thread t : Thread.getAllStackTraces().keySet()) {
@@ -136,12 +198,14 @@ public final class RedeployProbe {
   public static void main(String[] args) throws Exception {
     int count = Integer.parseInt(args[0]);
     boolean keep = args.length > 1 && args[1].equals("keep");
+    boolean leak = args.length > 1 && args[1].equals("leak");
+    int socketsBefore = sockets();
     URL classes = codeSource();
     List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
     List<ClassLoader> kept = new ArrayList<>();
     int verified = 0;
     for (int i = 0; i < count; i++) {
-      try (URLClassLoader loader = onItsOwnThread(classes)) {
+      try (URLClassLoader loader = onItsOwnThread(classes, leak)) {
         loaders.add(new WeakReference<ClassLoader>(loader));
         if (keep) {
           kept.add(loader);
@@ -151,10 +215,13 @@ public final class RedeployProbe {
     }
     System.out.println("verified " + verified);
     int peak = copiesMapped();
+    int socketsPeak = sockets();
     // The collector's chance: loaders are found unreachable by a GC, and their libraries are
     // unloaded after it (JDK 9+: by a Cleaner thread; JDK 8: by a finalizer). Generous: the
     // loop ends as soon as everything is gone.
-    for (int i = 0; !keep && i < 300 && (alive(loaders) > 0 || copiesMapped() > 1); i++) {
+    for (int i = 0;
+        !keep && i < 300 && (alive(loaders) > 0 || copiesMapped() > 1 || sockets() > socketsBefore);
+        i++) {
       System.gc();
       Thread.sleep(100);
     }
@@ -163,5 +230,8 @@ public final class RedeployProbe {
     System.out.println("copies mapped at peak " + peak);
     System.out.println("copies mapped after " + copiesMapped());
     System.out.println("kept " + kept.size());
+    System.out.println("sockets before " + socketsBefore);
+    System.out.println("sockets at peak " + socketsPeak);
+    System.out.println("sockets after " + sockets());
   }
 }

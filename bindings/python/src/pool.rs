@@ -152,10 +152,14 @@ pub(crate) fn spawn(
     // idle, so the queue's length, not `idle == 0`, says whether one more is needed.
     if s.queue.len() >= s.idle && s.threads < MAX_THREADS {
         let n = s.threads;
-        std::thread::Builder::new()
+        let started = std::thread::Builder::new()
             .name(format!("nameauth-async-{n}"))
-            .spawn(move || work(n))
-            .map_err(Refused::Thread)?;
+            .spawn(move || work(n));
+        if let Err(e) = started {
+            drop(s);
+            drop(purged);
+            return Err(Refused::Thread(e));
+        }
         s.threads += 1;
         s.running.push(None);
     }

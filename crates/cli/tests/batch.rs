@@ -506,3 +506,26 @@ fn a_row_of_96_mib_is_read_in_bounded_memory() {
     }
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn input_that_can_be_read_only_once_is_read_whole() {
+    // A named pipe (as `-i <(command)` gives): the check of refs and the run read it once.
+    let sb = Sandbox::builder().start().unwrap();
+    let d = dir("fifo");
+    let fifo = d.join("rows");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let rows: Vec<String> = (0..5)
+        .map(|i| user("oZhangSan", &format!("p{i}")))
+        .collect();
+    let writer = {
+        let (fifo, text) = (fifo.clone(), rows.join("\n"));
+        std::thread::spawn(move || std::fs::write(fifo, text).unwrap())
+    };
+    let (out, err, code) = batch(&sb, &["-i", fifo.to_str().unwrap()]);
+    writer.join().unwrap();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 5, "{out}");
+    assert_eq!(sb.hits("oZhangSan"), 5);
+    std::fs::remove_dir_all(&d).unwrap();
+}

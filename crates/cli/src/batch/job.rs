@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -24,6 +25,10 @@ pub struct Job {
     pub pace: Option<Pace>,
     pub verbose: bool,
     pub gate: Arc<Gate>,
+    /// Rows handed to the workers so far, and whether that was every row (the reader's
+    /// count, for telling a stop from a signal that came after the end).
+    pub handed_out: AtomicU64,
+    pub read_all: AtomicBool,
 }
 
 /// How a run ended.
@@ -125,11 +130,17 @@ impl Job {
             });
         }
         bar.finish_and_clear();
-        if let Some(signal) = job.gate.stopped() {
+        for w in workers {
+            let _ = w.join();
+        }
+        // A signal that came after the last row was handed out stopped nothing.
+        let stopped = job.gate.stopped().filter(|_| {
+            !(reader.is_finished()
+                && job.read_all.load(Ordering::SeqCst)
+                && next == job.handed_out.load(Ordering::SeqCst))
+        });
+        if let Some(signal) = stopped {
             // The reader may be reading on; it is not waited for.
-            for w in workers {
-                let _ = w.join();
-            }
             let stats = tally.stats(&job.client);
             let summary = format!(
                 "{next} rows written in order, {} answered but not written (behind a row \
@@ -137,9 +148,6 @@ impl Job {
                 pending.len()
             );
             return Ok(End::Stopped(signal, summary));
-        }
-        for w in workers {
-            let _ = w.join();
         }
         let read = reader
             .join()
@@ -179,13 +187,15 @@ impl Job {
             }
             let index = seen.rows;
             if !self.gate.admit(index, self.window) {
-                break;
+                return Ok(seen);
             }
             seen.rows += 1;
+            self.handed_out.store(seen.rows, Ordering::SeqCst);
             if tx.send((index, row)).is_err() {
-                break;
+                return Ok(seen);
             }
         }
+        self.read_all.store(true, Ordering::SeqCst);
         Ok(seen)
     }
 

@@ -192,6 +192,8 @@ pub fn run(a: Args) -> ExitCode {
         pace,
         verbose: a.client.verbose,
         gate,
+        handed_out: Default::default(),
+        read_all: Default::default(),
     };
     match job.run(input, csv, done, output, progress(rows, show)) {
         Ok(End::Done(summary)) => {

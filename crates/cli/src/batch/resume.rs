@@ -23,20 +23,26 @@ pub enum Source {
 }
 
 impl Source {
-    /// `-` is standard input, copied to a temporary file.
+    /// A regular file is read where it is; `-` (standard input) and anything else that
+    /// can be read only once (a pipe, `<(...)`, a device) is copied to a temporary file.
     pub fn new(input: &str) -> Result<Source, String> {
-        if input != "-" {
-            File::open(input).map_err(|e| format!("--input: cannot open {input}: {e}"))?;
-            return Ok(Source::Path(input.to_owned()));
-        }
-        let copy = || -> io::Result<File> {
+        let mut once: Box<dyn Read> = if input == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            let f = File::open(input).map_err(|e| format!("--input: cannot open {input}: {e}"))?;
+            if f.metadata().is_ok_and(|m| m.is_file()) {
+                return Ok(Source::Path(input.to_owned()));
+            }
+            Box::new(f)
+        };
+        let mut copy = || -> io::Result<File> {
             let mut f = tempfile::tempfile()?;
-            io::copy(&mut io::stdin().lock(), &mut f)?;
+            io::copy(&mut once, &mut f)?;
             Ok(f)
         };
         copy()
             .map(Source::Spool)
-            .map_err(|e| format!("--input: cannot read standard input: {e}"))
+            .map_err(|e| format!("--input: cannot read {input}: {e}"))
     }
 
     pub fn open(&self) -> Result<Box<dyn Read + Send>, String> {

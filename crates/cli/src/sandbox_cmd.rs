@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
 use nameauth_sandbox::{Blackhole, Fixtures, Sandbox, SignRule, APPID, KEY, SRC};
 
 /// Arguments of `nameauth sandbox`.
@@ -24,7 +27,8 @@ pub struct Args {
     /// Serve HTTPS with a CA and certificate made at start (CA written as ca.pem).
     #[arg(long)]
     pub tls: bool,
-    /// Where to write ca.pem with --tls (default: a temporary directory).
+    /// Where to write ca.pem with --tls (default: a fresh private directory, mode 0700,
+    /// removed when the sandbox stops, also on Ctrl-C and SIGTERM).
     #[arg(long, value_name = "DIR")]
     pub cert_dir: Option<PathBuf>,
     /// Which signature case to accept: lower, upper or either.
@@ -83,6 +87,17 @@ pub fn run(a: Args) -> ExitCode {
     if let Some(dir) = a.cert_dir {
         b = b.cert_dir(dir);
     }
+    // Ctrl-C, SIGTERM and SIGHUP stop the sandbox, so that the CA's private directory is
+    // removed, and then end the process by that signal as before. Registered before the
+    // settings are printed: whoever read them may signal at once. (SIGKILL leaves the
+    // directory; it is private and under the temp dir.)
+    let mut signals = match Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("nameauth sandbox: cannot handle signals: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let sandbox = match b.start() {
         Ok(s) => s,
         Err(e) => {
@@ -103,6 +118,10 @@ pub fn run(a: Args) -> ExitCode {
         outln!("export NAMEAUTH_CA_FILE={}", ca.display());
     }
     outln!("# try: nameauth verify oZhangSan 张三 110101199003074477   (Ctrl-C stops)");
-    sandbox.wait();
+    let signal = signals.forever().next();
+    drop(sandbox);
+    if let Some(signal) = signal {
+        let _ = signal_hook::low_level::emulate_default_handler(signal);
+    }
     ExitCode::SUCCESS
 }

@@ -91,8 +91,9 @@ impl Builder {
         self
     }
 
-    /// Where to write `ca.pem` (default: a fresh directory under the system temp dir,
-    /// removed when the sandbox stops).
+    /// Where to write `ca.pem` (default: a fresh private directory under the system temp
+    /// dir, with a random name and mode 0700, removed when the sandbox stops). A symbolic
+    /// link at `ca.pem` in `dir` is refused, never followed.
     pub fn cert_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.cert_dir = Some(dir.into());
         self
@@ -156,27 +157,14 @@ impl Builder {
         let addr = listener.local_addr()?;
         let (acceptor, ca) = if self.tls {
             let certs = tls::make().map_err(io::Error::other)?;
-            let (dir, owned) = match &self.cert_dir {
-                Some(d) => (d.clone(), false),
-                None => (
-                    std::env::temp_dir().join(format!(
-                        "nameauth-sandbox-{}-{}",
-                        std::process::id(),
-                        addr.port()
-                    )),
-                    true,
-                ),
-            };
-            std::fs::create_dir_all(&dir)?;
-            let file = dir.join("ca.pem");
-            std::fs::write(&file, &certs.ca_pem)?;
+            let (file, owned_dir) = write_ca(self.cert_dir.as_deref(), &certs.ca_pem)?;
             let acceptor = tokio_rustls::TlsAcceptor::from(certs.server_config);
             (
                 Some(acceptor),
                 Some(Ca {
                     pem: certs.ca_pem,
                     file,
-                    owned_dir: owned.then_some(dir),
+                    _owned_dir: owned_dir,
                 }),
             )
         } else {
@@ -217,7 +205,54 @@ impl Builder {
 struct Ca {
     pem: String,
     file: PathBuf,
-    owned_dir: Option<PathBuf>,
+    /// The private directory made for `ca.pem` when no `cert_dir` was given; removed
+    /// when dropped (after the server thread has stopped, see `Drop for Sandbox`).
+    _owned_dir: Option<tempfile::TempDir>,
+}
+
+/// Writes `ca.pem` and returns its path, with the directory made for it if none was given.
+///
+/// The default directory is made by `tempfile`: a random name, created exclusively with
+/// mode 0700 (given to mkdir, so never wider for an instant): no other local user can
+/// plant a directory or a symbolic link there in advance, or swap the CA afterwards (a
+/// predictable `/tmp` path let one overwrite a file of ours, or put in a CA of theirs).
+/// In a directory the caller gave, a symbolic link at `ca.pem` is refused (O_NOFOLLOW),
+/// never followed.
+fn write_ca(dir: Option<&Path>, pem: &str) -> io::Result<(PathBuf, Option<tempfile::TempDir>)> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let (dir, owned) = match dir {
+        Some(d) => {
+            std::fs::create_dir_all(d)?;
+            (d.to_path_buf(), None)
+        }
+        None => {
+            let made = tempfile::Builder::new()
+                .prefix("nameauth-sandbox-")
+                .permissions(std::fs::Permissions::from_mode(0o700))
+                .tempdir()?;
+            (made.path().to_path_buf(), Some(made))
+        }
+    };
+    let file = dir.join("ca.pem");
+    let mut options = std::fs::OpenOptions::new();
+    options
+        .write(true)
+        .mode(0o644)
+        .custom_flags(libc::O_NOFOLLOW);
+    if owned.is_some() {
+        options.create_new(true);
+    } else {
+        options.create(true).truncate(true);
+    }
+    let mut f = options.open(&file).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("{}: {e} (a symbolic link there is refused)", file.display()),
+        )
+    })?;
+    f.write_all(pem.as_bytes())?;
+    Ok((file, owned))
 }
 
 /// Counts of what reached the sandbox.
@@ -333,8 +368,7 @@ impl Drop for Sandbox {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-        if let Some(dir) = self.ca.as_ref().and_then(|c| c.owned_dir.as_ref()) {
-            let _ = std::fs::remove_dir_all(dir);
-        }
+        // Removes the CA's private directory, if the sandbox made one.
+        self.ca = None;
     }
 }

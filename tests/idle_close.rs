@@ -24,7 +24,7 @@ fn idle_connections_of_pools_never_used_again_are_closed() {
         let client = Client::builder(APPID, SRC, KEY)
             .endpoint(sb.endpoint())
             .timeout(Duration::from_secs(5))
-            .idle_timeout(Duration::from_millis(1500))
+            .idle_timeout(Duration::from_millis(3000))
             .build()
             .unwrap();
         let opened = sockets();

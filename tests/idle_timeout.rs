@@ -50,20 +50,20 @@ fn a_verify_after_the_server_closed_the_idle_connection_succeeds_and_is_sent_onc
 #[test]
 fn with_the_idle_timeout_below_the_servers_the_client_closes_first() {
     let sb = Sandbox::builder()
-        .idle_close(Duration::from_millis(1500))
+        .idle_close(Duration::from_millis(3000))
         .start()
         .unwrap();
     let client = Client::builder(APPID, SRC, KEY)
         .endpoint(sb.endpoint())
         .timeout(Duration::from_secs(5))
-        .idle_timeout(Duration::from_millis(300))
+        .idle_timeout(Duration::from_millis(200))
         .build()
         .unwrap();
     verify(&client);
     // Well past both idle timeouts: the client let go first, so the server never had
     // an idle connection of this client to close, and no request can meet one it
     // closed.
-    std::thread::sleep(Duration::from_millis(2500));
+    std::thread::sleep(Duration::from_millis(4000));
     assert_eq!(
         sb.idle_closed(),
         0,

@@ -151,9 +151,8 @@ async fn connection(
     // request on it; a reset fault sets SO_LINGER on it before the drop.
     let fd = stream.as_raw_fd();
     let conn = Arc::new(Connection::default());
-    let idle = state
-        .idle_close
-        .map(|after| (after, conn.clone(), state.clone()));
+    let idle = state.idle_close.map(|after| (after, conn.clone()));
+    let counters = state.clone();
     let service = service_fn(move |req| {
         let state = state.clone();
         let conn = conn.clone();
@@ -167,26 +166,35 @@ async fn connection(
         }
     });
     let http = hyper::server::conn::http1::Builder::new();
-    match acceptor {
-        Some(acceptor) => {
-            if let Ok(tls) = acceptor.accept(stream).await {
+    let closed_idle = match acceptor {
+        Some(acceptor) => match acceptor.accept(stream).await {
+            Ok(tls) => {
                 serve_closing_idle!(http.serve_connection(TokioIo::new(tls), service), idle)
             }
-        }
+            Err(_) => false,
+        },
         None => serve_closing_idle!(http.serve_connection(TokioIo::new(stream), service), idle),
+    };
+    // Counted once the socket is closed, so a test that saw the count can rely on it.
+    if closed_idle {
+        counters.idle_closed.fetch_add(1, Ordering::Relaxed);
     }
 }
 
 /// Serves a connection; with the `idle_close` fault, shuts it down once no request has
 /// been answered on it for that long (hyper's graceful shutdown closes an idle
-/// connection at once and lets one in progress finish first).
+/// connection at once and lets one in progress finish first). Whether it closed it so;
+/// the connection (its socket) is dropped by then.
 macro_rules! serve_closing_idle {
     ($serving:expr, $idle:expr) => {{
         let serving = $serving;
         tokio::pin!(serving);
         match $idle {
-            None => drop(serving.await),
-            Some((after, conn, state)) => {
+            None => {
+                drop(serving.await);
+                false
+            }
+            Some((after, conn)) => {
                 let accepted = std::time::Instant::now();
                 loop {
                     let last = conn
@@ -196,7 +204,7 @@ macro_rules! serve_closing_idle {
                         .unwrap_or(accepted);
                     let due = tokio::time::Instant::from_std(last + after);
                     tokio::select! {
-                        _ = &mut serving => break,
+                        _ = &mut serving => break false,
                         _ = tokio::time::sleep_until(due) => {
                             let still = conn
                                 .last_done
@@ -204,10 +212,9 @@ macro_rules! serve_closing_idle {
                                 .unwrap_or_else(|p| p.into_inner())
                                 .unwrap_or(accepted);
                             if conn.in_flight.load(Ordering::Relaxed) == 0 && still == last {
-                                state.idle_closed.fetch_add(1, Ordering::Relaxed);
                                 serving.as_mut().graceful_shutdown();
                                 drop(serving.await);
-                                break;
+                                break true;
                             }
                         }
                     }

@@ -9,6 +9,8 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::error::{opt_text, text};
+
 /// A running sandbox (see ``nameauth.testing.sandbox``).
 #[pyclass(frozen, module = "nameauth", name = "_Sandbox")]
 pub(crate) struct Sandbox {
@@ -35,9 +37,10 @@ impl Sandbox {
     fn new(
         py: Python<'_>,
         tls: bool,
-        fixtures_json: Option<String>,
+        fixtures_json: Option<&Bound<'_, PyAny>>,
         latency_ms: u64,
     ) -> PyResult<Self> {
+        let fixtures_json = opt_text(py, "fixtures", fixtures_json, false)?;
         let mut b = Server::builder()
             .tls(tls)
             .latency(std::time::Duration::from_millis(latency_ms));
@@ -80,13 +83,21 @@ impl Sandbox {
     }
 
     /// Requests so far that carried ``openid``.
-    fn hits(&self, openid: &str) -> PyResult<u64> {
-        self.with(|s| s.hits(openid))
+    fn hits(&self, py: Python<'_>, openid: &Bound<'_, PyAny>) -> PyResult<u64> {
+        let openid = text(py, "openid", openid, false)?;
+        self.with(|s| s.hits(&openid))
     }
 
     /// Adds or replaces the record of ``openid`` (the JSON of a fixtures file entry).
-    fn add_fixture(&self, openid: &str, record_json: &str) -> PyResult<()> {
-        self.with(|s| s.add_fixture(openid, record_json))?
+    fn add_fixture(
+        &self,
+        py: Python<'_>,
+        openid: &Bound<'_, PyAny>,
+        record_json: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let openid = text(py, "openid", openid, false)?;
+        let record = text(py, "record", record_json, false)?;
+        self.with(|s| s.add_fixture(&openid, &record))?
             .map_err(PyValueError::new_err)
     }
 

@@ -125,3 +125,19 @@ def test_a_non_str_option_is_a_type_error_naming_it():
             nameauth.Client("wx1234567890abcdef", "src", "k" * 32, **{option: b"x"})
     with pytest.raises(TypeError, match="ca_file: must be a str or an os.PathLike"):
         nameauth.Client("wx1234567890abcdef", "src", "k" * 32, ca_file=3)
+
+
+def test_the_test_sandbox_names_the_argument_too():
+    with sandbox() as sb:
+        with pytest.raises(nameauth.InvalidInput) as info:
+            sb.hits("oZhang" + SECRET)
+        assert info.value.field == "openid"
+        check_clean(info.value, "oZhang" + SECRET)
+        with pytest.raises(nameauth.InvalidInput) as info:
+            sb.add_fixture("oNew", {"status": 1, "truename": "张" + SECRET, "creid": ZS_ID})
+        assert info.value.field == "record"
+        check_clean(info.value, SECRET)
+    with pytest.raises(nameauth.InvalidInput) as info:
+        sandbox(fixtures={"oNew": {"status": 2, "truename": SECRET}}).__enter__()
+    assert info.value.field == "fixtures"
+    check_clean(info.value, SECRET)

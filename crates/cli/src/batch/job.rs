@@ -50,7 +50,9 @@ impl Job {
     ) -> Result<End, String> {
         let started = Instant::now();
         let job = Arc::new(self);
-        let (row_tx, row_rx) = mpsc::sync_channel::<(u64, Row)>(job.concurrency);
+        // Rows handed out but not yet taken: never more than the window allows anyway.
+        let queue = (job.concurrency * 4).min(job.window as usize);
+        let (row_tx, row_rx) = mpsc::sync_channel::<(u64, Row)>(queue);
         let (line_tx, line_rx) = mpsc::channel::<(u64, Answer)>();
         // The reader: rows in, in order, numbered; resumed rows are counted and skipped.
         let reader = {

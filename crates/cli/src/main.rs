@@ -2,7 +2,8 @@
 //!
 //! Exit status: 0 on success (for `verify`, whenever the server answered, whatever the
 //! verdict), 1 when `demo` saw a verdict it did not expect, 2 on any error (bad usage,
-//! bad input or configuration, timeout, transport or protocol failure).
+//! bad input or configuration, timeout, transport or protocol failure), 130 or 143 when
+//! `batch` was stopped by SIGINT or SIGTERM.
 
 /// `println!` that ends the process quietly when standard output is gone (`nameauth demo
 /// | head`), where `println!` would panic. Exit status 141, as a shell reports SIGPIPE.
@@ -32,7 +33,7 @@ struct Cli {
 
 const EXIT_CODES: &str = "Exit status: 0 success (for verify: the server answered, whatever the \
 verdict); 1 demo saw an unexpected verdict; 2 error (usage, input, configuration, timeout, \
-transport, protocol).";
+transport, protocol); 130 or 143 batch stopped by SIGINT or SIGTERM.";
 
 #[derive(Subcommand, Debug)]
 enum Command {

@@ -266,11 +266,15 @@ fn resume_counts_only_lines_that_answer_a_row() {
         .collect();
     std::fs::write(&input, rows.join("\n")).unwrap();
     // r1 answered, r2 an error line (the server may have seen it), r3 a line with a ref
-    // and nothing else, r4 a ref in a line that is no object of ours.
+    // and nothing else, r4 a ref in a line that is no object of ours, r5 in a line longer
+    // than any we write.
+    let pad = "x".repeat(200_000);
     std::fs::write(
         &output,
-        "{\"ref\":\"r1\",\"code\":\"A\"}\n{\"ref\":\"r2\",\"error\":\"timeout\",\"message\":\"m\"}\n\
-         {\"ref\":\"r3\"}\n[\"r4\"]\n",
+        format!(
+            "{{\"ref\":\"r1\",\"code\":\"A\"}}\n{{\"ref\":\"r2\",\"error\":\"timeout\",\"message\":\"m\"}}\n\
+             {{\"ref\":\"r3\"}}\n[\"r4\"]\n{{\"ref\":\"r5\",\"code\":\"A\",\"pad\":\"{pad}\"}}\n"
+        ),
     )
     .unwrap();
     let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());

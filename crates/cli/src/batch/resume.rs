@@ -9,12 +9,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde_json::Value;
 
-use super::input::Rows;
+use super::input::{Rows, ROW_LIMIT};
 
 /// The input, readable more than once.
 pub enum Source {
@@ -93,31 +93,57 @@ pub fn check_refs(
 /// The refs (as JSON text) of every line of an earlier output that answers a row: a
 /// verdict (`code`) or an error (`error`, such as a timeout: the server may have checked
 /// that person). A last line cut short by a crash is removed, so its row is done again.
+/// Read a line at a time; a line longer than any we write (over the row limit plus room
+/// for the answer) is no answer of ours and is skipped in bounded memory.
 pub fn refs_in(path: &Path) -> io::Result<HashSet<String>> {
     let mut done = HashSet::new();
-    let mut file = match OpenOptions::new().read(true).write(true).open(path) {
+    let file = match OpenOptions::new().read(true).write(true).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(done),
         Err(e) => return Err(e),
     };
-    let mut text = Vec::new();
-    file.read_to_end(&mut text)?;
-    let complete = text.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    if complete < text.len() {
-        file.set_len(complete as u64)?;
-        file.seek(SeekFrom::End(0))?;
-    }
-    for line in text[..complete].split(|b| *b == b'\n') {
-        if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(line) {
-            let answered = m.get("code").is_some_and(Value::is_string)
-                || m.get("error").is_some_and(Value::is_string);
-            match m.get("ref") {
-                Some(r @ (Value::String(_) | Value::Number(_))) if answered => {
-                    done.insert(r.to_string());
-                }
-                _ => {}
+    let limit = 2 * ROW_LIMIT;
+    let mut input = BufReader::with_capacity(1 << 16, &file);
+    let mut line = Vec::new();
+    let (mut at, mut start, mut long) = (0u64, 0u64, false);
+    loop {
+        let avail = input.fill_buf()?;
+        if avail.is_empty() {
+            break;
+        }
+        let newline = avail.iter().position(|b| *b == b'\n');
+        let take = newline.map_or(avail.len(), |i| i + 1);
+        let keep = take.min(limit.saturating_sub(line.len()));
+        long |= keep < take;
+        line.extend_from_slice(&avail[..keep]);
+        input.consume(take);
+        at += take as u64;
+        if newline.is_some() {
+            if !long {
+                answered(&line, &mut done);
             }
+            line.clear();
+            (start, long) = (at, false);
         }
     }
+    drop(input);
+    if start < at {
+        // The last line has no line ending: cut short by a crash.
+        file.set_len(start)?;
+    }
     Ok(done)
+}
+
+/// Adds the ref of `line` to `done` if the line answers a row.
+fn answered(line: &[u8], done: &mut HashSet<String>) {
+    if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(line) {
+        let answered = m.get("code").is_some_and(Value::is_string)
+            || m.get("error").is_some_and(Value::is_string);
+        match m.get("ref") {
+            Some(r @ (Value::String(_) | Value::Number(_))) if answered => {
+                done.insert(r.to_string());
+            }
+            _ => {}
+        }
+    }
 }

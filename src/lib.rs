@@ -26,11 +26,11 @@
 // The core is safe Rust with no C in it; the C ABI is the `nameauth-ffi` crate.
 #![forbid(unsafe_code)]
 
-pub mod boundary;
 pub mod cancel;
 mod client;
 pub mod config;
 pub mod error;
+pub mod frontend;
 pub mod idcard;
 mod idle;
 pub mod mask;

@@ -26,31 +26,6 @@ pub struct Event {
     pub message: String,
 }
 
-/// The number a front end without Rust's `log` gives a level: 1 error, 2 warn, 3 info and
-/// below. These are the C ABI's `NAMEAUTH_LOG_*` and the digit that starts each line of
-/// [`capture_lines`].
-pub fn level_number(level: Level) -> u32 {
-    match level {
-        Level::Error => 1,
-        Level::Warn => 2,
-        _ => 3,
-    }
-}
-
-/// The events at `max` (a [`level_number`]) or more severe, one line each:
-/// `"<level number> <message>\n"`, as the C ABI's capture and the Java binding hand them to
-/// their loggers.
-pub fn capture_lines(events: &[Event], max: u32) -> String {
-    let mut lines = String::new();
-    for e in events {
-        let n = level_number(e.level);
-        if n <= max {
-            let _ = writeln!(lines, "{n} {}", e.message);
-        }
-    }
-    lines
-}
-
 /// What one `verify` did.
 #[derive(Clone, Debug, Default)]
 pub struct Report {

@@ -54,7 +54,7 @@ mod tests {
         let out = std::process::Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
-                "boundary::tests::a_caught_panic_prints_nothing",
+                "frontend::boundary::tests::a_caught_panic_prints_nothing",
                 "--nocapture",
                 "--test-threads=1",
             ])

@@ -15,7 +15,7 @@ pub(crate) fn verify_quietly(
     cretype: &str,
     options: &CallOptions,
 ) -> (Result<Verdict, Error>, Report) {
-    nameauth::boundary::catch_quietly(|| {
+    nameauth::frontend::catch_quietly(|| {
         client.verify_with(openid, truename, creid, cretype, options)
     })
     .unwrap_or_else(|| (Err(Error::internal(PANIC)), Report::default()))

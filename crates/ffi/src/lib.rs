@@ -10,9 +10,8 @@ use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 use std::sync::OnceLock;
 
-use nameauth_core::boundary::catch_quietly;
 use nameauth_core::error::{Error, ErrorKind, Rule};
-use nameauth_core::report::{capture_lines, level_number};
+use nameauth_core::frontend::{capture_lines, catch_quietly, level_number, ResultCode};
 use nameauth_core::{
     CallOptions, Client, ClientBuilder, Options, Params, SignCase, Verdict, REASONS,
     RESIDENT_ID_CARD,
@@ -56,6 +55,30 @@ pub const NAMEAUTH_PANIC: nameauth_result = 10;
 /// written; nothing was sent. Only `nameauth_verify_with` returns it. CONFORMANCE kind
 /// `cancelled`.
 pub const NAMEAUTH_CANCELLED: nameauth_result = 11;
+
+// The numbers above are the kit's ResultCode (one source): this fails to compile if one
+// drifts.
+const _: () = {
+    let pairs = [
+        (NAMEAUTH_OK, ResultCode::Ok),
+        (NAMEAUTH_INVALID_INPUT, ResultCode::InvalidInput),
+        (NAMEAUTH_INVALID_CONFIG, ResultCode::InvalidConfig),
+        (NAMEAUTH_TIMEOUT, ResultCode::Timeout),
+        (NAMEAUTH_TRANSPORT, ResultCode::Transport),
+        (NAMEAUTH_PROTOCOL, ResultCode::Protocol),
+        (NAMEAUTH_INTERNAL, ResultCode::Internal),
+        (NAMEAUTH_NULL_ARGUMENT, ResultCode::NullArgument),
+        (NAMEAUTH_INVALID_UTF8, ResultCode::InvalidUtf8),
+        (NAMEAUTH_BUFFER_TOO_SMALL, ResultCode::BufferTooSmall),
+        (NAMEAUTH_PANIC, ResultCode::Panic),
+        (NAMEAUTH_CANCELLED, ResultCode::Cancelled),
+    ];
+    let mut i = 0;
+    while i < pairs.len() {
+        assert!(pairs[i].0 == pairs[i].1.number());
+        i += 1;
+    }
+};
 
 /// `nameauth_sign` flag: upper-case hex digits (default lower case).
 pub const NAMEAUTH_SIGN_UPPER: u32 = 1;
@@ -151,16 +174,7 @@ fn fail(e: &Error) -> nameauth_result {
         e.field().unwrap_or(""),
         e.rule().map_or("", Rule::as_str),
     );
-    match e.kind() {
-        ErrorKind::InvalidInput if e.rule() == Some(Rule::InvalidUtf8) => NAMEAUTH_INVALID_UTF8,
-        ErrorKind::InvalidInput => NAMEAUTH_INVALID_INPUT,
-        ErrorKind::InvalidConfig => NAMEAUTH_INVALID_CONFIG,
-        ErrorKind::Timeout => NAMEAUTH_TIMEOUT,
-        ErrorKind::Transport => NAMEAUTH_TRANSPORT,
-        ErrorKind::Protocol => NAMEAUTH_PROTOCOL,
-        ErrorKind::Internal => NAMEAUTH_INTERNAL,
-        ErrorKind::Cancelled => NAMEAUTH_CANCELLED,
-    }
+    ResultCode::of(e).number()
 }
 
 /// Records a failure of the caller's own making (NULL, buffer size, flags) about `field`
@@ -177,7 +191,7 @@ fn null(field: &str) -> nameauth_result {
 
 /// Runs `body`; a panic becomes `NAMEAUTH_PANIC` with a message, never an unwind into C.
 fn boundary(body: impl FnOnce() -> Result<(), nameauth_result>) -> nameauth_result {
-    // Caught without a word to the host's stderr (nameauth_core::boundary).
+    // Caught without a word to the host's stderr (nameauth_core::frontend::boundary).
     match catch_quietly(body) {
         Some(Ok(())) => NAMEAUTH_OK,
         Some(Err(code)) => code,
@@ -824,20 +838,12 @@ pub extern "C" fn nameauth_result_str(r: nameauth_result) -> *const c_char {
 /// unknown values are `"internal"`. Never NULL; never freed.
 #[no_mangle]
 pub extern "C" fn nameauth_result_kind(r: nameauth_result) -> *const c_char {
-    let s: &CStr = match r {
-        NAMEAUTH_OK => c"",
-        NAMEAUTH_INVALID_INPUT
-        | NAMEAUTH_NULL_ARGUMENT
-        | NAMEAUTH_INVALID_UTF8
-        | NAMEAUTH_BUFFER_TOO_SMALL => c"invalid_input",
-        NAMEAUTH_INVALID_CONFIG => c"invalid_config",
-        NAMEAUTH_TIMEOUT => c"timeout",
-        NAMEAUTH_TRANSPORT => c"transport",
-        NAMEAUTH_PROTOCOL => c"protocol",
-        NAMEAUTH_CANCELLED => c"cancelled",
-        _ => c"internal",
-    };
-    s.as_ptr()
+    static KINDS: OnceLock<Vec<CString>> = OnceLock::new();
+    let kinds = KINDS.get_or_init(|| ResultCode::ALL.iter().map(|c| c_string(c.kind())).collect());
+    match ResultCode::from_number(r) {
+        Some(code) => kinds[code as usize].as_ptr(),
+        None => c"internal".as_ptr(),
+    }
 }
 
 /// Copies `text` into `buf` like `snprintf`: NUL-terminated, truncated on a UTF-8

@@ -34,8 +34,7 @@ use jni::objects::{JClass, JLongArray, JMethodID, JObject, JObjectArray, JString
 use jni::refs::{Global, Weak};
 use jni::sys::{jboolean, jint, jlong, jvalue};
 use jni::{jni_sig, jni_str, Env, EnvUnowned, JValue};
-use nameauth_core::boundary::catch_quietly;
-use nameauth_core::report::{capture_lines, level_number};
+use nameauth_core::frontend::{capture_lines, catch_quietly, level_number};
 use nameauth_core::{
     Client, ClientBuilder, Error, ErrorKind, Options, Params, Rule, SignCase, REASONS,
     RESIDENT_ID_CARD,

@@ -72,7 +72,7 @@ pub(crate) fn submit(
         );
         // Never once the interpreter is exiting (see pool.rs); the Python objects are
         // then released by PyO3 without the GIL.
-        pool::with_python(move |py| {
+        crate::exit::with_python(move |py| {
             let call = Call {
                 openid: &user.openid,
                 truename: &user.truename,

@@ -1,109 +1,21 @@
-//! `nameauth.Client`: options in the one vocabulary of the core, the GIL released for the
-//! whole validate-sign-send-parse of every call.
+//! `nameauth.Client`: the class, its calls and its life (close, context manager, repr).
+//! Its options are read in options.rs, `verify_many` runs in many.rs, `AsyncClient`
+//! calls in asynccall.rs; the GIL is released for the whole validate-sign-send-parse of
+//! every call.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, RwLock};
-use std::time::Duration;
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, RwLock};
 
-use nameauth::RESIDENT_ID_CARD;
-use nameauth::{CallOptions, Client as CoreClient, ClientBuilder, Error};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use nameauth::{CallOptions, Client as CoreClient, ClientBuilder};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 
-use crate::error::{checked_text, config_error, exception, opt_text, path_arg, text, to_py_err};
+use crate::args::{cretype_arg, py_repr, text};
+use crate::error::{config_error, to_py_err};
 use crate::logs::{self, Call};
+use crate::options::Options;
 use crate::quiet::verify_quietly;
-use crate::verdict::{py_repr, Verdict};
-
-/// One user to verify, owned, so the GIL can be released while it is checked; or the
-/// input error its text already is.
-struct User {
-    openid: String,
-    truename: String,
-    creid: String,
-    cretype: String,
-    refused: Option<Error>,
-}
-
-const USER_KEYS: [&str; 4] = ["openid", "truename", "creid", "cretype"];
-
-impl User {
-    fn from_item(item: &Bound<'_, PyAny>, index: usize) -> PyResult<User> {
-        let mut refused = None;
-        let wrong = || {
-            PyTypeError::new_err(format!(
-                "items[{index}]: expected a tuple (openid, truename, creid[, cretype]) or a dict \
-                 with those keys, each a str"
-            ))
-        };
-        if let Ok(t) = item.cast::<PyTuple>() {
-            let n = t.len();
-            if !(3..=4).contains(&n) {
-                return Err(wrong());
-            }
-            let py = item.py();
-            let mut s = |i: usize| -> PyResult<String> {
-                let v = t.get_item(i)?;
-                if !v.is_instance_of::<PyString>() {
-                    return Err(wrong());
-                }
-                Ok(
-                    checked_text(py, USER_KEYS[i], &v, false)?.unwrap_or_else(|e| {
-                        refused.get_or_insert(e);
-                        String::new()
-                    }),
-                )
-            };
-            return Ok(User {
-                openid: s(0)?,
-                truename: s(1)?,
-                creid: s(2)?,
-                cretype: if n == 4 {
-                    s(3)?
-                } else {
-                    RESIDENT_ID_CARD.to_owned()
-                },
-                refused,
-            });
-        }
-        if let Ok(d) = item.cast::<PyDict>() {
-            for k in d.keys() {
-                let known = k.is_instance_of::<PyString>()
-                    && k.extract::<String>()
-                        .is_ok_and(|k| USER_KEYS.contains(&k.as_str()));
-                if !known {
-                    // Keys are the caller's field names, never personal data.
-                    return Err(PyTypeError::new_err(format!(
-                        "items[{index}]: unknown key {} (known: openid, truename, creid, cretype)",
-                        k.repr()?
-                    )));
-                }
-            }
-            let py = item.py();
-            let mut s = |k: &'static str| -> PyResult<Option<String>> {
-                match d.get_item(k)? {
-                    Some(v) if v.is_instance_of::<PyString>() => {
-                        Ok(Some(checked_text(py, k, &v, false)?.unwrap_or_else(|e| {
-                            refused.get_or_insert(e);
-                            String::new()
-                        })))
-                    }
-                    Some(_) => Err(wrong()),
-                    None => Ok(None),
-                }
-            };
-            return Ok(User {
-                openid: s("openid")?.ok_or_else(wrong)?,
-                truename: s("truename")?.ok_or_else(wrong)?,
-                creid: s("creid")?.ok_or_else(wrong)?,
-                cretype: s("cretype")?.unwrap_or_else(|| RESIDENT_ID_CARD.to_owned()),
-                refused,
-            });
-        }
-        Err(wrong())
-    }
-}
+use crate::verdict::Verdict;
 
 /// A WeChat Pay real-name client. Build one per merchant account and share it: it is
 /// safe to use from many threads and keeps one pool of keep-alive connections.
@@ -111,7 +23,7 @@ impl User {
 /// The options are those of every nameauth front end: ``endpoint``, ``timeout_ms``
 /// (whole call, retries included), ``connect_timeout_ms``, ``sign_case``, ``retries``
 /// (made only where the request cannot have been processed), ``proxy``, ``ca_file``
-/// (root certificates added to Mozilla's), ``validate_id``, ``allow_http`` (plain
+/// (root certificates added to Mozilla's), ``id_rules``, ``allow_http`` (plain
 /// http:// to non-loopback hosts or through a proxy: test rigs only) and
 /// ``fallback_endpoint`` (used only when the endpoint cannot be reached at all) and
 /// ``idle_timeout_ms`` (how long an unused keep-alive connection is kept). ``timeout`` and
@@ -122,66 +34,6 @@ pub(crate) struct Client {
     inner: RwLock<Option<CoreClient>>,
     /// This client's `AsyncClient` calls waiting for a pool thread.
     waiting: Arc<AtomicUsize>,
-}
-
-/// A whole number option, passed to the core as text so that its one check applies.
-fn int_option(
-    py: Python<'_>,
-    b: ClientBuilder,
-    name: &'static str,
-    v: Option<&Bound<'_, PyAny>>,
-) -> PyResult<ClientBuilder> {
-    let Some(v) = v.filter(|v| !v.is_none()) else {
-        return Ok(b);
-    };
-    if v.is_instance_of::<pyo3::types::PyBool>() || !v.is_instance_of::<pyo3::types::PyInt>() {
-        return Err(PyTypeError::new_err(format!("{name}: must be an int")));
-    }
-    // Any int, however large, reaches the core's range check as text.
-    let text: String = v.str()?.extract()?;
-    b.option(name, &text).map_err(|e| to_py_err(py, &e))
-}
-
-/// The older timeouts in seconds.
-fn seconds(py: Python<'_>, field: &'static str, v: f64) -> PyResult<Duration> {
-    if v.is_finite() && v > 0.0 && v <= 86_400.0 {
-        Ok(Duration::from_secs_f64(v))
-    } else {
-        Err(config_error(
-            py,
-            field,
-            "must be a number of seconds above 0 and at most 86400",
-        ))
-    }
-}
-
-/// The document type argument: ``"1"`` when not given.
-fn cretype_arg(py: Python<'_>, cretype: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
-    Ok(opt_text(py, "cretype", cretype, false)?.unwrap_or_else(|| RESIDENT_ID_CARD.to_owned()))
-}
-
-/// The stats of every front end, as a dict.
-fn stats_dict<'py>(py: Python<'py>, s: &nameauth::Stats) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("calls", s.calls)?;
-    d.set_item("requests", s.requests)?;
-    d.set_item("retries", s.retries)?;
-    d.set_item("connections_opened", s.connections_opened)?;
-    d.set_item("failovers", s.failovers)?;
-    let verdicts = PyDict::new(py);
-    for (code, n) in nameauth::stats::CODES.iter().zip(s.verdicts) {
-        verdicts.set_item(code.as_str(), n)?;
-    }
-    d.set_item("verdicts", verdicts)?;
-    let errors = PyDict::new(py);
-    for (kind, n) in nameauth::stats::ERROR_KINDS.iter().zip(s.errors) {
-        errors.set_item(kind.as_str(), n)?;
-    }
-    d.set_item("errors", errors)?;
-    d.set_item("latency_p50_us", s.latency_p50.as_micros() as u64)?;
-    d.set_item("latency_p90_us", s.latency_p90.as_micros() as u64)?;
-    d.set_item("latency_p99_us", s.latency_p99.as_micros() as u64)?;
-    Ok(d)
 }
 
 impl Client {
@@ -205,7 +57,7 @@ impl Client {
     #[new]
     #[pyo3(signature = (
         appid, src, key, *, endpoint=None, timeout_ms=None, connect_timeout_ms=None,
-        sign_case=None, retries=None, proxy=None, ca_file=None, validate_id=true,
+        sign_case=None, retries=None, proxy=None, ca_file=None, id_rules=true,
         allow_http=false, timeout=None, connect_timeout=None, fallback_endpoint=None,
         idle_timeout_ms=None
     ))]
@@ -222,68 +74,29 @@ impl Client {
         retries: Option<&Bound<'_, PyAny>>,
         proxy: Option<&Bound<'_, PyAny>>,
         ca_file: Option<&Bound<'_, PyAny>>,
-        validate_id: bool,
+        id_rules: bool,
         allow_http: bool,
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         fallback_endpoint: Option<&Bound<'_, PyAny>>,
         idle_timeout_ms: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        // Every text option is checked here, by name: a string UTF-8 cannot hold is a
-        // ConfigError naming the option, never an exception that carries the value.
-        let endpoint = opt_text(py, "endpoint", endpoint, true)?;
-        let sign_case = opt_text(py, "sign_case", sign_case, true)?;
-        let proxy = opt_text(py, "proxy", proxy, true)?.map(zeroize::Zeroizing::new);
-        let fallback_endpoint = opt_text(py, "fallback_endpoint", fallback_endpoint, true)?;
-        let ca_file = path_arg(py, "ca_file", ca_file)?;
-        let both = |new: Option<&Bound<'_, PyAny>>, old: Option<f64>| {
-            new.is_some_and(|v| !v.is_none()) && old.is_some()
+        let options = Options {
+            endpoint,
+            timeout_ms,
+            connect_timeout_ms,
+            sign_case,
+            retries,
+            proxy,
+            ca_file,
+            id_rules,
+            allow_http,
+            timeout,
+            connect_timeout,
+            fallback_endpoint,
+            idle_timeout_ms,
         };
-        if both(timeout_ms, timeout) {
-            return Err(config_error(
-                py,
-                "timeout",
-                "give timeout_ms or timeout, not both",
-            ));
-        }
-        if both(connect_timeout_ms, connect_timeout) {
-            return Err(config_error(
-                py,
-                "connect_timeout",
-                "give connect_timeout_ms or connect_timeout, not both",
-            ));
-        }
-        let (appid, src) = (text(py, "appid", appid, true)?, text(py, "src", src, true)?);
-        let key = zeroize::Zeroizing::new(text(py, "key", key, true)?);
-        let mut b = ClientBuilder::new(appid, src, key.as_str())
-            .validate_id(validate_id)
-            .allow_http(allow_http)
-            .option("sign_case", sign_case.as_deref().unwrap_or("lower"))
-            .map_err(|e| to_py_err(py, &e))?;
-        if let Some(t) = timeout {
-            b = b.timeout(seconds(py, "timeout", t)?);
-        }
-        if let Some(t) = connect_timeout {
-            b = b.connect_timeout(seconds(py, "connect_timeout", t)?);
-        }
-        b = int_option(py, b, "timeout_ms", timeout_ms)?;
-        b = int_option(py, b, "connect_timeout_ms", connect_timeout_ms)?;
-        b = int_option(py, b, "retries", retries)?;
-        b = int_option(py, b, "idle_timeout_ms", idle_timeout_ms)?;
-        if let Some(e) = endpoint {
-            b = b.endpoint(e);
-        }
-        if let Some(p) = proxy {
-            b = b.proxy(p.as_str());
-        }
-        if let Some(f) = fallback_endpoint {
-            b = b
-                .option("fallback_endpoint", &f)
-                .map_err(|e| to_py_err(py, &e))?;
-        }
-        if let Some(f) = ca_file {
-            b = b.ca_file(f);
-        }
+        let b = crate::options::builder(py, appid, src, key, options)?;
         // Building reads `ca_file`: no GIL needed for that.
         let client = py.detach(|| b.build()).map_err(|e| to_py_err(py, &e))?;
         Ok(Client::of(client))
@@ -323,8 +136,8 @@ impl Client {
         let cretype = cretype_arg(py, cretype)?;
         let client = self.get(py)?;
         let options = CallOptions::new();
-        // `_inside` lasts until this call returns to Python (see pool::detached).
-        let ((result, report), _inside) = crate::pool::detached(py, || {
+        // `_inside` lasts until this call returns to Python (see exit::detached).
+        let ((result, report), _inside) = crate::exit::detached(py, || {
             verify_quietly(&client, &openid, &truename, &creid, &cretype, &options)
         });
         let call = Call {
@@ -342,7 +155,7 @@ impl Client {
     /// ``latency_p90_us``, ``latency_p99_us`` (microseconds, of the calls that sent a
     /// request; within 12.5 %).
     fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        stats_dict(py, &self.get(py)?.stats())
+        crate::stats::stats_dict(py, &self.get(py)?.stats())
     }
 
     /// For ``AsyncClient``: checks the arguments here, queues the call for a pool thread
@@ -399,99 +212,8 @@ impl Client {
         items: &Bound<'py, PyAny>,
         concurrency: usize,
     ) -> PyResult<Bound<'py, PyList>> {
-        if !(1..=256).contains(&concurrency) {
-            return Err(PyValueError::new_err("concurrency: must be from 1 to 256"));
-        }
-        let users: Vec<User> = items
-            .try_iter()?
-            .enumerate()
-            .map(|(i, item)| User::from_item(&item?, i))
-            .collect::<PyResult<_>>()?;
-        let client = self.get(py)?;
-        type Outcome = (Result<nameauth::Verdict, Error>, nameauth::Report);
-        let results: Vec<Mutex<Option<Outcome>>> = users.iter().map(|_| Mutex::new(None)).collect();
-        // Workers take items until none are left or a signal (Ctrl-C) stops the batch; this
-        // thread waits with the GIL released and checks Python's signals every 100 ms.
-        let next = AtomicUsize::new(0);
-        let finished = AtomicUsize::new(0);
-        let stop = AtomicBool::new(false);
-        let progress = (Mutex::new(()), Condvar::new());
-        let workers = concurrency.min(users.len());
-        let mut interrupted = None;
-        // Held from the last return of the GIL until this call returns to Python, so the
-        // exit hook waits for the logging below (see pool::detached).
-        let mut inside: Option<crate::pool::Inside> = None;
-        std::thread::scope(|s| {
-            for _ in 0..workers {
-                s.spawn(|| {
-                    loop {
-                        if stop.load(Ordering::Relaxed) {
-                            break;
-                        }
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(u) = users.get(i) else { break };
-                        let r = match &u.refused {
-                            Some(e) => (Err(e.clone()), nameauth::Report::default()),
-                            // One item's panic (a bug) is that item's InternalError, not
-                            // the whole batch's BaseException.
-                            None => verify_quietly(
-                                &client,
-                                &u.openid,
-                                &u.truename,
-                                &u.creid,
-                                &u.cretype,
-                                &CallOptions::new(),
-                            ),
-                        };
-                        *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
-                    }
-                    finished.fetch_add(1, Ordering::Relaxed);
-                    let _guard = progress.0.lock().unwrap_or_else(|p| p.into_inner());
-                    progress.1.notify_all();
-                });
-            }
-            while finished.load(Ordering::Relaxed) < workers {
-                // Dropped before waiting again: a parked thread must not be counted.
-                drop(inside.take());
-                let ((), now) = crate::pool::detached(py, || {
-                    let guard = progress.0.lock().unwrap_or_else(|p| p.into_inner());
-                    if finished.load(Ordering::Relaxed) < workers {
-                        let _ = progress.1.wait_timeout(guard, Duration::from_millis(100));
-                    }
-                });
-                inside = Some(now);
-                if let Err(e) = py.check_signals() {
-                    // No new item starts; the ones in flight end within the timeout.
-                    stop.store(true, Ordering::Relaxed);
-                    interrupted = Some(e);
-                    break;
-                }
-            }
-        });
-        if let Some(e) = interrupted {
-            return Err(e);
-        }
-        let out = PyList::empty(py);
-        for (slot, u) in results.into_iter().zip(&users) {
-            let (r, report) = slot
-                .into_inner()
-                .unwrap_or_else(|p| p.into_inner())
-                .unwrap_or_else(|| {
-                    let e = Error::internal("a worker thread stopped early");
-                    (Err(e), nameauth::Report::default())
-                });
-            let call = Call {
-                openid: &u.openid,
-                truename: &u.truename,
-                creid: &u.creid,
-            };
-            logs::emit(py, &call, &report, r.as_ref())?;
-            match r {
-                Ok(v) => out.append(Bound::new(py, Verdict::from(v))?)?,
-                Err(e) => out.append(exception(py, &e)?)?,
-            }
-        }
-        Ok(out)
+        let users = crate::many::users(items, concurrency)?;
+        crate::many::verify_many(py, &self.get(py)?, &users, concurrency)
     }
 
     /// Closes the client: its connections are dropped and its key wiped once no call is

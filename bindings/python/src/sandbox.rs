@@ -9,7 +9,7 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::error::{opt_text, text};
+use crate::args::{opt_text, text};
 
 /// A running sandbox (see ``nameauth.testing.sandbox``).
 #[pyclass(frozen, module = "nameauth", name = "_Sandbox")]

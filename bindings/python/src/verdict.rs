@@ -4,7 +4,7 @@ use nameauth::response::{normalise_notmatch, Answer};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::error::opt_text;
+use crate::args::{opt_text, py_repr};
 
 /// A verdict: what the server answered, mapped to docs/SPEC.md §5's table.
 ///
@@ -173,9 +173,4 @@ impl Verdict {
         (v.notmatch_param(), v.name_mask()).hash(&mut h);
         h.finish()
     }
-}
-
-/// Python's `repr` of a string, so reprs quote the way Python users expect.
-pub(crate) fn py_repr(py: Python<'_>, s: &str) -> PyResult<String> {
-    pyo3::types::PyString::new(py, s).repr()?.extract()
 }

@@ -323,7 +323,7 @@ nameauth_result nameauth_options_new(nameauth_options **out);
  * call including retries; 1 to 86400000), `connect_timeout_ms` (3000; same range),
  * `sign_case` (`lower`|`upper`), `retries` (2; 0 to 10), `proxy`
  * (`http://[user:password@]host:port`), `ca_file` (PEM file of extra root certificates),
- * `validate_id` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
+ * `id_rules` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
  * non-loopback host or through a proxy), `fallback_endpoint`, `idle_timeout_ms` (7000,
  * how long an unused keep-alive connection is kept; 1 to 600000). An unknown name or a
  * bad value is

@@ -11,7 +11,7 @@ use crate::config::{ClientBuilder, Credentials, Settings};
 use crate::error::{Error, ErrorKind, CANCELLED_MESSAGE};
 use crate::report::Report;
 use crate::request::{build_url, normalise_creid};
-use crate::sign::{Params, SignCase, RESIDENT_ID_CARD};
+use crate::signing::{Params, SignCase, RESIDENT_ID_CARD};
 use crate::stats::{Counters, Stats};
 use crate::transport::{redact_url, Transport};
 use crate::validate;
@@ -39,7 +39,7 @@ struct Inner {
     credentials: Credentials,
     endpoint: String,
     sign_case: SignCase,
-    validate_id: bool,
+    id_rules: bool,
     /// The proxy with any password removed, for `Debug`.
     proxy: Option<String>,
     fallback: Option<String>,
@@ -74,7 +74,7 @@ impl Client {
                 proxy: s.transport.proxy.as_deref().map(|p| redact_url(p)),
                 endpoint: s.transport.endpoint,
                 sign_case: s.sign_case,
-                validate_id: s.validate_id,
+                id_rules: s.id_rules,
                 transport,
             }),
         })
@@ -174,7 +174,7 @@ impl Client {
         cretype: &str,
     ) -> Result<Zeroizing<String>, Error> {
         let inner = &*self.inner;
-        validate::user(openid, truename, creid, cretype, inner.validate_id)?;
+        validate::user(openid, truename, creid, cretype, inner.id_rules)?;
         let creid = normalise_creid(creid, cretype);
         let params = Params {
             appid: &inner.credentials.appid,
@@ -200,7 +200,7 @@ impl Client {
         creid: &str,
         cretype: &str,
     ) -> Result<(), Error> {
-        validate::user(openid, truename, creid, cretype, self.inner.validate_id)
+        validate::user(openid, truename, creid, cretype, self.inner.id_rules)
     }
 
     /// The app id this client sends.
@@ -228,7 +228,7 @@ impl fmt::Debug for Client {
             .field("sign_case", &i.sign_case)
             .field("retries", &i.transport.retries)
             .field("proxy", &i.proxy)
-            .field("validate_id", &i.validate_id)
+            .field("id_rules", &i.id_rules)
             .finish_non_exhaustive()
     }
 }
@@ -272,7 +272,7 @@ mod tests {
             creid: "11010519491231002X",
             cretype: "1",
         };
-        let sig = crate::sign::sign(&upper, "key", SignCase::Lower);
+        let sig = crate::signing::sign(&upper, "key", SignCase::Lower);
         assert!(
             url.contains("&creid=11010519491231002X&"),
             "{}",

@@ -12,7 +12,7 @@
 //! | `retries` | `NAMEAUTH_RETRIES` | `--retries` | 0 to 10 (2) |
 //! | `proxy` | `NAMEAUTH_PROXY` | `--proxy` | `http://[user:password@]host:port` |
 //! | `ca_file` | `NAMEAUTH_CA_FILE` | `--ca-file` | PEM file of extra root certificates |
-//! | `validate_id` | `NAMEAUTH_VALIDATE_ID` | `--validate-id` | `true` or `false` |
+//! | `id_rules` | `NAMEAUTH_ID_RULES` | `--id-rules` | `true` or `false` |
 //! | `allow_http` | `NAMEAUTH_ALLOW_HTTP` | `--allow-http` | `true` or `false` |
 //! | `fallback_endpoint` | `NAMEAUTH_FALLBACK_ENDPOINT` | `--fallback-endpoint` | used only when the endpoint cannot be reached at all (unset) |
 //! | `idle_timeout_ms` | `NAMEAUTH_IDLE_TIMEOUT_MS` | `--idle-timeout-ms` | how long an unused keep-alive connection is kept, 1 to 600000 (7000) |
@@ -26,7 +26,7 @@ use zeroize::Zeroizing;
 use crate::client::Client;
 use crate::error::{Error, Rule};
 use crate::request::DEFAULT_ENDPOINT;
-use crate::sign::SignCase;
+use crate::signing::SignCase;
 use crate::transport::redact_url;
 
 /// Default connect timeout (docs/SPEC.md §6).
@@ -78,7 +78,7 @@ options! {
     "retries", "NAMEAUTH_RETRIES", "--retries";
     "proxy", "NAMEAUTH_PROXY", "--proxy";
     "ca_file", "NAMEAUTH_CA_FILE", "--ca-file";
-    "validate_id", "NAMEAUTH_VALIDATE_ID", "--validate-id";
+    "id_rules", "NAMEAUTH_ID_RULES", "--id-rules";
     "allow_http", "NAMEAUTH_ALLOW_HTTP", "--allow-http";
     "fallback_endpoint", "NAMEAUTH_FALLBACK_ENDPOINT", "--fallback-endpoint";
     "idle_timeout_ms", "NAMEAUTH_IDLE_TIMEOUT_MS", "--idle-timeout-ms";
@@ -106,7 +106,7 @@ pub struct Options {
     proxy: Option<Zeroizing<String>>,
     ca_file: Option<PathBuf>,
     ca_pem: Option<Vec<u8>>,
-    validate_id: bool,
+    id_rules: bool,
     allow_http: bool,
 }
 
@@ -123,7 +123,7 @@ impl Default for Options {
             proxy: None,
             ca_file: None,
             ca_pem: None,
-            validate_id: true,
+            id_rules: true,
             allow_http: false,
         }
     }
@@ -208,7 +208,7 @@ impl Options {
                 }
                 self.fallback_endpoint = Some(value.to_owned());
             }
-            "validate_id" => self.validate_id = boolean(label, value)?,
+            "id_rules" => self.id_rules = boolean(label, value)?,
             "allow_http" => self.allow_http = boolean(label, value)?,
             other => unreachable!("option {other} is in OPTIONS but not handled"),
         }
@@ -444,10 +444,10 @@ impl ClientBuilder {
         self
     }
 
-    /// `validate_id`: whether resident-ID numbers (`cretype=1`) are checked locally
+    /// `id_rules`: whether resident-ID numbers (`cretype=1`) are checked locally
     /// (default true). The generic checks on every field always run.
-    pub fn validate_id(mut self, v: bool) -> Self {
-        self.options.validate_id = v;
+    pub fn id_rules(mut self, v: bool) -> Self {
+        self.options.id_rules = v;
         self
     }
 
@@ -457,15 +457,6 @@ impl ClientBuilder {
     pub fn allow_http(mut self, v: bool) -> Self {
         self.options.allow_http = v;
         self
-    }
-
-    /// The old name of [`allow_http`](Self::allow_http).
-    #[deprecated(
-        since = "0.2.0",
-        note = "use `allow_http`, the option's name everywhere"
-    )]
-    pub fn danger_allow_insecure_http(self, v: bool) -> Self {
-        self.allow_http(v)
     }
 
     /// Sets one option by name and text value, as [`Options::set`] does.
@@ -541,7 +532,7 @@ impl ClientBuilder {
         Ok(Settings {
             credentials: Credentials { appid, src, key },
             sign_case: o.sign_case,
-            validate_id: o.validate_id,
+            id_rules: o.id_rules,
             transport: TransportSettings {
                 endpoint,
                 fallback_endpoint: o.fallback_endpoint,
@@ -568,7 +559,7 @@ pub(crate) struct Credentials {
 pub(crate) struct Settings {
     pub(crate) credentials: Credentials,
     pub(crate) sign_case: SignCase,
-    pub(crate) validate_id: bool,
+    pub(crate) id_rules: bool,
     pub(crate) transport: TransportSettings,
 }
 
@@ -700,7 +691,7 @@ impl fmt::Debug for Options {
             .field("retries", &self.retries)
             .field("proxy", &self.proxy.as_deref().map(|p| redact_url(p)))
             .field("ca_file", &self.ca_file)
-            .field("validate_id", &self.validate_id)
+            .field("id_rules", &self.id_rules)
             .field("allow_http", &self.allow_http)
             .finish_non_exhaustive()
     }
@@ -777,14 +768,14 @@ mod tests {
             ("NAMEAUTH_TIMEOUT_MS", "250"),
             ("NAMEAUTH_SIGN_CASE", "upper"),
             ("NAMEAUTH_RETRIES", "0"),
-            ("NAMEAUTH_VALIDATE_ID", "false"),
+            ("NAMEAUTH_ID_RULES", "false"),
         ]);
         let s = env(&vars).check().unwrap();
         assert_eq!(s.transport.endpoint, "http://127.0.0.1:9/x");
         assert_eq!(s.transport.timeout, Duration::from_millis(250));
         assert_eq!(s.transport.retries, 0);
         assert_eq!(s.sign_case, SignCase::Upper);
-        assert!(!s.validate_id);
+        assert!(!s.id_rules);
 
         for (var, value, message) in [
             (
@@ -826,7 +817,7 @@ mod tests {
         let s = ClientBuilder::new("a", "s", "k")
             .options(
                 " endpoint = https://example.test/x ;timeout_ms=1500\nconnect_timeout_ms=200;;\
-                 sign_case=upper;retries=0;validate_id=false;allow_http=true;ca_file=/tmp/ca.pem",
+                 sign_case=upper;retries=0;id_rules=false;allow_http=true;ca_file=/tmp/ca.pem",
             )
             .unwrap()
             .check()
@@ -837,7 +828,7 @@ mod tests {
         assert_eq!(t.connect_timeout, Duration::from_millis(200));
         assert_eq!(s.sign_case, SignCase::Upper);
         assert_eq!(t.retries, 0);
-        assert!(!s.validate_id);
+        assert!(!s.id_rules);
         assert_eq!(
             t.ca_file.as_deref(),
             Some(std::path::Path::new("/tmp/ca.pem"))
@@ -860,7 +851,7 @@ mod tests {
             "timeout_ms=86400001",
             "retries=x",
             "retries=11",
-            "validate_id=maybe",
+            "id_rules=maybe",
         ] {
             let e = ClientBuilder::new("a", "s", "k").options(bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{bad}");

@@ -174,7 +174,7 @@ impl Error {
         Error::new(ErrorKind::Transport, text)
     }
 
-    pub(crate) fn http_status(status: u16) -> Self {
+    pub(crate) fn from_http_status(status: u16) -> Self {
         let text = if (300..400).contains(&status) {
             format!("HTTP status {status} from the endpoint (redirects are not followed)")
         } else {
@@ -245,7 +245,7 @@ impl Error {
     }
 
     /// For a non-2xx answer, its HTTP status.
-    pub fn status(&self) -> Option<u16> {
+    pub fn http_status(&self) -> Option<u16> {
         self.http_status
     }
 }

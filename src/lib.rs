@@ -17,7 +17,7 @@
 //! # Ok::<(), nameauth::Error>(())
 //! ```
 //!
-//! The pieces, from the protocol outwards: [`sign`] (docs/SPEC.md §2's MD5), [`validate`] and
+//! The pieces, from the protocol outwards: [`signing`] (docs/SPEC.md §2's MD5), [`validate`] and
 //! [`idcard`] (docs/SPEC.md §3), [`request`] (the query), [`response`] and [`verdict`] (docs/SPEC.md §4
 //! and §5), the [`Client`], its [`ClientBuilder`] and [`config`]'s one vocabulary of
 //! options. Only the transport does I/O. The SPEC is `docs/SPEC.md` in the repository.
@@ -37,7 +37,7 @@ pub mod mask;
 pub mod report;
 pub mod request;
 pub mod response;
-pub mod sign;
+pub mod signing;
 pub mod stats;
 mod tcp;
 mod transport;
@@ -54,7 +54,7 @@ pub use config::{
 pub use error::{Error, ErrorKind, Rule, CANCELLED_MESSAGE};
 pub use report::{Event, Report};
 pub use request::DEFAULT_ENDPOINT;
-pub use sign::{sign, sign_checked, Params, SignCase, Signature, RESIDENT_ID_CARD};
+pub use signing::{sign, sign_checked, Params, SignCase, Signature, RESIDENT_ID_CARD};
 pub use stats::Stats;
 pub use verdict::{Code, Reason, ReasonInfo, Verdict, REASONS};
 

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::sign::{sign, Params, SignCase};
+use crate::signing::{sign, Params, SignCase};
 
 /// Everything but the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded,
 /// so a space is `%20`, `+` is `%2B` and `·` is `%C2%B7`.

@@ -348,7 +348,7 @@ impl Transport {
             .read_to_vec();
         if !(200..300).contains(&status) {
             return Err(Failure {
-                error: Error::http_status(status),
+                error: Error::from_http_status(status),
                 // 503 says the request was not processed; after 502 or 504 it may have
                 // been, and a second send would be a second check of a person.
                 retryable: status == 503,

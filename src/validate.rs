@@ -201,13 +201,13 @@ fn plain_number(value: &str) -> bool {
 /// A resident ID number (`cretype=1`): every rule of docs/SPEC.md §3, the generic ones
 /// included. The one check every binding calls.
 pub fn resident_id(value: &str) -> Result<(), Error> {
-    creid(value, crate::sign::RESIDENT_ID_CARD, true)
+    creid(value, crate::signing::RESIDENT_ID_CARD, true)
 }
 
-/// `creid` for the given `cretype`. With `validate_id` false only the generic checks run.
-pub fn creid(value: &str, cretype: &str, validate_id: bool) -> Result<(), Error> {
+/// `creid` for the given `cretype`. With `id_rules` false only the generic checks run.
+pub fn creid(value: &str, cretype: &str, id_rules: bool) -> Result<(), Error> {
     generic("creid", value)?;
-    if cretype == "1" && validate_id {
+    if cretype == "1" && id_rules {
         idcard::validate(value, idcard::Date::today_china())
     } else {
         max_chars("creid", value, OTHER_DOCUMENT_MAX_CHARS)
@@ -220,12 +220,12 @@ pub fn user(
     truename_v: &str,
     creid_v: &str,
     cretype_v: &str,
-    validate_id: bool,
+    id_rules: bool,
 ) -> Result<(), Error> {
     openid(openid_v)?;
     truename(truename_v)?;
     cretype(cretype_v)?;
-    creid(creid_v, cretype_v, validate_id)
+    creid(creid_v, cretype_v, id_rules)
 }
 
 #[cfg(test)]

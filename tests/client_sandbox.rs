@@ -199,7 +199,7 @@ fn check_faults(sb: &Sandbox, faults: &[(&str, ErrorKind, &str, u64)]) {
             "{m}"
         );
         if openid == "oHttp503" {
-            assert_eq!(e.status(), Some(503));
+            assert_eq!(e.http_status(), Some(503));
         }
     }
 }
@@ -262,7 +262,7 @@ fn no_retries_when_configured_so() {
     let sb = Sandbox::builder().start().unwrap();
     let c = builder(&sb).retries(0).build().unwrap();
     let e = c.verify("oFlaky503", "张三", ZS_ID).unwrap_err();
-    assert_eq!(e.status(), Some(503));
+    assert_eq!(e.http_status(), Some(503));
     assert_eq!(sb.hits("oFlaky503"), 1);
 }
 
@@ -394,7 +394,7 @@ fn locally_invalid_requests_never_reach_the_sandbox() {
 #[test]
 fn id_validation_can_be_switched_off() {
     let sb = Sandbox::builder().start().unwrap();
-    let c = builder(&sb).validate_id(false).build().unwrap();
+    let c = builder(&sb).id_rules(false).build().unwrap();
     // A wrong check character reaches the server, which says the ID does not match.
     let v = c.verify("oZhangSan", "张三", "110101199003074478").unwrap();
     assert_eq!(v.code().as_str(), "C");

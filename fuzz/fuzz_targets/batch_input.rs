@@ -5,7 +5,6 @@
 #![no_main]
 
 // input.rs names the core `nameauth`, as the CLI does.
-extern crate nameauth_core as nameauth;
 
 #[path = "../../crates/cli/src/batch/input.rs"]
 #[allow(dead_code)]

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use nameauth_core::{Options, OPTION_NAMES};
+use nameauth::{Options, OPTION_NAMES};
 
 /// Every fixed word an option error can hold: the messages of known bad strings.
 fn vocabulary() -> &'static str {
@@ -14,7 +14,7 @@ fn vocabulary() -> &'static str {
         let mut v = OPTION_NAMES.join(" ");
         for bad in [
             "x", "colour=1", "retries=1;retries=1", "timeout_ms=x", "connect_timeout_ms=x",
-            "sign_case=x", "retries=x", "validate_id=x", "allow_http=x", "endpoint=",
+            "sign_case=x", "retries=x", "id_rules=x", "allow_http=x", "endpoint=",
         ] {
             v.push(' ');
             v.push_str(&Options::parse(bad).unwrap_err().to_string());

@@ -5,8 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use md5::{Digest, Md5};
-use nameauth_core::request::build_url;
-use nameauth_core::{Params, SignCase};
+use nameauth::request::build_url;
+use nameauth::{Params, SignCase};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

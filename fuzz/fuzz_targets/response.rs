@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nameauth_core::{Code, Verdict};
+use nameauth::{Code, Verdict};
 
 fuzz_target!(|body: &[u8]| {
     if let Ok(v) = Verdict::from_body(body) {

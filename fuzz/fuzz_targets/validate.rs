@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nameauth_core::{idcard, validate, RESIDENT_ID_CARD};
+use nameauth::{idcard, validate, RESIDENT_ID_CARD};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -17,14 +17,14 @@ fuzz_target!(|data: &[u8]| {
         parts.next().unwrap_or(""),
     );
     let cretype = parts.next().unwrap_or(RESIDENT_ID_CARD);
-    for validate_id in [true, false] {
-        match validate::user(openid, truename, creid, cretype, validate_id) {
+    for id_rules in [true, false] {
+        match validate::user(openid, truename, creid, cretype, id_rules) {
             Ok(()) => {
                 for v in [openid, truename, creid, cretype] {
                     assert!(!v.is_empty() && !v.chars().any(char::is_control));
                 }
                 assert!(openid.chars().count() <= 128 && truename.chars().count() <= 64);
-                if cretype == RESIDENT_ID_CARD && validate_id {
+                if cretype == RESIDENT_ID_CARD && id_rules {
                     let first17 = &creid[..17];
                     let check = idcard::check_character(first17).unwrap();
                     assert_eq!(creid[17..].to_ascii_uppercase(), check.to_string());

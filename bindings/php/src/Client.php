@@ -12,7 +12,7 @@ namespace NameAuth;
  *     if ($verdict->passed()) { ... } else { log($verdict->code(), $verdict->messageZh()); }
  *
  * Options, by their names in every nameauth front end: endpoint, timeout_ms,
- * connect_timeout_ms, sign_case ('lower'|'upper'), retries, proxy, ca_file, validate_id
+ * connect_timeout_ms, sign_case ('lower'|'upper'), retries, proxy, ca_file, id_rules
  * (bool), allow_http (bool), fallback_endpoint, idle_timeout_ms (how long an unused
  * keep-alive connection is kept, 7000); values are strings, ints or bools and may hold any character.
  * Every failure is an exception implementing \NameAuth\NameAuthException (kind(), field(),

@@ -44,9 +44,9 @@ pub struct ClientArgs {
     /// PEM file of extra root certificates [env: NAMEAUTH_CA_FILE].
     #[arg(long, value_name = "FILE")]
     pub ca_file: Option<String>,
-    /// Check resident ID numbers locally, true or false [env: NAMEAUTH_VALIDATE_ID].
+    /// Check resident ID numbers locally, true or false [env: NAMEAUTH_ID_RULES].
     #[arg(long, value_name = "BOOL")]
-    pub validate_id: Option<String>,
+    pub id_rules: Option<String>,
     /// Allow plain http:// to any host, true or false [env: NAMEAUTH_ALLOW_HTTP].
     #[arg(long, value_name = "BOOL")]
     pub allow_http: Option<String>,
@@ -69,7 +69,7 @@ pub struct ClientArgs {
     "Environment: NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY (required), and NAMEAUTH_ plus \
 any option in capitals: NAMEAUTH_ENDPOINT (unset: the real WeChat Pay endpoint; empty is an \
 error), NAMEAUTH_TIMEOUT_MS, NAMEAUTH_CONNECT_TIMEOUT_MS, NAMEAUTH_SIGN_CASE, \
-NAMEAUTH_RETRIES, NAMEAUTH_PROXY, NAMEAUTH_CA_FILE, NAMEAUTH_VALIDATE_ID, \
+NAMEAUTH_RETRIES, NAMEAUTH_PROXY, NAMEAUTH_CA_FILE, NAMEAUTH_ID_RULES, \
 NAMEAUTH_ALLOW_HTTP, NAMEAUTH_FALLBACK_ENDPOINT, NAMEAUTH_IDLE_TIMEOUT_MS.\n",
     "Output: one JSON line. Exit status 0 when the server answered (any verdict, A-F or \
 Other), 2 on any error."
@@ -98,7 +98,7 @@ impl ClientArgs {
             ("retries", &self.retries),
             ("proxy", &self.proxy),
             ("ca_file", &self.ca_file),
-            ("validate_id", &self.validate_id),
+            ("id_rules", &self.id_rules),
             ("allow_http", &self.allow_http),
             ("fallback_endpoint", &self.fallback_endpoint),
             ("idle_timeout_ms", &self.idle_timeout_ms),
@@ -245,12 +245,16 @@ pub struct SignArgs {
     /// Document type.
     #[arg(long, default_value = "1")]
     pub cretype: String,
-    /// Upper-case hex digits.
-    #[arg(long)]
-    pub upper: bool,
+    /// Hex case of the signature, lower or upper (the option `sign_case`).
+    #[arg(long, default_value = "lower", value_parser = parse_sign_case)]
+    pub sign_case: SignCase,
     /// Key [env: NAMEAUTH_KEY]; prefer the variable, since arguments show in `ps`.
     #[arg(long)]
     pub key: Option<String>,
+}
+
+fn parse_sign_case(s: &str) -> Result<SignCase, String> {
+    SignCase::parse(s).ok_or_else(|| "expected lower or upper".to_owned())
 }
 
 pub fn sign(a: SignArgs) -> ExitCode {
@@ -267,12 +271,7 @@ pub fn sign(a: SignArgs) -> ExitCode {
         creid: &a.creid,
         cretype: &a.cretype,
     };
-    let case = if a.upper {
-        SignCase::Upper
-    } else {
-        SignCase::Lower
-    };
-    match nameauth::sign_checked(&params, &key, case) {
+    match nameauth::sign_checked(&params, &key, a.sign_case) {
         Ok(signature) => {
             outln!("{signature}");
             ExitCode::SUCCESS

@@ -236,7 +236,7 @@ fn every_option_has_a_flag_whose_errors_name_the_flag() {
         ("--idle-timeout-ms", "600001"),
         ("--retries", "11"),
         ("--sign-case", "loud"),
-        ("--validate-id", "maybe"),
+        ("--id-rules", "maybe"),
         ("--allow-http", "maybe"),
         ("--proxy", "socks5://127.0.0.1:1"),
         ("--endpoint", ""),
@@ -255,7 +255,7 @@ fn every_option_has_a_flag_whose_errors_name_the_flag() {
         &[
             "--retries",
             "0",
-            "--validate-id",
+            "--id-rules",
             "false",
             "oZhangSan",
             "张三",
@@ -268,7 +268,7 @@ fn every_option_has_a_flag_whose_errors_name_the_flag() {
     );
     assert_eq!(
         code, 0,
-        "validate_id=false lets the number reach the sandbox: {line}"
+        "id_rules=false lets the number reach the sandbox: {line}"
     );
     let (line, code) = verify(
         &sb,
@@ -405,7 +405,7 @@ fn sign_prints_the_known_answers() {
             v["sign_lower"].as_str().unwrap()
         );
         let mut upper = args.clone();
-        upper.extend(["--upper", "--key", key]);
+        upper.extend(["--sign-case", "upper", "--key", key]);
         let out = run(&upper, &[]);
         assert_eq!(
             String::from_utf8(out.stdout).unwrap().trim_end(),
@@ -417,6 +417,17 @@ fn sign_prints_the_known_answers() {
     assert!(String::from_utf8(out.stderr)
         .unwrap()
         .contains("key: not set"));
+    // One spelling of the case (issue 18): `--upper` is gone, a bad case names the rule.
+    let mut old_flag = sign_args("a", "n", "c");
+    old_flag.extend(["--upper", "--key", "k"]);
+    assert_eq!(run(&old_flag, &[]).status.code(), Some(2));
+    let mut bad_case = sign_args("a", "n", "c");
+    bad_case.extend(["--sign-case", "Upper", "--key", "k"]);
+    let out = run(&bad_case, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("expected lower or upper"));
     let mut empty_appid = sign_args("", "n", "c");
     empty_appid.extend(["--key", "k"]);
     let out = run(&empty_appid, &[]);

@@ -6,8 +6,8 @@
 use std::ffi::c_char;
 use std::time::{Duration, Instant};
 
-use nameauth_core::frontend::catch_quietly;
-use nameauth_core::{CallOptions, CancelToken};
+use nameauth::frontend::catch_quietly;
+use nameauth::{CallOptions, CancelToken};
 
 use crate::{boundary, nameauth_client, nameauth_result, nameauth_verdict, null, verify};
 

@@ -10,9 +10,9 @@ use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 use std::sync::OnceLock;
 
-use nameauth_core::error::{Error, ErrorKind, Rule};
-use nameauth_core::frontend::{capture_lines, catch_quietly, level_number, ResultCode};
-use nameauth_core::{
+use nameauth::error::{Error, ErrorKind, Rule};
+use nameauth::frontend::{capture_lines, catch_quietly, level_number, ResultCode};
+use nameauth::{
     CallOptions, Client, ClientBuilder, Options, Params, SignCase, Verdict, REASONS,
     RESIDENT_ID_CARD,
 };
@@ -191,7 +191,7 @@ fn null(field: &str) -> nameauth_result {
 
 /// Runs `body`; a panic becomes `NAMEAUTH_PANIC` with a message, never an unwind into C.
 fn boundary(body: impl FnOnce() -> Result<(), nameauth_result>) -> nameauth_result {
-    // Caught without a word to the host's stderr (nameauth_core::frontend::boundary).
+    // Caught without a word to the host's stderr (nameauth::frontend::boundary).
     match catch_quietly(body) {
         Some(Ok(())) => NAMEAUTH_OK,
         Some(Err(code)) => code,
@@ -328,7 +328,7 @@ pub unsafe extern "C" fn nameauth_sign(
         } else {
             SignCase::Lower
         };
-        let sig = nameauth_core::sign_checked(&params, key, case).map_err(|e| fail(&e))?;
+        let sig = nameauth::sign_checked(&params, key, case).map_err(|e| fail(&e))?;
         // SAFETY: `out` holds at least 33 bytes; the signature is 32 ASCII bytes.
         unsafe {
             ptr::copy_nonoverlapping(sig.as_str().as_ptr().cast::<c_char>(), out, 32);
@@ -363,7 +363,7 @@ pub unsafe extern "C" fn nameauth_options_new(out: *mut *mut nameauth_options) -
 /// call including retries; 1 to 86400000), `connect_timeout_ms` (3000; same range),
 /// `sign_case` (`lower`|`upper`), `retries` (2; 0 to 10), `proxy`
 /// (`http://[user:password@]host:port`), `ca_file` (PEM file of extra root certificates),
-/// `validate_id` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
+/// `id_rules` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
 /// non-loopback host or through a proxy), `fallback_endpoint`, `idle_timeout_ms` (7000,
 /// how long an unused keep-alive connection is kept; 1 to 600000). An unknown name or a
 /// bad value is
@@ -642,7 +642,7 @@ pub unsafe extern "C" fn nameauth_validate_id(creid: *const c_char) -> nameauth_
     boundary(|| {
         // SAFETY: NUL-terminated per the contract.
         let creid = unsafe { arg_str(creid, "creid")? };
-        nameauth_core::validate::resident_id(creid).map_err(|e| fail(&e))
+        nameauth::validate::resident_id(creid).map_err(|e| fail(&e))
     })
 }
 
@@ -1124,7 +1124,7 @@ pub unsafe extern "C" fn nameauth_log_captured(buf: *mut c_char, buf_len: usize)
 /// Hands one call's events to the log callback and this thread's capture, if either
 /// wants them. Nothing is formatted when neither does.
 fn log_call(
-    report: &nameauth_core::Report,
+    report: &nameauth::Report,
     openid: &str,
     truename: &str,
     creid: &str,
@@ -1170,7 +1170,7 @@ fn log_call(
 /// `curl_global_cleanup`). Thread-safe.
 #[no_mangle]
 pub extern "C" fn nameauth_release_pools() {
-    let _ = catch_quietly(nameauth_core::release_pools);
+    let _ = catch_quietly(nameauth::release_pools);
 }
 
 /// The library's version, e.g. `"0.1.0"` (the same as `NAMEAUTH_VERSION` for the header
@@ -1203,7 +1203,7 @@ mod tests {
 
     #[test]
     fn the_log_constants_are_the_cores_level_numbers() {
-        use nameauth_core::report::Level;
+        use nameauth::report::Level;
         assert_eq!(level_number(Level::Error), NAMEAUTH_LOG_ERROR);
         assert_eq!(level_number(Level::Warn), NAMEAUTH_LOG_WARN);
         assert_eq!(level_number(Level::Info), NAMEAUTH_LOG_INFO);

@@ -34,8 +34,8 @@ use jni::objects::{JClass, JLongArray, JMethodID, JObject, JObjectArray, JString
 use jni::refs::{Global, Weak};
 use jni::sys::{jboolean, jint, jlong, jvalue};
 use jni::{jni_sig, jni_str, Env, EnvUnowned, JValue};
-use nameauth_core::frontend::{capture_lines, catch_quietly, level_number};
-use nameauth_core::{
+use nameauth::frontend::{capture_lines, catch_quietly, level_number};
+use nameauth::{
     Client, ClientBuilder, Error, ErrorKind, Options, Params, Rule, SignCase, REASONS,
     RESIDENT_ID_CARD,
 };
@@ -463,12 +463,12 @@ pub extern "system" fn Java_org_nameauth_Jni_verify<'local>(
 /// `"<level digit> <message>"`.
 fn emit(
     env: &mut Env<'_>,
-    report: &nameauth_core::Report,
+    report: &nameauth::Report,
     level: u32,
     openid: &str,
     truename: &str,
     creid: &str,
-    result: Result<&nameauth_core::Verdict, &Error>,
+    result: Result<&nameauth::Verdict, &Error>,
 ) -> Result<(), Fail> {
     let lines = capture_lines(&report.events(openid, truename, creid, result), level);
     if lines.is_empty() {
@@ -548,7 +548,7 @@ pub extern "system" fn Java_org_nameauth_Jni_sign<'local>(
         } else {
             SignCase::Lower
         };
-        let sig = nameauth_core::sign_checked(&params, &key, case)?;
+        let sig = nameauth::sign_checked(&params, &key, case)?;
         Ok(env.new_string(sig.as_str())?)
     })
 }
@@ -562,7 +562,7 @@ pub extern "system" fn Java_org_nameauth_Jni_validateId<'local>(
 ) {
     native(unowned, |env| {
         let creid = arg(env, &creid, "creid")?;
-        Ok(nameauth_core::validate::resident_id(&creid)?)
+        Ok(nameauth::validate::resident_id(&creid)?)
     })
 }
 
@@ -572,7 +572,7 @@ pub extern "system" fn Java_org_nameauth_Jni_version<'local>(
     unowned: EnvUnowned<'local>,
     _class: JClass<'local>,
 ) -> JString<'local> {
-    native(unowned, |env| Ok(env.new_string(nameauth_core::VERSION)?))
+    native(unowned, |env| Ok(env.new_string(nameauth::VERSION)?))
 }
 
 /// `Jni.releasePools()`: as `nameauth_release_pools`.
@@ -582,7 +582,7 @@ pub extern "system" fn Java_org_nameauth_Jni_releasePools<'local>(
     _class: JClass<'local>,
 ) {
     native(unowned, |_env| {
-        nameauth_core::release_pools();
+        nameauth::release_pools();
         Ok(())
     })
 }
@@ -607,6 +607,6 @@ pub extern "system" fn JNI_OnUnload(_vm: *mut jni::sys::JavaVM, _reserved: *mut 
             // of the collected loader can use it any more.
             drop(unsafe { Box::from_raw(handle as *mut Client) });
         }
-        nameauth_core::release_pools();
+        nameauth::release_pools();
     });
 }

@@ -7,7 +7,7 @@ use jni::errors::ThrowRuntimeExAndDefault;
 use jni::objects::{JClass, JString};
 use jni::sys::{jboolean, jlong};
 use jni::{jni_str, Env, EnvUnowned};
-use server::{Fixtures, Sandbox, APPID, KEY, SRC};
+use nameauth_sandbox::{Fixtures, Sandbox, APPID, KEY, SRC};
 
 /// Why a method did not return normally: the class to throw and the message.
 #[derive(Debug)]

@@ -12,7 +12,8 @@ use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
-use server::{Fixtures, Sandbox, APPID, KEY, SRC};
+// `::`: this library is named `nameauth_sandbox` too; the leading `::` names the server.
+use ::nameauth_sandbox::{Fixtures, Sandbox, APPID, KEY, SRC};
 
 /// A running sandbox. Opaque. Created by `nameauth_sandbox_start`, stopped and freed by
 /// `nameauth_sandbox_free`. Its functions may be called from any thread.

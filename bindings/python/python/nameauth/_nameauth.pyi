@@ -87,7 +87,7 @@ class Client:
         retries: int | None = None,
         proxy: str | None = None,
         ca_file: str | os.PathLike[str] | None = None,
-        validate_id: bool = True,
+        id_rules: bool = True,
         allow_http: bool = False,
         timeout: float | None = None,
         connect_timeout: float | None = None,

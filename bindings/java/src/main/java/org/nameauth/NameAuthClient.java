@@ -298,29 +298,9 @@ public final class NameAuthClient implements AutoCloseable {
       return option("timeout_ms", Long.toString(ms));
     }
 
-    /**
-     * The older name of {@link #timeoutMs(long)}.
-     *
-     * @deprecated use {@link #timeoutMs(long)}, the option's name in every front end
-     */
-    @Deprecated
-    public Builder timeoutMillis(long ms) {
-      return timeoutMs(ms);
-    }
-
     /** Longest wait for a connection, TLS handshake included (default 3000 ms). */
     public Builder connectTimeoutMs(long ms) {
       return option("connect_timeout_ms", Long.toString(ms));
-    }
-
-    /**
-     * The older name of {@link #connectTimeoutMs(long)}.
-     *
-     * @deprecated use {@link #connectTimeoutMs(long)}, the option's name in every front end
-     */
-    @Deprecated
-    public Builder connectTimeoutMillis(long ms) {
-      return connectTimeoutMs(ms);
     }
 
     /**
@@ -352,8 +332,8 @@ public final class NameAuthClient implements AutoCloseable {
     }
 
     /** Whether resident-ID numbers are checked locally (default true). */
-    public Builder validateId(boolean on) {
-      return option("validate_id", Boolean.toString(on));
+    public Builder idRules(boolean on) {
+      return option("id_rules", Boolean.toString(on));
     }
 
     /** Allows plain http:// to non-loopback hosts (test rigs only; default false). */

@@ -246,15 +246,11 @@ pub struct SignArgs {
     #[arg(long, default_value = "1")]
     pub cretype: String,
     /// Hex case of the signature, lower or upper (the option `sign_case`).
-    #[arg(long, default_value = "lower", value_parser = parse_sign_case)]
-    pub sign_case: SignCase,
+    #[arg(long, default_value = "lower")]
+    pub sign_case: String,
     /// Key [env: NAMEAUTH_KEY]; prefer the variable, since arguments show in `ps`.
     #[arg(long)]
     pub key: Option<String>,
-}
-
-fn parse_sign_case(s: &str) -> Result<SignCase, String> {
-    SignCase::parse(s).ok_or_else(|| "expected lower or upper".to_owned())
 }
 
 pub fn sign(a: SignArgs) -> ExitCode {
@@ -271,7 +267,11 @@ pub fn sign(a: SignArgs) -> ExitCode {
         creid: &a.creid,
         cretype: &a.cretype,
     };
-    match nameauth::sign_checked(&params, &key, a.sign_case) {
+    let Some(case) = SignCase::parse(&a.sign_case) else {
+        eprintln!("nameauth sign: --sign-case: expected lower or upper");
+        return ExitCode::from(2);
+    };
+    match nameauth::sign_checked(&params, &key, case) {
         Ok(signature) => {
             outln!("{signature}");
             ExitCode::SUCCESS

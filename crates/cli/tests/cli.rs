@@ -427,7 +427,7 @@ fn sign_prints_the_known_answers() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr)
         .unwrap()
-        .contains("expected lower or upper"));
+        .contains("--sign-case: expected lower or upper"));
     let mut empty_appid = sign_args("", "n", "c");
     empty_appid.extend(["--key", "k"]);
     let out = run(&empty_appid, &[]);

@@ -30,7 +30,7 @@ def main(argv: List[str]) -> None:
         # NAMEAUTH_APPID, _SRC, _KEY and one variable per option (_ENDPOINT, _TIMEOUT_MS, ...)
         with nameauth.Client.from_env() as client:
             verdict = client.verify(*argv[1:])
-    except nameauth.NameauthError as e:
+    except nameauth.NameAuthError as e:
         emit({"error": e.kind, "message": str(e)}, 2)
     emit(verdict.to_dict(), 0)
 

@@ -45,7 +45,7 @@ pub(crate) struct User {
 }
 
 /// Queues the call; its outcome goes to `deliver(future, ok, value)` through
-/// `loop.call_soon_threadsafe`. Refused at once (`QueueFull`) when `max_queued` calls of
+/// `loop.call_soon_threadsafe`. Refused at once (`QueueFullError`) when `max_queued` calls of
 /// this client wait already.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn submit(

@@ -26,8 +26,8 @@ use crate::verdict::Verdict;
 /// (root certificates added to Mozilla's), ``id_rules``, ``allow_http`` (plain
 /// http:// to non-loopback hosts or through a proxy: test rigs only) and
 /// ``fallback_endpoint`` (used only when the endpoint cannot be reached at all) and
-/// ``idle_timeout_ms`` (how long an unused keep-alive connection is kept). ``timeout`` and
-/// ``connect_timeout`` in seconds are the older spellings. The key is never shown and is
+/// ``idle_timeout_ms`` (how long an unused keep-alive connection is kept). The key is
+/// never shown and is
 /// wiped from memory when the client is closed.
 #[pyclass(frozen, module = "nameauth", name = "Client")]
 pub(crate) struct Client {
@@ -58,7 +58,7 @@ impl Client {
     #[pyo3(signature = (
         appid, src, key, *, endpoint=None, timeout_ms=None, connect_timeout_ms=None,
         sign_case=None, retries=None, proxy=None, ca_file=None, id_rules=true,
-        allow_http=false, timeout=None, connect_timeout=None, fallback_endpoint=None,
+        allow_http=false, fallback_endpoint=None,
         idle_timeout_ms=None
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -76,8 +76,6 @@ impl Client {
         ca_file: Option<&Bound<'_, PyAny>>,
         id_rules: bool,
         allow_http: bool,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
         fallback_endpoint: Option<&Bound<'_, PyAny>>,
         idle_timeout_ms: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
@@ -91,8 +89,6 @@ impl Client {
             ca_file,
             id_rules,
             allow_http,
-            timeout,
-            connect_timeout,
             fallback_endpoint,
             idle_timeout_ms,
         };
@@ -114,8 +110,8 @@ impl Client {
     }
 
     /// Verifies one user and returns a ``Verdict`` whenever the server answered (codes A
-    /// to F and Other). Raises ``InvalidInput`` (nothing sent), ``ConfigError``,
-    /// ``Timeout``, ``TransportError`` or ``ProtocolError`` otherwise. The GIL is released
+    /// to F and Other). Raises ``InvalidInputError`` (nothing sent), ``InvalidConfigError``,
+    /// ``TimeoutError``, ``TransportError`` or ``ProtocolError`` otherwise. The GIL is released
     /// while the request is checked, signed, sent and parsed.
     // The text signature shows the default that `None` stands for: RESIDENT_ID_CARD.
     #[pyo3(
@@ -159,7 +155,7 @@ impl Client {
     }
 
     /// For ``AsyncClient``: checks the arguments here, queues the call for a pool thread
-    /// (``QueueFull`` if ``max_queued`` of this client's calls wait already) and returns
+    /// (``QueueFullError`` if ``max_queued`` of this client's calls wait already) and returns
     /// its ``_Pending``, whose ``cancel()`` stops it unless its request was written. The
     /// outcome goes to ``deliver(future, ok, value)`` through
     /// ``loop.call_soon_threadsafe`` (a cancelled future's outcome is dropped there).
@@ -217,7 +213,7 @@ impl Client {
     }
 
     /// Closes the client: its connections are dropped and its key wiped once no call is
-    /// using it. Later calls raise ``ConfigError``. Closing twice is harmless.
+    /// using it. Later calls raise ``InvalidConfigError``. Closing twice is harmless.
     fn close(&self) {
         let mut guard = self.inner.write().unwrap_or_else(|p| p.into_inner());
         guard.take();

@@ -1,5 +1,5 @@
 //! Core errors as the Python exceptions of `nameauth/exceptions.py`, where multiple
-//! inheritance (`InvalidInput(NameauthError, ValueError)`, ...) is plain Python.
+//! inheritance (`InvalidInputError(NameAuthError, ValueError)`, ...) is plain Python.
 
 use nameauth::{Error, ErrorKind};
 use pyo3::prelude::*;
@@ -18,17 +18,17 @@ static EXCEPTIONS: [PyOnceLock<Py<PyType>>; 7] = [
 
 fn exception_class(kind: ErrorKind) -> (usize, &'static str) {
     match kind {
-        ErrorKind::InvalidInput => (0, "InvalidInput"),
-        ErrorKind::InvalidConfig => (1, "ConfigError"),
-        ErrorKind::Timeout => (2, "Timeout"),
+        ErrorKind::InvalidInput => (0, "InvalidInputError"),
+        ErrorKind::InvalidConfig => (1, "InvalidConfigError"),
+        ErrorKind::Timeout => (2, "TimeoutError"),
         ErrorKind::Transport => (3, "TransportError"),
         ErrorKind::Protocol => (4, "ProtocolError"),
         ErrorKind::Internal => (5, "InternalError"),
-        ErrorKind::Cancelled => (6, "Cancelled"),
+        ErrorKind::Cancelled => (6, "CancelledError"),
     }
 }
 
-/// The exception instance for a core error, with its `field`, `rule` and `status`.
+/// The exception instance for a core error, with its `field`, `rule` and `http_status`.
 pub(crate) fn exception<'py>(py: Python<'py>, e: &Error) -> PyResult<Bound<'py, PyAny>> {
     let (slot, name) = exception_class(e.kind());
     let cls = EXCEPTIONS[slot].import(py, "nameauth.exceptions", name)?;
@@ -36,7 +36,7 @@ pub(crate) fn exception<'py>(py: Python<'py>, e: &Error) -> PyResult<Bound<'py, 
     let exc = cls.call1((e.message(),))?;
     exc.setattr("field", e.field())?;
     exc.setattr("rule", e.rule().map(|r| r.as_str()))?;
-    exc.setattr("status", e.http_status())?;
+    exc.setattr("http_status", e.http_status())?;
     Ok(exc)
 }
 
@@ -48,16 +48,18 @@ pub(crate) fn to_py_err(py: Python<'_>, e: &Error) -> PyErr {
     }
 }
 
-/// A `ConfigError` for an argument of the constructor: `"<field>: <text>"`.
+/// An `InvalidConfigError` for an argument of the constructor: `"<field>: <text>"`.
 pub(crate) fn config_error(py: Python<'_>, field: &'static str, text: &str) -> PyErr {
     to_py_err(py, &Error::front_end_config(field, text))
 }
 
-/// `QueueFull` for an `AsyncClient` call refused because `max_queued` calls of its
+/// `QueueFullError` for an `AsyncClient` call refused because `max_queued` calls of its
 /// client already wait for a thread.
 pub(crate) fn queue_full(py: Python<'_>, max_queued: usize) -> PyErr {
     let make = || -> PyResult<PyErr> {
-        let cls = py.import("nameauth.exceptions")?.getattr("QueueFull")?;
+        let cls = py
+            .import("nameauth.exceptions")?
+            .getattr("QueueFullError")?;
         let exc = cls.call1((format!(
             "max_queued: this client already has {max_queued} calls waiting for a thread; \
              this one was not queued and nothing was sent (wait for calls to finish, or \

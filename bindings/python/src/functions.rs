@@ -1,18 +1,23 @@
 //! The module's functions: `sign`, `validate_id`, `release_pools`.
 
-use nameauth::SignCase;
+use nameauth::frontend;
 use pyo3::prelude::*;
+use zeroize::Zeroizing;
 
-use crate::args::text;
+use crate::args::{opt_text, text};
 use crate::error::to_py_err;
 
-/// The signature of a request (docs/SPEC.md §2): 32 hex digits, lower case unless
-/// ``upper``. The arguments come in the order of every nameauth front end: ``appid,
-/// openid, src, truename, creid, cretype, key``. Values are signed exactly as given (no
-/// normalisation). Raises ``InvalidInput`` for an empty field or a control character,
-/// ``ConfigError`` for an empty key or one with a control character (never shown).
+/// The signature of a request (docs/SPEC.md §2): 32 hex digits, in ``sign_case``
+/// (``"lower"``, the default, or ``"upper"``). The arguments come in the order of every
+/// nameauth front end: ``appid, openid, src, truename, creid, cretype, key``. Values are
+/// signed exactly as given (no normalisation). Raises ``InvalidInputError`` for an empty
+/// field, a control character or another ``sign_case``, ``InvalidConfigError`` for an
+/// empty key or one with a control character (never shown).
 #[pyfunction]
-#[pyo3(signature = (appid, openid, src, truename, creid, cretype, key, *, upper=false))]
+#[pyo3(
+    signature = (appid, openid, src, truename, creid, cretype, key, *, sign_case=None),
+    text_signature = "(appid, openid, src, truename, creid, cretype, key, *, sign_case='lower')"
+)]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn sign(
     py: Python<'_>,
@@ -23,40 +28,37 @@ pub(crate) fn sign(
     creid: &Bound<'_, PyAny>,
     cretype: &Bound<'_, PyAny>,
     key: &Bound<'_, PyAny>,
-    upper: bool,
+    sign_case: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
     let (appid, openid, src) = (
         text(py, "appid", appid, false)?,
         text(py, "openid", openid, false)?,
         text(py, "src", src, false)?,
     );
-    let truename = zeroize::Zeroizing::new(text(py, "truename", truename, false)?);
-    let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
+    let truename = Zeroizing::new(text(py, "truename", truename, false)?);
+    let creid = Zeroizing::new(text(py, "creid", creid, false)?);
     let cretype = text(py, "cretype", cretype, false)?;
-    let key = zeroize::Zeroizing::new(text(py, "key", key, true)?);
-    let params = nameauth::Params {
-        appid: &appid,
-        openid: &openid,
-        src: &src,
-        truename: &truename,
-        creid: &creid,
-        cretype: &cretype,
-    };
-    let case = if upper {
-        SignCase::Upper
-    } else {
-        SignCase::Lower
-    };
-    nameauth::sign_checked(&params, &key, case)
-        .map(|s| s.as_str().to_owned())
-        .map_err(|e| to_py_err(py, &e))
+    let key = Zeroizing::new(text(py, "key", key, true)?);
+    let sign_case = opt_text(py, "sign_case", sign_case, false)?;
+    frontend::sign_strings(
+        &appid,
+        &openid,
+        &src,
+        &truename,
+        &creid,
+        Some(&cretype),
+        &key,
+        sign_case.as_deref(),
+    )
+    .map(|s| s.as_str().to_owned())
+    .map_err(|e| to_py_err(py, &e))
 }
 
 /// Checks a resident ID number (``cretype=1``) against every rule of docs/SPEC.md §3;
-/// raises ``InvalidInput`` naming the rule (never repeating the number).
+/// raises ``InvalidInputError`` naming the rule (never repeating the number).
 #[pyfunction]
 pub(crate) fn validate_id(py: Python<'_>, creid: &Bound<'_, PyAny>) -> PyResult<()> {
-    let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
+    let creid = Zeroizing::new(text(py, "creid", creid, false)?);
     nameauth::validate::resident_id(&creid).map_err(|e| to_py_err(py, &e))
 }
 

@@ -2,15 +2,13 @@
 //! check in the one vocabulary of every front end (a whole number as text, a name as the
 //! option's name), so the messages name the option as the C and Java front ends do.
 
-use std::time::Duration;
-
 use nameauth::ClientBuilder;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt};
 
 use crate::args::{opt_text, path_arg, text};
-use crate::error::{config_error, to_py_err};
+use crate::error::to_py_err;
 
 /// The keyword arguments of `Client(...)`, as Python gave them (`None` where absent).
 pub(crate) struct Options<'a, 'py> {
@@ -23,8 +21,6 @@ pub(crate) struct Options<'a, 'py> {
     pub(crate) ca_file: Option<&'a Bound<'py, PyAny>>,
     pub(crate) id_rules: bool,
     pub(crate) allow_http: bool,
-    pub(crate) timeout: Option<f64>,
-    pub(crate) connect_timeout: Option<f64>,
     pub(crate) fallback_endpoint: Option<&'a Bound<'py, PyAny>>,
     pub(crate) idle_timeout_ms: Option<&'a Bound<'py, PyAny>>,
 }
@@ -38,29 +34,12 @@ pub(crate) fn builder(
     o: Options<'_, '_>,
 ) -> PyResult<ClientBuilder> {
     // Every text option is checked here, by name: a string UTF-8 cannot hold is a
-    // ConfigError naming the option, never an exception that carries the value.
+    // InvalidConfigError naming the option, never an exception that carries the value.
     let endpoint = opt_text(py, "endpoint", o.endpoint, true)?;
     let sign_case = opt_text(py, "sign_case", o.sign_case, true)?;
     let proxy = opt_text(py, "proxy", o.proxy, true)?.map(zeroize::Zeroizing::new);
     let fallback_endpoint = opt_text(py, "fallback_endpoint", o.fallback_endpoint, true)?;
     let ca_file = path_arg(py, "ca_file", o.ca_file)?;
-    let both = |new: Option<&Bound<'_, PyAny>>, old: Option<f64>| {
-        new.is_some_and(|v| !v.is_none()) && old.is_some()
-    };
-    if both(o.timeout_ms, o.timeout) {
-        return Err(config_error(
-            py,
-            "timeout",
-            "give timeout_ms or timeout, not both",
-        ));
-    }
-    if both(o.connect_timeout_ms, o.connect_timeout) {
-        return Err(config_error(
-            py,
-            "connect_timeout",
-            "give connect_timeout_ms or connect_timeout, not both",
-        ));
-    }
     let (appid, src) = (text(py, "appid", appid, true)?, text(py, "src", src, true)?);
     let key = zeroize::Zeroizing::new(text(py, "key", key, true)?);
     let mut b = ClientBuilder::new(appid, src, key.as_str())
@@ -68,12 +47,6 @@ pub(crate) fn builder(
         .allow_http(o.allow_http)
         .option("sign_case", sign_case.as_deref().unwrap_or("lower"))
         .map_err(|e| to_py_err(py, &e))?;
-    if let Some(t) = o.timeout {
-        b = b.timeout(seconds(py, "timeout", t)?);
-    }
-    if let Some(t) = o.connect_timeout {
-        b = b.connect_timeout(seconds(py, "connect_timeout", t)?);
-    }
     b = int_option(py, b, "timeout_ms", o.timeout_ms)?;
     b = int_option(py, b, "connect_timeout_ms", o.connect_timeout_ms)?;
     b = int_option(py, b, "retries", o.retries)?;
@@ -111,17 +84,4 @@ fn int_option(
     // Any int, however large, reaches the core's range check as text.
     let text: String = v.str()?.extract()?;
     b.option(name, &text).map_err(|e| to_py_err(py, &e))
-}
-
-/// The older timeouts in seconds.
-fn seconds(py: Python<'_>, field: &'static str, v: f64) -> PyResult<Duration> {
-    if v.is_finite() && v > 0.0 && v <= 86_400.0 {
-        Ok(Duration::from_secs_f64(v))
-    } else {
-        Err(config_error(
-            py,
-            field,
-            "must be a number of seconds above 0 and at most 86400",
-        ))
-    }
 }

@@ -9,7 +9,7 @@
 //!   request (`Client::verify_with`), so a call cancelled before its request is written
 //!   is never written.
 //! - Bound: each client counts its calls waiting in the queue; a call that would make
-//!   them more than the client's `max_queued` is refused at once (`QueueFull`, nothing
+//!   them more than the client's `max_queued` is refused at once (`QueueFullError`, nothing
 //!   queued). Cancelled calls still queued are purged before a call is refused.
 //! - Exit: the pool closes at interpreter exit; the design is in exit.rs, which shares
 //!   this pool's lock (`closed`, `attached` and `exit_thread` live in [`State`]).

@@ -9,9 +9,8 @@ use crate::args::{opt_text, py_repr};
 /// A verdict: what the server answered, mapped to docs/SPEC.md §5's table.
 ///
 /// ``code`` is ``"A"`` … ``"F"`` or ``"Other"``; ``passed`` is true only for ``"A"``;
-/// ``config_problem`` for the 1000/1001/1002/1007 rows. ``message_zh``/``advice_zh`` are
-/// Chinese, ``message_en``/``advice_en`` English (``message``/``advice`` are the older
-/// names of the Chinese ones). The raw fields are strings (``""`` where absent) and
+/// ``is_config_problem`` for the 1000/1001/1002/1007 rows. ``message_zh``/``advice_zh``
+/// are Chinese, ``message_en``/``advice_en`` English. The raw fields are strings (``""`` where absent) and
 /// ``error_code`` an int. ``Verdict(error_code, nameauth_status, notmatch_param,
 /// name_mask)`` maps raw fields through the same table, for tests and fakes.
 #[pyclass(frozen, module = "nameauth", name = "Verdict")]
@@ -39,7 +38,7 @@ impl Verdict {
         notmatch_param: Option<&Bound<'_, PyAny>>,
         name_mask: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        // Text UTF-8 cannot hold is an InvalidInput naming the field, as everywhere.
+        // Text UTF-8 cannot hold is an InvalidInputError naming the field, as everywhere.
         let field = |name, v| Ok::<_, PyErr>(opt_text(py, name, v, false)?.unwrap_or_default());
         let nameauth_status = field("nameauth_status", nameauth_status)?;
         let (notmatch, notmatch_param) =
@@ -69,7 +68,7 @@ impl Verdict {
         self.inner.passed()
     }
     #[getter]
-    fn config_problem(&self) -> bool {
+    fn is_config_problem(&self) -> bool {
         self.inner.is_config_problem()
     }
     #[getter]
@@ -87,16 +86,6 @@ impl Verdict {
     #[getter]
     fn advice_en(&self) -> &'static str {
         self.inner.advice_en()
-    }
-    /// The older name of ``message_zh``.
-    #[getter]
-    fn message(&self) -> &'static str {
-        self.inner.message_zh()
-    }
-    /// The older name of ``advice_zh``.
-    #[getter]
-    fn advice(&self) -> &'static str {
-        self.inner.advice_zh()
     }
     #[getter]
     fn error_code(&self) -> i64 {

@@ -73,7 +73,7 @@ def test_a_full_queue_refuses_at_once_and_sends_nothing():
             return await asyncio.gather(*calls, return_exceptions=True)
 
         results = asyncio.run(main())
-        full = [r for r in results if isinstance(r, nameauth.QueueFull)]
+        full = [r for r in results if isinstance(r, nameauth.QueueFullError)]
         answered = [r for r in results if isinstance(r, nameauth.Verdict)]
         assert len(full) + len(answered) == 200, results
         # At most one call per thread runs and 5 wait; every other one was refused.
@@ -81,7 +81,7 @@ def test_a_full_queue_refuses_at_once_and_sends_nothing():
         assert all(v.code == "A" for v in answered)
         assert sb.hits("oSlowQueue") == len(answered)
         e = full[0]
-        assert isinstance(e, nameauth.NameauthError) and isinstance(e, RuntimeError)
+        assert isinstance(e, nameauth.NameAuthError) and isinstance(e, RuntimeError)
         assert (e.kind, e.field) == ("queue_full", "max_queued")
         assert "5 calls waiting" in str(e)
         # The queue empties again: later calls are taken.
@@ -95,9 +95,9 @@ def test_a_full_queue_refuses_at_once_and_sends_nothing():
 
 @pytest.mark.parametrize("bad", [0, -1, True, "5", 1.5])
 def test_max_queued_must_be_a_positive_int(bad):
-    with pytest.raises(nameauth.ConfigError, match="max_queued"):
+    with pytest.raises(nameauth.InvalidConfigError, match="max_queued"):
         nameauth.AsyncClient("wx1234567890abcdef", "src", "key", max_queued=bad)
-    with pytest.raises(nameauth.ConfigError, match="max_queued"):
+    with pytest.raises(nameauth.InvalidConfigError, match="max_queued"):
         nameauth.AsyncClient.from_env(max_queued=bad)
 
 

@@ -58,7 +58,7 @@ def test_async_verify_and_verify_many():
             async with sb.async_client() as c:
                 v = await c.verify("oZhangSan", "张三", ZS_ID)
                 assert v.code == "A"
-                with pytest.raises(nameauth.InvalidInput):
+                with pytest.raises(nameauth.InvalidInputError):
                     await c.verify("oZhangSan", "", ZS_ID)
                 items = [
                     ("oZhangSan", "张三", ZS_ID),
@@ -76,7 +76,7 @@ def test_async_verify_and_verify_many():
                 with pytest.raises(TypeError, match=r"items\[1\]"):
                     await c.verify_many([("o", "n", "c"), ("o", 1, "c")])
             assert c.closed
-            with pytest.raises(nameauth.ConfigError):
+            with pytest.raises(nameauth.InvalidConfigError):
                 await c.verify("oZhangSan", "张三", ZS_ID)
 
         asyncio.run(main())
@@ -141,7 +141,7 @@ def test_calls_are_logged_masked_to_the_nameauth_logger(caplog):
         with caplog.at_level(logging.INFO, logger="nameauth"):
             c.verify("oZhangSan", "张三", ZS_ID)
             c.verify("oFlaky503", "张三", ZS_ID)
-            with pytest.raises(nameauth.InvalidInput):
+            with pytest.raises(nameauth.InvalidInputError):
                 c.verify("oZhangSan", "张三", "110101199003074478")
             c.verify_many([("oZhangSan", "李四", ZS_ID)])
         records = [(r.name, r.levelname, r.getMessage()) for r in caplog.records]
@@ -169,7 +169,7 @@ def test_stats_count_what_the_client_did():
         c = sb.client()
         c.verify("oZhangSan", "张三", ZS_ID)
         c.verify("oFlaky503", "张三", ZS_ID)
-        with pytest.raises(nameauth.InvalidInput):
+        with pytest.raises(nameauth.InvalidInputError):
             c.verify("oZhangSan", "", ZS_ID)
         s = c.stats()
         assert (s["calls"], s["requests"], s["retries"], s["failovers"]) == (3, 4, 2, 0)
@@ -187,7 +187,7 @@ def test_the_fallback_endpoint_takes_over_when_the_primary_is_down():
         assert c.verify("oZhangSan", "张三", ZS_ID).code == "A"
         assert c.stats()["failovers"] == 1
         assert sb.hits("oZhangSan") == 1
-        with pytest.raises(nameauth.ConfigError) as e:
+        with pytest.raises(nameauth.InvalidConfigError) as e:
             nameauth.Client(sb.appid, sb.src, sb.key, fallback_endpoint="http://example.test/x")
         assert e.value.field == "fallback_endpoint"
 

@@ -24,6 +24,6 @@ def test_a_connection_idle_past_idle_timeout_ms_is_not_reused():
 
 @pytest.mark.parametrize("bad", [0, -1, 600_001])
 def test_idle_timeout_ms_out_of_range_is_a_config_error_naming_it(bad):
-    with pytest.raises(nameauth.ConfigError) as e:
+    with pytest.raises(nameauth.InvalidConfigError) as e:
         nameauth.Client("wx1", "s", "k", endpoint="http://127.0.0.1:9/x", idle_timeout_ms=bad)
     assert e.value.field == "idle_timeout_ms"

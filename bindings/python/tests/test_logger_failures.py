@@ -73,7 +73,11 @@ def test_verify_many_keeps_every_result_when_the_logger_raises(broken_logger):
             ("oZhangSan", "", ZS_ID),
         ]
         got = sb.client().verify_many(items, concurrency=2)
-        assert [getattr(g, "code", type(g).__name__) for g in got] == ["A", "B", "InvalidInput"]
+        assert [getattr(g, "code", type(g).__name__) for g in got] == [
+            "A",
+            "B",
+            "InvalidInputError",
+        ]
         assert sb.hits("oZhangSan") == 2
     check_reported(broken_logger)
 
@@ -84,7 +88,7 @@ def test_async_verify_resolves_when_the_logger_raises(broken_logger):
         async def main():
             c = sb.async_client()
             v = await asyncio.wait_for(c.verify("oZhangSan", "张三", ZS_ID), 10)
-            with pytest.raises(nameauth.InvalidInput):
+            with pytest.raises(nameauth.InvalidInputError):
                 await asyncio.wait_for(c.verify("oZhangSan", "", ZS_ID), 10)
             many = await asyncio.wait_for(c.verify_many([("oZhangSan", "李四", ZS_ID)]), 10)
             return v, many

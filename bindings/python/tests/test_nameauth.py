@@ -57,10 +57,8 @@ def check_row(v, case):
     assert isinstance(v, nameauth.Verdict)
     assert v.to_dict() == case["expect"]
     assert v.passed is (v.code == "A")
-    assert v.config_problem is (v.error_code in (1000, 1001, 1002, 1007))
+    assert v.is_config_problem is (v.error_code in (1000, 1001, 1002, 1007))
     assert v.message_zh and v.advice_zh and v.message_en and v.advice_en
-    # The older names of the Chinese texts stay.
-    assert (v.message, v.advice) == (v.message_zh, v.advice_zh)
 
 
 @pytest.mark.parametrize("case", ROWS, ids=[c["name"] for c in ROWS])
@@ -113,10 +111,10 @@ def test_every_row_over_https():
 )
 def test_invalid_input_names_field_and_rule_and_sends_nothing(client, args, field, rule):
     before = stats()["requests"]
-    with pytest.raises(nameauth.InvalidInput) as info:
+    with pytest.raises(nameauth.InvalidInputError) as info:
         client.verify(*args)
     e = info.value
-    assert isinstance(e, ValueError) and isinstance(e, nameauth.NameauthError)
+    assert isinstance(e, ValueError) and isinstance(e, nameauth.NameAuthError)
     assert (e.kind, e.field, e.rule) == ("invalid_input", field, rule)
     assert str(e).startswith(field + ": ")
     assert "张三" not in str(e) and ZS_ID not in str(e)
@@ -131,15 +129,12 @@ def test_invalid_input_names_field_and_rule_and_sends_nothing(client, args, fiel
         ({"key": ""}, "key"),
         ({"endpoint": "http://192.0.2.1/x"}, "endpoint"),
         ({"sign_case": "UPPER"}, "sign_case"),
-        ({"timeout": 0}, "timeout"),
-        ({"connect_timeout": -1.0}, "connect_timeout"),
         ({"timeout_ms": 0}, "timeout_ms"),
         ({"timeout_ms": 86_400_001}, "timeout_ms"),
         ({"connect_timeout_ms": -1}, "connect_timeout_ms"),
         ({"retries": 11}, "retries"),
         ({"retries": -1}, "retries"),
         ({"retries": 2**64}, "retries"),
-        ({"timeout_ms": 5, "timeout": 5.0}, "timeout"),
         ({"endpoint": ""}, "endpoint"),
         ({"endpoint": "http://localhost:9/x", "proxy": "http://127.0.0.1:9"}, "endpoint"),
         ({"endpoint": "https://h.test/x", "proxy": "socks5://127.0.0.1:9"}, "proxy"),
@@ -150,7 +145,7 @@ def test_invalid_input_names_field_and_rule_and_sends_nothing(client, args, fiel
 def test_config_errors(kwargs, field):
     args = {"appid": APPID, "src": SRC, "key": KEY, "endpoint": ENDPOINT}
     args.update(kwargs)
-    with pytest.raises(nameauth.ConfigError) as info:
+    with pytest.raises(nameauth.InvalidConfigError) as info:
         nameauth.Client(args.pop("appid"), args.pop("src"), args.pop("key"), **args)
     assert isinstance(info.value, ValueError)
     assert (info.value.kind, info.value.field) == ("invalid_config", field)
@@ -160,15 +155,15 @@ def test_config_errors(kwargs, field):
 @pytest.mark.parametrize(
     "openid, exc, builtin, words",
     [
-        ("oSlow", nameauth.Timeout, TimeoutError, "500 ms timeout"),
+        ("oSlow", nameauth.TimeoutError, TimeoutError, "500 ms timeout"),
         ("oReset", nameauth.TransportError, ConnectionError, "reset"),
         ("oHangup", nameauth.TransportError, ConnectionError, "closed"),
         ("oHttp500", nameauth.TransportError, ConnectionError, "HTTP status 500"),
         ("oHttp503", nameauth.TransportError, ConnectionError, "HTTP status 503"),
-        ("oGarbage", nameauth.ProtocolError, nameauth.NameauthError, "JSON"),
-        ("oOversized", nameauth.ProtocolError, nameauth.NameauthError, "64 KiB"),
-        ("oTruncated", nameauth.ProtocolError, nameauth.NameauthError, "JSON"),
-        ("oEmpty", nameauth.ProtocolError, nameauth.NameauthError, "empty"),
+        ("oGarbage", nameauth.ProtocolError, nameauth.NameAuthError, "JSON"),
+        ("oOversized", nameauth.ProtocolError, nameauth.NameAuthError, "64 KiB"),
+        ("oTruncated", nameauth.ProtocolError, nameauth.NameAuthError, "JSON"),
+        ("oEmpty", nameauth.ProtocolError, nameauth.NameAuthError, "empty"),
     ],
 )
 def test_every_fault_raises_its_error_within_the_timeout(openid, exc, builtin, words):
@@ -180,7 +175,7 @@ def test_every_fault_raises_its_error_within_the_timeout(openid, exc, builtin, w
         assert time.monotonic() - started < 2.5
     assert isinstance(info.value, builtin)
     if openid.startswith("oHttp"):
-        assert info.value.status == int(openid[5:])
+        assert info.value.http_status == int(openid[5:])
 
 
 def test_connection_refused_is_a_transport_error():
@@ -192,7 +187,7 @@ def test_connection_refused_is_a_transport_error():
 def test_wrong_key_is_a_config_problem_verdict_not_an_exception():
     with nameauth.Client(APPID, SRC, "not-the-key", endpoint=ENDPOINT) as c:
         v = c.verify("oZhangSan", "张三", ZS_ID)
-    assert (v.code, v.reason, v.error_code, v.config_problem) == (
+    assert (v.code, v.reason, v.error_code, v.is_config_problem) == (
         "Other",
         "sign_invalid",
         1002,
@@ -239,7 +234,7 @@ def test_the_gil_is_released_during_a_call():
 
         def slow_call():
             inside.set()
-            with pytest.raises(nameauth.Timeout):
+            with pytest.raises(nameauth.TimeoutError):
                 c.verify("oSlow", "张三", ZS_ID)
             done.set()
 
@@ -270,7 +265,7 @@ def test_verify_many_keeps_order_and_returns_exceptions(client):
     expected = [
         "A",
         "B",
-        nameauth.InvalidInput,
+        nameauth.InvalidInputError,
         "A",
         nameauth.TransportError,
         nameauth.ProtocolError,
@@ -314,7 +309,7 @@ def test_nothing_shows_the_key_or_clear_personal_data(client):
         ("oZhangSan", "张三", ZS_ID[:-1] + "8"),
         ("oReset", "张三", ZS_ID),
     ]:
-        with pytest.raises(nameauth.NameauthError) as info:
+        with pytest.raises(nameauth.NameAuthError) as info:
             client.verify(*args)
         for text in (str(info.value), repr(info.value)):
             assert KEY not in text and "张三" not in text and ZS_ID[:-1] not in text, text
@@ -326,7 +321,7 @@ def test_context_manager_closes_the_client():
         assert c.verify("oZhangSan", "张三", ZS_ID).passed
     assert c.closed
     assert repr(c) == "<nameauth.Client closed>"
-    with pytest.raises(nameauth.ConfigError, match="client: is closed"):
+    with pytest.raises(nameauth.InvalidConfigError, match="client: is closed"):
         c.verify("oZhangSan", "张三", ZS_ID)
     c.close()
 
@@ -335,7 +330,7 @@ def test_from_env(monkeypatch):
     with nameauth.Client.from_env() as c:
         assert c.verify("oZhangSan", "张三", ZS_ID).passed
     monkeypatch.delenv("NAMEAUTH_KEY")
-    with pytest.raises(nameauth.ConfigError, match="NAMEAUTH_KEY"):
+    with pytest.raises(nameauth.InvalidConfigError, match="NAMEAUTH_KEY"):
         nameauth.Client.from_env()
 
 
@@ -349,12 +344,13 @@ def test_sign_known_answers_and_errors():
         p = v["params"]
         args = (p["appid"], p["openid"], p["src"], p["truename"], p["creid"], p["cretype"])
         assert nameauth.sign(*args, v["key"]) == v["sign_lower"]
-        assert nameauth.sign(*args, v["key"], upper=True) == v["sign_upper"]
-    with pytest.raises(nameauth.InvalidInput, match="openid: must not be empty"):
+        assert nameauth.sign(*args, v["key"], sign_case="lower") == v["sign_lower"]
+        assert nameauth.sign(*args, v["key"], sign_case="upper") == v["sign_upper"]
+    with pytest.raises(nameauth.InvalidInputError, match="openid: must not be empty"):
         nameauth.sign("a", "", "s", "n", "c", "1", "k")
-    with pytest.raises(nameauth.ConfigError, match="key: must not be empty"):
+    with pytest.raises(nameauth.InvalidConfigError, match="key: must not be empty"):
         nameauth.sign("a", "o", "s", "n", "c", "1", "")
-    with pytest.raises(nameauth.ConfigError, match="key: contains a control character") as e:
+    with pytest.raises(nameauth.InvalidConfigError, match="key: contains a control character") as e:
         nameauth.sign("a", "o", "s", "n", "c", "1", "s3cret\n")
     assert "s3cret" not in str(e.value)
     # The old six-argument order (key before cretype) cannot sign by mistake.
@@ -365,7 +361,7 @@ def test_sign_known_answers_and_errors():
 def test_validate_id():
     assert nameauth.validate_id(ZS_ID) is None
     assert nameauth.validate_id("11010519491231002x") is None
-    with pytest.raises(nameauth.InvalidInput) as info:
+    with pytest.raises(nameauth.InvalidInputError) as info:
         nameauth.validate_id("110105491231002")
     assert info.value.rule == "id_first_generation" and "2013" in str(info.value)
 
@@ -381,7 +377,7 @@ def test_verdicts_can_be_built_pickled_and_compared():
     assert (v.code, v.reason, v.notmatch_param) == ("D", "name_and_id_mismatch", "1|2")
     assert pickle.loads(pickle.dumps(v)) == v
     assert hash(pickle.loads(pickle.dumps(v))) == hash(v)
-    assert nameauth.Verdict(1002).config_problem
+    assert nameauth.Verdict(1002).is_config_problem
     assert nameauth.Verdict(0, "9").code == "Other"
     # Comparing with another type is left to Python, which answers False.
     assert v.__eq__("D") is NotImplemented
@@ -410,16 +406,16 @@ def test_version():
 def test_text_utf8_cannot_hold_is_refused_by_field_not_sent(client):
     before = stats()["requests"]
     bad = "张\udcff三"  # a lone surrogate, as os.fsdecode's surrogateescape makes
-    with pytest.raises(nameauth.InvalidInput) as info:
+    with pytest.raises(nameauth.InvalidInputError) as info:
         client.verify("oZhangSan", bad, ZS_ID)
     assert (info.value.field, info.value.rule) == ("truename", "invalid_utf8")
     results = client.verify_many([("oZhangSan", "张三", ZS_ID + "\udcff")])
-    assert isinstance(results[0], nameauth.InvalidInput)
+    assert isinstance(results[0], nameauth.InvalidInputError)
     assert results[0].field == "creid"
-    with pytest.raises(nameauth.ConfigError) as info:
+    with pytest.raises(nameauth.InvalidConfigError) as info:
         nameauth.Client(APPID, SRC, KEY + "\udcff", endpoint=ENDPOINT)
     assert info.value.field == "key" and KEY not in str(info.value)
-    with pytest.raises(nameauth.InvalidInput):
+    with pytest.raises(nameauth.InvalidInputError):
         nameauth.validate_id("\ud800")
     with pytest.raises(TypeError, match="openid: must be a str"):
         client.verify(b"oZhangSan", "张三", ZS_ID)  # type: ignore[arg-type]
@@ -475,7 +471,7 @@ def test_no_channel_carries_the_key_or_clear_personal_data(capfd, caplog):
     ]:
         try:
             seen.append(repr(c.verify(*args)))
-        except nameauth.NameauthError as e:
+        except nameauth.NameAuthError as e:
             seen += [str(e), repr(e), "".join(traceback.format_exception(type(e), e, None))]
     for kwargs in [
         {"key": KEY + "\n"},
@@ -489,12 +485,12 @@ def test_no_channel_carries_the_key_or_clear_personal_data(capfd, caplog):
             p = nameauth.Client(args.pop("appid"), args.pop("src"), args.pop("key"), **args)
             seen.append(repr(p))
             p.verify("oZhangSan", name, creid)
-        except nameauth.NameauthError as e:
+        except nameauth.NameAuthError as e:
             seen += [str(e), repr(e)]
     for a in [("a", "o", "s", name, creid, "1", KEY + "\n")]:
         try:
             nameauth.sign(*a)
-        except nameauth.NameauthError as e:
+        except nameauth.NameAuthError as e:
             seen += [str(e), repr(e)]
     out, err = capfd.readouterr()
     seen += [out, err] + [r.getMessage() for r in caplog.records]

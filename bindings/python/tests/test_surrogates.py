@@ -39,7 +39,7 @@ def test_every_text_option_is_a_config_error_naming_it(option, value):
     with sandbox() as sb:
         options = {"endpoint": sb.endpoint, option: value}
         for make in (nameauth.Client, nameauth.AsyncClient):
-            with pytest.raises(nameauth.ConfigError) as info:
+            with pytest.raises(nameauth.InvalidConfigError) as info:
                 make(sb.appid, sb.src, sb.key, **options)
             assert info.value.field == option
             assert "surrogate" in str(info.value)
@@ -51,7 +51,7 @@ def test_every_text_option_is_a_config_error_naming_it(option, value):
 def test_every_credential_is_a_config_error_naming_it(position):
     args = {"appid": "wx1234567890abcdef", "src": "src", "key": "k" * 32}
     args[position] += SECRET
-    with pytest.raises(nameauth.ConfigError) as info:
+    with pytest.raises(nameauth.InvalidConfigError) as info:
         nameauth.Client(args["appid"], args["src"], args["key"])
     assert info.value.field == position
     check_clean(info.value, args[position])
@@ -67,20 +67,20 @@ def test_every_user_field_is_an_input_error_naming_it_and_nothing_is_sent(field)
     args = [user[k] for k in USER]
     with sandbox() as sb:
         c = sb.client()
-        with pytest.raises(nameauth.InvalidInput) as info:
+        with pytest.raises(nameauth.InvalidInputError) as info:
             c.verify(*args)
         assert (info.value.field, info.value.rule) == (field, "invalid_utf8")
         check_clean(info.value, user[field])
-        with pytest.raises(nameauth.InvalidInput) as info:
+        with pytest.raises(nameauth.InvalidInputError) as info:
             c.verify(*args[:3], cretype=args[3])
         assert info.value.field == field
         for item in (tuple(args), user):
             (got,) = c.verify_many([item])
-            assert isinstance(got, nameauth.InvalidInput) and got.field == field
+            assert isinstance(got, nameauth.InvalidInputError) and got.field == field
             check_clean(got, user[field])
 
         async def main():
-            with pytest.raises(nameauth.InvalidInput) as info:
+            with pytest.raises(nameauth.InvalidInputError) as info:
                 await sb.async_client().verify(*args)
             return info.value
 
@@ -97,22 +97,24 @@ SIGN_ARGS = ["appid", "openid", "src", "truename", "creid", "cretype", "key"]
 def test_sign_names_the_argument(index):
     args = ["wx1", "oZhangSan", "src", "张三", ZS_ID, "1", "k" * 32]
     args[index] += SECRET
-    with pytest.raises(nameauth.NameauthError) as info:
+    with pytest.raises(nameauth.NameAuthError) as info:
         nameauth.sign(*args)
-    expected = nameauth.ConfigError if SIGN_ARGS[index] == "key" else nameauth.InvalidInput
+    expected = (
+        nameauth.InvalidConfigError if SIGN_ARGS[index] == "key" else nameauth.InvalidInputError
+    )
     assert type(info.value) is expected and info.value.field == SIGN_ARGS[index]
     check_clean(info.value, args[index])
 
 
 def test_validate_id_and_verdict_fields_name_the_argument():
-    with pytest.raises(nameauth.InvalidInput) as info:
+    with pytest.raises(nameauth.InvalidInputError) as info:
         nameauth.validate_id(ZS_ID + SECRET)
     assert info.value.field == "creid"
     check_clean(info.value, ZS_ID + SECRET)
     for i, field in enumerate(["nameauth_status", "notmatch_param", "name_mask"]):
         args = ["", "", ""]
         args[i] = SECRET
-        with pytest.raises(nameauth.InvalidInput) as info:
+        with pytest.raises(nameauth.InvalidInputError) as info:
             nameauth.Verdict(0, *args)
         assert info.value.field == field
         check_clean(info.value, SECRET)
@@ -129,15 +131,15 @@ def test_a_non_str_option_is_a_type_error_naming_it():
 
 def test_the_test_sandbox_names_the_argument_too():
     with sandbox() as sb:
-        with pytest.raises(nameauth.InvalidInput) as info:
+        with pytest.raises(nameauth.InvalidInputError) as info:
             sb.hits("oZhang" + SECRET)
         assert info.value.field == "openid"
         check_clean(info.value, "oZhang" + SECRET)
-        with pytest.raises(nameauth.InvalidInput) as info:
+        with pytest.raises(nameauth.InvalidInputError) as info:
             sb.add_fixture("oNew", {"status": 1, "truename": "张" + SECRET, "creid": ZS_ID})
         assert info.value.field == "record"
         check_clean(info.value, SECRET)
-    with pytest.raises(nameauth.InvalidInput) as info:
+    with pytest.raises(nameauth.InvalidInputError) as info:
         sandbox(fixtures={"oNew": {"status": 2, "truename": SECRET}}).__enter__()
     assert info.value.field == "fixtures"
     check_clean(info.value, SECRET)

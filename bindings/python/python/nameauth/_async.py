@@ -7,7 +7,7 @@ still waiting for a thread, or not yet written, is never sent; a request already
 completes on its thread and its answer is dropped, never sent again.
 
 At most ``max_queued`` calls of one client wait for a thread (64 threads run calls, for all
-clients together); one more raises :class:`QueueFull` at once, with nothing queued or sent.
+clients together); one more raises :class:`QueueFullError` at once, with nothing queued or sent.
 At interpreter exit the pool closes: waiting calls are dropped unsent and no thread touches
 the interpreter again (see bindings/python/src/pool.rs).
 """
@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Any, Tuple, Union
 
 from ._nameauth import RESIDENT_ID_CARD, Client, Verdict
-from .exceptions import ConfigError, NameauthError
+from .exceptions import InvalidConfigError, NameAuthError
 
 #: Calls of one ``AsyncClient`` that may wait for a thread at once (``max_queued``).
 DEFAULT_MAX_QUEUED = 4096
@@ -43,7 +43,7 @@ def _deliver(future: asyncio.Future[Verdict], ok: bool, value: Any) -> None:
 
 def _check_max_queued(n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ConfigError("max_queued: must be an int of at least 1")
+        raise InvalidConfigError("max_queued: must be an int of at least 1")
     return n
 
 
@@ -75,7 +75,7 @@ class AsyncClient:
     """A WeChat Pay real-name client for asyncio, with :class:`Client`'s constructor and
     options (``AsyncClient.from_env()`` too), and ``max_queued``: how many of its calls
     may wait for a thread at once (default ``DEFAULT_MAX_QUEUED``, 4096); one more raises
-    :class:`QueueFull` with nothing queued or sent.
+    :class:`QueueFullError` with nothing queued or sent.
 
     >>> async with nameauth.AsyncClient(appid, src, key) as client:  # doctest: +SKIP
     ...     verdict = await client.verify("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "张三", id_number)
@@ -110,7 +110,7 @@ class AsyncClient:
         self, openid: str, truename: str, creid: str, cretype: str = RESIDENT_ID_CARD
     ) -> Verdict:
         """Verifies one user: a ``Verdict`` whenever the server answered, or the exception
-        ``Client.verify`` raises; ``QueueFull`` when ``max_queued`` calls wait already.
+        ``Client.verify`` raises; ``QueueFullError`` when ``max_queued`` calls wait already.
         The event loop is never blocked. Cancelling the awaiting task cancels the call: it
         is never sent unless its request was written already."""
         loop = asyncio.get_running_loop()
@@ -126,7 +126,7 @@ class AsyncClient:
 
     async def verify_many(
         self, items: Iterable[User], concurrency: int = 16
-    ) -> list[Verdict | NameauthError]:
+    ) -> list[Verdict | NameAuthError]:
         """Verifies many users, at most ``concurrency`` in flight, and returns a list in
         input order: for each item a ``Verdict`` or the exception its ``verify`` would have
         raised. A malformed item raises ``TypeError`` before anything is sent."""
@@ -135,11 +135,11 @@ class AsyncClient:
         users = [_arguments(item, i) for i, item in enumerate(items)]
         gate = asyncio.Semaphore(concurrency)
 
-        async def one(user: tuple[str, str, str, str]) -> Verdict | NameauthError:
+        async def one(user: tuple[str, str, str, str]) -> Verdict | NameAuthError:
             async with gate:
                 try:
                     return await self.verify(*user)
-                except NameauthError as e:
+                except NameAuthError as e:
                     return e
 
         return list(await asyncio.gather(*(one(u) for u in users)))

@@ -4,7 +4,7 @@ import os
 from types import TracebackType
 from typing import Any, Callable, Iterable, List, Mapping, Type, final
 
-from .exceptions import NameauthError
+from .exceptions import NameAuthError
 
 __all__ = [
     "RESIDENT_ID_CARD",
@@ -42,17 +42,11 @@ class Verdict:
     @property
     def passed(self) -> bool: ...
     @property
-    def config_problem(self) -> bool: ...
+    def is_config_problem(self) -> bool: ...
     @property
     def message_zh(self) -> str: ...
     @property
     def advice_zh(self) -> str: ...
-    @property
-    def message(self) -> str:
-        """The older name of ``message_zh``."""
-    @property
-    def advice(self) -> str:
-        """The older name of ``advice_zh``."""
     @property
     def message_en(self) -> str: ...
     @property
@@ -89,8 +83,6 @@ class Client:
         ca_file: str | os.PathLike[str] | None = None,
         id_rules: bool = True,
         allow_http: bool = False,
-        timeout: float | None = None,
-        connect_timeout: float | None = None,
         fallback_endpoint: str | None = None,
         idle_timeout_ms: int | None = None,
     ) -> Client: ...
@@ -99,7 +91,7 @@ class Client:
     def verify(self, openid: str, truename: str, creid: str, cretype: str = "1") -> Verdict: ...
     def verify_many(
         self, items: Iterable[_User], concurrency: int = 16
-    ) -> List[Verdict | NameauthError]: ...
+    ) -> List[Verdict | NameAuthError]: ...
     def stats(self) -> dict[str, Any]: ...
     def _verify_async(
         self,
@@ -130,7 +122,7 @@ def sign(
     cretype: str,
     key: str,
     *,
-    upper: bool = False,
+    sign_case: str = "lower",
 ) -> str: ...
 def validate_id(creid: str) -> None: ...
 def release_pools() -> None: ...

@@ -72,16 +72,6 @@
 #define NAMEAUTH_RESIDENT_ID_CARD "1"
 
 /**
- * `nameauth_sign` flag: upper-case hex digits (default lower case).
- */
-#define NAMEAUTH_SIGN_UPPER 1
-
-/**
- * Bytes `nameauth_sign` needs in `out`: 32 hex digits and a NUL.
- */
-#define NAMEAUTH_SIGN_LEN 33
-
-/**
  * Log levels of `nameauth_set_log_callback` and `nameauth_log_capture`.
  */
 #define NAMEAUTH_LOG_OFF 0
@@ -100,6 +90,78 @@
  * Each call (its verdict or error).
  */
 #define NAMEAUTH_LOG_INFO 3
+
+/**
+ * `nameauth_sign` flag: upper-case hex digits (default lower case).
+ */
+#define NAMEAUTH_SIGN_UPPER 1
+
+/**
+ * Bytes `nameauth_sign` needs in `out`: 32 hex digits and a NUL.
+ */
+#define NAMEAUTH_SIGN_LEN 33
+
+/**
+ * A result: `NAMEAUTH_OK` (0) or one of the errors. The numbers are fixed and never
+ * reused (they are the core's `nameauth::frontend::ResultCode`).
+ */
+typedef enum {
+  /**
+   * Success.
+   */
+  NAMEAUTH_OK = 0,
+  /**
+   * A user input (openid, name, ID number, document type, sign case) breaks a rule;
+   * nothing was sent. CONFORMANCE kind `invalid_input`.
+   */
+  NAMEAUTH_INVALID_INPUT = 1,
+  /**
+   * The configuration is unusable (credentials, endpoint, options). CONFORMANCE kind
+   * `invalid_config`.
+   */
+  NAMEAUTH_INVALID_CONFIG = 2,
+  /**
+   * No complete answer within the timeout. CONFORMANCE kind `timeout`.
+   */
+  NAMEAUTH_TIMEOUT = 3,
+  /**
+   * Connection refused or reset, TLS failure, non-2xx HTTP status. CONFORMANCE kind
+   * `transport`.
+   */
+  NAMEAUTH_TRANSPORT = 4,
+  /**
+   * The server's answer is not a well-formed nameauth response. CONFORMANCE kind
+   * `protocol`.
+   */
+  NAMEAUTH_PROTOCOL = 5,
+  /**
+   * A bug in nameauth. CONFORMANCE kind `internal`.
+   */
+  NAMEAUTH_INTERNAL = 6,
+  /**
+   * A required pointer argument was NULL. CONFORMANCE kind `invalid_input`.
+   */
+  NAMEAUTH_NULL_ARGUMENT = 7,
+  /**
+   * A string argument was not valid UTF-8. CONFORMANCE kind `invalid_input`.
+   */
+  NAMEAUTH_INVALID_UTF8 = 8,
+  /**
+   * The caller's output buffer is too small. CONFORMANCE kind `invalid_input`.
+   */
+  NAMEAUTH_BUFFER_TOO_SMALL = 9,
+  /**
+   * A panic inside nameauth was caught at the boundary (a bug). CONFORMANCE kind
+   * `internal`.
+   */
+  NAMEAUTH_PANIC = 10,
+  /**
+   * The caller cancelled the call (`nameauth_cancel_cancel`) before its request was
+   * written; nothing was sent. Only `nameauth_verify_with` returns it. CONFORMANCE kind
+   * `cancelled`.
+   */
+  NAMEAUTH_CANCELLED = 11,
+} nameauth_result;
 
 /**
  * A cancellation token: cancelling it stops every call given it whose request has not
@@ -135,10 +197,12 @@ typedef struct nameauth_options nameauth_options;
 typedef struct nameauth_verdict nameauth_verdict;
 
 /**
- * A status code: `NAMEAUTH_OK` (0) or one of the `NAMEAUTH_*` errors below. The numbers
- * are fixed and never reused.
+ * A log callback: `level` is one of `NAMEAUTH_LOG_*`, `message` one masked line (no key,
+ * no name or ID number in clear, no URL) valid only during the call. It runs on the
+ * thread that called `nameauth_verify`, after the call; it must not unwind (throw or
+ * `longjmp`) out.
  */
-typedef uint32_t nameauth_result;
+typedef void (*nameauth_log_fn)(void *userdata, uint32_t level, const char *message);
 
 /**
  * What a client did since it was built, filled by `nameauth_client_stats`. Set `size`
@@ -201,150 +265,74 @@ typedef struct {
   uint64_t cancelled;
 } nameauth_stats;
 
-/**
- * A log callback: `level` is one of `NAMEAUTH_LOG_*`, `message` one masked line (no key,
- * no name or ID number in clear, no URL) valid only during the call. It runs on the
- * thread that called `nameauth_verify`, after the call; it must not unwind (throw or
- * `longjmp`) out.
- */
-typedef void (*nameauth_log_fn)(void *userdata, uint32_t level, const char *message);
-
-/**
- * Success.
- */
-#define NAMEAUTH_OK 0
-
-/**
- * A user input (openid, name, ID number, document type, flags) breaks a rule; nothing
- * was sent. CONFORMANCE kind `invalid_input`.
- */
-#define NAMEAUTH_INVALID_INPUT 1
-
-/**
- * The configuration is unusable (credentials, endpoint, options). CONFORMANCE kind
- * `invalid_config`.
- */
-#define NAMEAUTH_INVALID_CONFIG 2
-
-/**
- * No complete answer within the timeout. CONFORMANCE kind `timeout`.
- */
-#define NAMEAUTH_TIMEOUT 3
-
-/**
- * Connection refused or reset, TLS failure, non-2xx HTTP status. CONFORMANCE kind
- * `transport`.
- */
-#define NAMEAUTH_TRANSPORT 4
-
-/**
- * The server's answer is not a well-formed nameauth response. CONFORMANCE kind
- * `protocol`.
- */
-#define NAMEAUTH_PROTOCOL 5
-
-/**
- * A bug in nameauth. CONFORMANCE kind `internal`.
- */
-#define NAMEAUTH_INTERNAL 6
-
-/**
- * A required pointer argument was NULL. CONFORMANCE kind `invalid_input`.
- */
-#define NAMEAUTH_NULL_ARGUMENT 7
-
-/**
- * A string argument was not valid UTF-8. CONFORMANCE kind `invalid_input`.
- */
-#define NAMEAUTH_INVALID_UTF8 8
-
-/**
- * The caller's output buffer is too small. CONFORMANCE kind `invalid_input`.
- */
-#define NAMEAUTH_BUFFER_TOO_SMALL 9
-
-/**
- * A panic inside nameauth was caught at the boundary (a bug). CONFORMANCE kind
- * `internal`.
- */
-#define NAMEAUTH_PANIC 10
-
-/**
- * The caller cancelled the call (`nameauth_cancel_cancel`) before its request was
- * written; nothing was sent. Only `nameauth_verify_with` returns it. CONFORMANCE kind
- * `cancelled`.
- */
-#define NAMEAUTH_CANCELLED 11
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
 
 /**
- * Computes the signature of a request (docs/SPEC.md §2): MD5 over
- * `appid=…&creid=…&cretype=…&openid=…&src=…&truename=…&key=…` as 32 hex digits, values
- * signed exactly as given.
- *
- * `cretype` may be NULL for `"1"`; every other string must be non-NULL, valid UTF-8,
- * non-empty and free of control characters. `flags`: `NAMEAUTH_SIGN_UPPER` for
- * upper-case hex; other bits are reserved and refused. `out` receives the 32 digits and a
- * NUL and must hold `NAMEAUTH_SIGN_LEN` (33) bytes; with a smaller `out_len` the result
- * is `NAMEAUTH_BUFFER_TOO_SMALL` and `out` holds an empty string (if `out_len` > 0).
- *
- * Thread-safe. The key is not kept.
- *
- * # Safety
- * Every non-NULL string argument is NUL-terminated; `out` is NULL or valid for
- * `out_len` bytes.
+ * The library's version, e.g. `"0.1.0"` (the same as `NAMEAUTH_VERSION` for the header
+ * this library was built with). Static; never freed.
  */
-nameauth_result nameauth_sign(const char *appid,
-                              const char *openid,
-                              const char *src,
-                              const char *truename,
-                              const char *creid,
-                              const char *cretype,
-                              const char *key,
-                              uint32_t flags,
-                              char *out,
-                              size_t out_len);
+const char *nameauth_version(void);
 
 /**
- * Creates an empty set of options (every default). On success `*out` receives it, to
- * fill with `nameauth_options_set` and free with `nameauth_options_free`.
+ * Creates a token, not cancelled. On success `*out` receives it, to free with
+ * `nameauth_cancel_free`.
  *
  * # Safety
  * `out` is NULL or valid for one write.
  */
-nameauth_result nameauth_options_new(nameauth_options **out);
+nameauth_result nameauth_cancel_new(nameauth_cancel **out);
 
 /**
- * Sets one option by name; `value` is taken whole, whatever characters it holds. The
- * names: `endpoint` (default the real WeChat Pay URL), `timeout_ms` (10000, the whole
- * call including retries; 1 to 86400000), `connect_timeout_ms` (3000; same range),
- * `sign_case` (`lower`|`upper`), `retries` (2; 0 to 10), `proxy`
- * (`http://[user:password@]host:port`), `ca_file` (PEM file of extra root certificates),
- * `id_rules` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
- * non-loopback host or through a proxy), `fallback_endpoint`, `idle_timeout_ms` (7000,
- * how long an unused keep-alive connection is kept; 1 to 600000). An unknown name or a
- * bad value is
- * `NAMEAUTH_INVALID_CONFIG`, and `nameauth_last_error_field` names the option; the value
- * is never repeated. Setting a name again replaces its value.
+ * Cancels the calls given `cancel`: those that have not written their request yet end
+ * with `NAMEAUTH_CANCELLED` and send nothing more; the others finish as if nothing
+ * happened. Callable from any thread at any time while the token lives, also while calls
+ * use it, and more than once. NULL does nothing.
  *
  * # Safety
- * `options` is NULL or a live options handle; `name` and `value` are NULL or
- * NUL-terminated.
+ * `cancel` is NULL or a token from `nameauth_cancel_new` not yet freed.
  */
-nameauth_result nameauth_options_set(nameauth_options *options,
-                                     const char *name,
-                                     const char *value);
+void nameauth_cancel_cancel(const nameauth_cancel *cancel);
 
 /**
- * Frees options (and wipes a proxy password they hold). NULL is a no-op.
+ * Frees a token. NULL does nothing. Calls still using it must have returned: free it
+ * after them (the token may be cancelled first, from another thread, to make them
+ * return sooner).
  *
  * # Safety
- * `options` is NULL or an options handle from `nameauth_options_new` not yet freed.
+ * `cancel` is NULL or a token from `nameauth_cancel_new` not yet freed, used by no call
+ * still running.
  */
-void nameauth_options_free(nameauth_options *options);
+void nameauth_cancel_free(nameauth_cancel *cancel);
+
+/**
+ * `nameauth_verify` with a cancellation token and a deadline of the caller's own.
+ *
+ * `cancel` may be NULL (no token). If it is cancelled before the call's request is
+ * written (before the call, or from another thread while the call connects or waits to
+ * retry), the request is never written, on any attempt: the status is
+ * `NAMEAUTH_CANCELLED` (kind `"cancelled"`) and nothing was sent. Once a byte was
+ * written the server may be running the check, and cancelling changes nothing: the call
+ * returns what the server said.
+ *
+ * `deadline_ms`: the most milliseconds the call may take from now, together with the
+ * client's `timeout_ms` (whichever ends first); 0 for none. Reaching it is
+ * `NAMEAUTH_TIMEOUT`, with a message naming the caller's deadline.
+ *
+ * Everything else is as `nameauth_verify`: thread-safe, `*out` set to NULL on failure.
+ *
+ * # Safety
+ * As for `nameauth_verify`; `cancel` is NULL or a live token.
+ */
+nameauth_result nameauth_verify_with(const nameauth_client *client,
+                                     const char *openid,
+                                     const char *truename,
+                                     const char *creid,
+                                     const char *cretype,
+                                     const nameauth_cancel *cancel,
+                                     uint64_t deadline_ms,
+                                     nameauth_verdict **out);
 
 /**
  * Creates a client from the three credentials WeChat Pay issues and typed options
@@ -439,6 +427,165 @@ nameauth_result nameauth_verify(const nameauth_client *client,
                                 nameauth_verdict **out);
 
 /**
+ * Sends every event at or above `level` (`NAMEAUTH_LOG_INFO`: each call and each retry
+ * or failover; `NAMEAUTH_LOG_WARN`: retries and failovers only) to `callback`,
+ * with `userdata`, for the whole process. `callback` NULL or `level` `NAMEAUTH_LOG_OFF`
+ * turns it off. Events are one masked line each; nothing from the HTTP stack is passed
+ * on. Replacing the callback while other threads verify is safe: each call uses the one
+ * set when it ended.
+ *
+ * # Safety
+ * `callback` is NULL or a function safe to call from any thread that verifies, with
+ * `userdata`, until it is replaced.
+ */
+nameauth_result nameauth_set_log_callback(nameauth_log_fn callback, void *userdata, uint32_t level);
+
+/**
+ * Captures, on the calling thread, the events at or above `level` of each later
+ * `nameauth_verify` (the previous call's are dropped when the next starts), for
+ * bindings that cannot take a callback; `NAMEAUTH_LOG_OFF` stops capturing (what the
+ * last call captured stays readable). Read them with `nameauth_log_captured`. Returns
+ * the previous level.
+ */
+uint32_t nameauth_log_capture(uint32_t level);
+
+/**
+ * Copies the events the last `nameauth_verify` on this thread captured (see
+ * `nameauth_log_capture`) into `buf`, as `nameauth_last_error` copies a message: one
+ * line per event, `"<level> <message>\n"` with the level as a digit (`"3 verify
+ * openid=oZh****an ... outcome=A attempts=1 ..."`). Returns the full length.
+ *
+ * # Safety
+ * `buf` is NULL or valid for `buf_len` bytes.
+ */
+size_t nameauth_log_captured(char *buf, size_t buf_len);
+
+/**
+ * Creates an empty set of options (every default). On success `*out` receives it, to
+ * fill with `nameauth_options_set` and free with `nameauth_options_free`.
+ *
+ * # Safety
+ * `out` is NULL or valid for one write.
+ */
+nameauth_result nameauth_options_new(nameauth_options **out);
+
+/**
+ * Sets one option by name; `value` is taken whole, whatever characters it holds. The
+ * names: `endpoint` (default the real WeChat Pay URL), `timeout_ms` (10000, the whole
+ * call including retries; 1 to 86400000), `connect_timeout_ms` (3000; same range),
+ * `sign_case` (`lower`|`upper`), `retries` (2; 0 to 10), `proxy`
+ * (`http://[user:password@]host:port`), `ca_file` (PEM file of extra root certificates),
+ * `validate_id` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
+ * non-loopback host or through a proxy), `fallback_endpoint`, `idle_timeout_ms` (7000,
+ * how long an unused keep-alive connection is kept; 1 to 600000). An unknown name or a
+ * bad value is
+ * `NAMEAUTH_INVALID_CONFIG`, and `nameauth_last_error_field` names the option; the value
+ * is never repeated. Setting a name again replaces its value.
+ *
+ * # Safety
+ * `options` is NULL or a live options handle; `name` and `value` are NULL or
+ * NUL-terminated.
+ */
+nameauth_result nameauth_options_set(nameauth_options *options,
+                                     const char *name,
+                                     const char *value);
+
+/**
+ * Frees options (and wipes a proxy password they hold). NULL is a no-op.
+ *
+ * # Safety
+ * `options` is NULL or an options handle from `nameauth_options_new` not yet freed.
+ */
+void nameauth_options_free(nameauth_options *options);
+
+/**
+ * Releases the keep-alive pools the process keeps for its clients (clients built with
+ * the same settings share one, and it outlives them, so a client per request still
+ * reuses connections): each closes its idle connections once no client uses it, and
+ * clients built later start new ones. Never needed for correctness; call it before exit
+ * under a leak checker such as valgrind, or when the process is done with nameauth (like
+ * `curl_global_cleanup`). Thread-safe.
+ */
+void nameauth_release_pools(void);
+
+/**
+ * A static English description of a status, e.g. `"timeout"`. Unknown values give
+ * `"unknown result"`. Never NULL; never freed.
+ */
+const char *nameauth_result_str(uint32_t r);
+
+/**
+ * The CONFORMANCE.md error kind of a status: `"invalid_input"`, `"invalid_config"`,
+ * `"timeout"`, `"transport"`, `"protocol"`, `"internal"` or `"cancelled"`; `""` for
+ * `NAMEAUTH_OK`.
+ * NULL-argument, UTF-8 and buffer statuses are `"invalid_input"`; a caught panic and
+ * unknown values are `"internal"`. Never NULL; never freed.
+ */
+const char *nameauth_result_kind(uint32_t r);
+
+/**
+ * Copies the message of the last failed call on this thread into `buf`, NUL-terminated
+ * and truncated to fit, and returns the full length of the message in bytes, without the
+ * NUL (like `snprintf`): a return value >= `buf_len` means it was truncated. `buf` may
+ * be NULL when `buf_len` is 0, to ask for the length. Successful calls leave the last
+ * error as it was; before any failure it is empty. Messages never contain the key, the
+ * name or the ID number in clear.
+ *
+ * # Safety
+ * `buf` is NULL or valid for `buf_len` bytes.
+ */
+size_t nameauth_last_error(char *buf, size_t buf_len);
+
+/**
+ * The field the last failed call on this thread was about (`"creid"`, `"timeout_ms"`,
+ * `"NAMEAUTH_KEY"`, `"out"`, ...), copied as `nameauth_last_error` copies the message;
+ * `""` when the failure had no field (a timeout, say) or before any failure.
+ *
+ * # Safety
+ * `buf` is NULL or valid for `buf_len` bytes.
+ */
+size_t nameauth_last_error_field(char *buf, size_t buf_len);
+
+/**
+ * The rule the last failed call on this thread broke, a stable identifier
+ * (`"id_check_character"`, `"unknown_option"`, `"null"`, `"buffer_too_small"`, ...),
+ * copied as `nameauth_last_error` copies the message; `""` when the failure broke no
+ * rule (a timeout, say) or before any failure.
+ *
+ * # Safety
+ * `buf` is NULL or valid for `buf_len` bytes.
+ */
+size_t nameauth_last_error_rule(char *buf, size_t buf_len);
+
+/**
+ * Computes the signature of a request (docs/SPEC.md §2): MD5 over
+ * `appid=…&creid=…&cretype=…&openid=…&src=…&truename=…&key=…` as 32 hex digits, values
+ * signed exactly as given.
+ *
+ * `cretype` may be NULL for `"1"`; every other string must be non-NULL, valid UTF-8,
+ * non-empty and free of control characters. `flags`: `NAMEAUTH_SIGN_UPPER` for
+ * upper-case hex; other bits are reserved and refused. `out` receives the 32 digits and a
+ * NUL and must hold `NAMEAUTH_SIGN_LEN` (33) bytes; with a smaller `out_len` the result
+ * is `NAMEAUTH_BUFFER_TOO_SMALL` and `out` holds an empty string (if `out_len` > 0).
+ *
+ * Thread-safe. The key is not kept.
+ *
+ * # Safety
+ * Every non-NULL string argument is NUL-terminated; `out` is NULL or valid for
+ * `out_len` bytes.
+ */
+nameauth_result nameauth_sign(const char *appid,
+                              const char *openid,
+                              const char *src,
+                              const char *truename,
+                              const char *creid,
+                              const char *cretype,
+                              const char *key,
+                              uint32_t flags,
+                              char *out,
+                              size_t out_len);
+
+/**
  * Checks a resident ID number (`cretype=1`) against every rule of docs/SPEC.md §3: 18
  * characters, GB 11643-1999 check character, a real birth date between 1900 and today.
  * `NAMEAUTH_OK` or `NAMEAUTH_INVALID_INPUT` with `nameauth_last_error` naming the rule.
@@ -447,6 +594,18 @@ nameauth_result nameauth_verify(const nameauth_client *client,
  * `creid` is NULL or NUL-terminated.
  */
 nameauth_result nameauth_validate_id(const char *creid);
+
+/**
+ * Fills `*out` with what `client` did since it was built (its counters are shared by
+ * every thread that uses it). `out->size` must be set by the caller and be at least
+ * `offsetof(nameauth_stats, calls) + 8`; smaller is `NAMEAUTH_BUFFER_TOO_SMALL`. Fields
+ * beyond `out->size` are left alone, so an older caller's smaller struct is filled
+ * safely.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `out` is NULL or valid for `out->size` bytes.
+ */
+nameauth_result nameauth_client_stats(const nameauth_client *client, nameauth_stats *out);
 
 /**
  * The verdict code: `"A"` … `"F"` or `"Other"`. `""` for NULL. Owned by the verdict.
@@ -557,176 +716,6 @@ bool nameauth_verdict_is_config_problem(const nameauth_verdict *v);
  * `v` is NULL or a verdict from `nameauth_verify` not yet freed.
  */
 void nameauth_verdict_free(nameauth_verdict *v);
-
-/**
- * A static English description of a status, e.g. `"timeout"`. Unknown values give
- * `"unknown result"`. Never NULL; never freed.
- */
-const char *nameauth_result_str(nameauth_result r);
-
-/**
- * The CONFORMANCE.md error kind of a status: `"invalid_input"`, `"invalid_config"`,
- * `"timeout"`, `"transport"`, `"protocol"`, `"internal"` or `"cancelled"`; `""` for
- * `NAMEAUTH_OK`.
- * NULL-argument, UTF-8 and buffer statuses are `"invalid_input"`; a caught panic and
- * unknown values are `"internal"`. Never NULL; never freed.
- */
-const char *nameauth_result_kind(nameauth_result r);
-
-/**
- * Copies the message of the last failed call on this thread into `buf`, NUL-terminated
- * and truncated to fit, and returns the full length of the message in bytes, without the
- * NUL (like `snprintf`): a return value >= `buf_len` means it was truncated. `buf` may
- * be NULL when `buf_len` is 0, to ask for the length. Successful calls leave the last
- * error as it was; before any failure it is empty. Messages never contain the key, the
- * name or the ID number in clear.
- *
- * # Safety
- * `buf` is NULL or valid for `buf_len` bytes.
- */
-size_t nameauth_last_error(char *buf, size_t buf_len);
-
-/**
- * The field the last failed call on this thread was about (`"creid"`, `"timeout_ms"`,
- * `"NAMEAUTH_KEY"`, `"out"`, ...), copied as `nameauth_last_error` copies the message;
- * `""` when the failure had no field (a timeout, say) or before any failure.
- *
- * # Safety
- * `buf` is NULL or valid for `buf_len` bytes.
- */
-size_t nameauth_last_error_field(char *buf, size_t buf_len);
-
-/**
- * The rule the last failed call on this thread broke, a stable identifier
- * (`"id_check_character"`, `"unknown_option"`, `"null"`, `"buffer_too_small"`, ...),
- * copied as `nameauth_last_error` copies the message; `""` when the failure broke no
- * rule (a timeout, say) or before any failure.
- *
- * # Safety
- * `buf` is NULL or valid for `buf_len` bytes.
- */
-size_t nameauth_last_error_rule(char *buf, size_t buf_len);
-
-/**
- * Fills `*out` with what `client` did since it was built (its counters are shared by
- * every thread that uses it). `out->size` must be set by the caller and be at least
- * `offsetof(nameauth_stats, calls) + 8`; smaller is `NAMEAUTH_BUFFER_TOO_SMALL`. Fields
- * beyond `out->size` are left alone, so an older caller's smaller struct is filled
- * safely.
- *
- * # Safety
- * `client` is NULL or a live client; `out` is NULL or valid for `out->size` bytes.
- */
-nameauth_result nameauth_client_stats(const nameauth_client *client, nameauth_stats *out);
-
-/**
- * Sends every event at or above `level` (`NAMEAUTH_LOG_INFO`: each call and each retry
- * or failover; `NAMEAUTH_LOG_WARN`: retries and failovers only) to `callback`,
- * with `userdata`, for the whole process. `callback` NULL or `level` `NAMEAUTH_LOG_OFF`
- * turns it off. Events are one masked line each; nothing from the HTTP stack is passed
- * on. Replacing the callback while other threads verify is safe: each call uses the one
- * set when it ended.
- *
- * # Safety
- * `callback` is NULL or a function safe to call from any thread that verifies, with
- * `userdata`, until it is replaced.
- */
-nameauth_result nameauth_set_log_callback(nameauth_log_fn callback, void *userdata, uint32_t level);
-
-/**
- * Captures, on the calling thread, the events at or above `level` of each later
- * `nameauth_verify` (the previous call's are dropped when the next starts), for
- * bindings that cannot take a callback; `NAMEAUTH_LOG_OFF` stops capturing (what the
- * last call captured stays readable). Read them with `nameauth_log_captured`. Returns
- * the previous level.
- */
-uint32_t nameauth_log_capture(uint32_t level);
-
-/**
- * Copies the events the last `nameauth_verify` on this thread captured (see
- * `nameauth_log_capture`) into `buf`, as `nameauth_last_error` copies a message: one
- * line per event, `"<level> <message>\n"` with the level as a digit (`"3 verify
- * openid=oZh****an ... outcome=A attempts=1 ..."`). Returns the full length.
- *
- * # Safety
- * `buf` is NULL or valid for `buf_len` bytes.
- */
-size_t nameauth_log_captured(char *buf, size_t buf_len);
-
-/**
- * Releases the keep-alive pools the process keeps for its clients (clients built with
- * the same settings share one, and it outlives them, so a client per request still
- * reuses connections): each closes its idle connections once no client uses it, and
- * clients built later start new ones. Never needed for correctness; call it before exit
- * under a leak checker such as valgrind, or when the process is done with nameauth (like
- * `curl_global_cleanup`). Thread-safe.
- */
-void nameauth_release_pools(void);
-
-/**
- * The library's version, e.g. `"0.1.0"` (the same as `NAMEAUTH_VERSION` for the header
- * this library was built with). Static; never freed.
- */
-const char *nameauth_version(void);
-
-/**
- * Creates a token, not cancelled. On success `*out` receives it, to free with
- * `nameauth_cancel_free`.
- *
- * # Safety
- * `out` is NULL or valid for one write.
- */
-nameauth_result nameauth_cancel_new(nameauth_cancel **out);
-
-/**
- * Cancels the calls given `cancel`: those that have not written their request yet end
- * with `NAMEAUTH_CANCELLED` and send nothing more; the others finish as if nothing
- * happened. Callable from any thread at any time while the token lives, also while calls
- * use it, and more than once. NULL does nothing.
- *
- * # Safety
- * `cancel` is NULL or a token from `nameauth_cancel_new` not yet freed.
- */
-void nameauth_cancel_cancel(const nameauth_cancel *cancel);
-
-/**
- * Frees a token. NULL does nothing. Calls still using it must have returned: free it
- * after them (the token may be cancelled first, from another thread, to make them
- * return sooner).
- *
- * # Safety
- * `cancel` is NULL or a token from `nameauth_cancel_new` not yet freed, used by no call
- * still running.
- */
-void nameauth_cancel_free(nameauth_cancel *cancel);
-
-/**
- * `nameauth_verify` with a cancellation token and a deadline of the caller's own.
- *
- * `cancel` may be NULL (no token). If it is cancelled before the call's request is
- * written (before the call, or from another thread while the call connects or waits to
- * retry), the request is never written, on any attempt: the status is
- * `NAMEAUTH_CANCELLED` (kind `"cancelled"`) and nothing was sent. Once a byte was
- * written the server may be running the check, and cancelling changes nothing: the call
- * returns what the server said.
- *
- * `deadline_ms`: the most milliseconds the call may take from now, together with the
- * client's `timeout_ms` (whichever ends first); 0 for none. Reaching it is
- * `NAMEAUTH_TIMEOUT`, with a message naming the caller's deadline.
- *
- * Everything else is as `nameauth_verify`: thread-safe, `*out` set to NULL on failure.
- *
- * # Safety
- * As for `nameauth_verify`; `cancel` is NULL or a live token.
- */
-nameauth_result nameauth_verify_with(const nameauth_client *client,
-                                     const char *openid,
-                                     const char *truename,
-                                     const char *creid,
-                                     const char *cretype,
-                                     const nameauth_cancel *cancel,
-                                     uint64_t deadline_ms,
-                                     nameauth_verdict **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use nameauth::frontend::catch_quietly;
 use nameauth::{CallOptions, CancelToken};
 
-use crate::{boundary, nameauth_client, nameauth_result, nameauth_verdict, null, verify};
+use crate::client::{nameauth_client, verify};
+use crate::result::{boundary, nameauth_result, null};
+use crate::verdict::nameauth_verdict;
 
 /// A cancellation token: cancelling it stops every call given it whose request has not
 /// been written yet (`NAMEAUTH_CANCELLED`, nothing sent); a call that already wrote a byte

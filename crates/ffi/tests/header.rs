@@ -64,11 +64,11 @@ fn flat_declarations_have_no_preprocessor_lines_or_comments() {
 fn header_declares_the_contract() {
     let h = include_str!("../../../include/nameauth.h");
     for needle in [
-        "typedef uint32_t nameauth_result;",
         "typedef struct nameauth_client nameauth_client;",
         "typedef struct nameauth_verdict nameauth_verdict;",
-        "#define NAMEAUTH_OK 0",
-        "#define NAMEAUTH_PANIC 10",
+        "NAMEAUTH_OK = 0,",
+        "NAMEAUTH_PANIC = 10,",
+        "} nameauth_result;",
         concat!(
             "#define NAMEAUTH_VERSION \"",
             env!("CARGO_PKG_VERSION"),

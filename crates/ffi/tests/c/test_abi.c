@@ -106,7 +106,7 @@ static void test_version(void) {
 }
 
 static void test_result_strings(void) {
-  nameauth_result r;
+  unsigned r;
   for (r = NAMEAUTH_OK; r <= NAMEAUTH_CANCELLED; r++) {
     CHECK(nameauth_result_str(r) != NULL && strlen(nameauth_result_str(r)) > 0);
     CHECK(strcmp(nameauth_result_str(r), "unknown result") != 0);

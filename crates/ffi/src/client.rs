@@ -1,0 +1,248 @@
+//! `nameauth_client`: building one (from credentials and options, or from the
+//! environment), freeing it, and `nameauth_verify`.
+
+use std::ffi::c_char;
+use std::ptr;
+
+use nameauth::frontend::catch_quietly;
+use nameauth::{CallOptions, Client, ClientBuilder, RESIDENT_ID_CARD};
+
+use crate::args::{arg_str, c_string, opt_str, put};
+use crate::logs::log_call;
+use crate::options::nameauth_options;
+use crate::result::{boundary, fail, nameauth_result, null};
+use crate::verdict::nameauth_verdict;
+
+/// A configured client: credentials, endpoint, timeouts and one keep-alive connection
+/// pool. Opaque. Created by `nameauth_client_new` or `nameauth_client_new_from_env`,
+/// freed by `nameauth_client_free`. One client may be used by many threads at once.
+pub struct nameauth_client {
+    pub(crate) client: Client,
+}
+
+/// Creates a client from the three credentials WeChat Pay issues and typed options
+/// (`options` may be NULL for every default; it is copied, so it may be freed or reused
+/// at once).
+///
+/// On success `*out` receives a client to free with `nameauth_client_free`; on failure
+/// `*out` is set to NULL and the last error (message, field, rule) says what is wrong,
+/// never showing the key. The key is copied; the caller may wipe its own copy at once.
+///
+/// # Safety
+/// Non-NULL strings are NUL-terminated; `options` is NULL or a live options handle; `out`
+/// is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_client_build(
+    appid: *const c_char,
+    src: *const c_char,
+    key: *const c_char,
+    options: *const nameauth_options,
+    out: *mut *mut nameauth_client,
+) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: `out` is NULL or valid for one write.
+        unsafe { put(out, ptr::null_mut()) };
+        // SAFETY (all `arg_str` calls): NUL-terminated per the contract.
+        let (appid, src, key) = unsafe {
+            (
+                arg_str(appid, "appid")?,
+                arg_str(src, "src")?,
+                arg_str(key, "key")?,
+            )
+        };
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        let mut builder = ClientBuilder::new(appid, src, key);
+        // SAFETY: a live options handle per the contract, or NULL.
+        if let Some(o) = unsafe { options.as_ref() } {
+            builder = builder.with_options(o.options.clone());
+        }
+        finish_client(builder, None, out)
+    })
+}
+
+/// Creates a client from the three credentials WeChat Pay issues and an option string:
+/// the compatible form of `nameauth_client_build`.
+///
+/// `options` is NULL for the defaults, or `name=value` entries separated by `;` or
+/// newlines (white space around names and values is ignored), with the names of
+/// `nameauth_options_set`. A value cannot hold `;` or a line break here: use
+/// `nameauth_options_set` for those. A name given twice or an unknown name is
+/// `NAMEAUTH_INVALID_CONFIG`, and no error quotes more of the string than an option name
+/// it knows.
+///
+/// On success `*out` receives a client to free with `nameauth_client_free`; on failure
+/// `*out` is set to NULL and the last error says what is wrong (never the key). The key is
+/// copied; the caller may wipe its own copy at once.
+///
+/// # Safety
+/// Non-NULL strings are NUL-terminated; `out` is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_client_new(
+    appid: *const c_char,
+    src: *const c_char,
+    key: *const c_char,
+    options: *const c_char,
+    out: *mut *mut nameauth_client,
+) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: `out` is NULL or valid for one write.
+        unsafe { put(out, ptr::null_mut()) };
+        // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
+        let (appid, src, key, options) = unsafe {
+            (
+                arg_str(appid, "appid")?,
+                arg_str(src, "src")?,
+                arg_str(key, "key")?,
+                opt_str(options, "options")?,
+            )
+        };
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        let builder = ClientBuilder::new(appid, src, key);
+        finish_client(builder, options, out)
+    })
+}
+
+/// Creates a client from the environment: `NAMEAUTH_APPID`, `NAMEAUTH_SRC`,
+/// `NAMEAUTH_KEY`, and for each option of `nameauth_options_set` its variable
+/// (`NAMEAUTH_` and the name in capitals: `NAMEAUTH_ENDPOINT`, `NAMEAUTH_TIMEOUT_MS`,
+/// ...), then applies `options` (NULL for none) as `nameauth_client_new` does. A missing
+/// credential is `NAMEAUTH_INVALID_CONFIG` naming the variable; so is an empty
+/// `NAMEAUTH_ENDPOINT` (unset means the real WeChat Pay endpoint, empty is a mistake).
+///
+/// On success `*out` receives a client to free with `nameauth_client_free`; on failure
+/// `*out` is set to NULL.
+///
+/// # Safety
+/// `options` is NULL or NUL-terminated; `out` is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_client_new_from_env(
+    options: *const c_char,
+    out: *mut *mut nameauth_client,
+) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: `out` is NULL or valid for one write.
+        unsafe { put(out, ptr::null_mut()) };
+        // SAFETY: NUL-terminated per the contract.
+        let options = unsafe { opt_str(options, "options")? };
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        finish_client(ClientBuilder::from_env(), options, out)
+    })
+}
+
+pub(crate) fn finish_client(
+    builder: ClientBuilder,
+    options: Option<&str>,
+    out: *mut *mut nameauth_client,
+) -> Result<(), nameauth_result> {
+    let builder = match options {
+        Some(o) => builder.options(o).map_err(|e| fail(&e))?,
+        None => builder,
+    };
+    let client = builder.build().map_err(|e| fail(&e))?;
+    let handle = Box::into_raw(Box::new(nameauth_client { client }));
+    // SAFETY: `out` was checked non-NULL by the caller of this function.
+    unsafe { out.write(handle) };
+    Ok(())
+}
+
+/// Frees a client: closes its connections and wipes its key. NULL is a no-op. The client
+/// must not be in use by another thread, nor used afterwards.
+///
+/// # Safety
+/// `client` is NULL or a client from `nameauth_client_new*` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_client_free(client: *mut nameauth_client) {
+    let _ = catch_quietly(|| {
+        if !client.is_null() {
+            // SAFETY: a pointer from `Box::into_raw` in `finish_client`, freed once.
+            drop(unsafe { Box::from_raw(client) });
+        }
+    });
+}
+
+/// Verifies one user: checks every rule of docs/SPEC.md §3 (nothing is sent if one fails), signs,
+/// sends and maps the answer.
+///
+/// `cretype` may be NULL for `"1"` (resident ID card). On `NAMEAUTH_OK`, `*out` receives
+/// a verdict to free with `nameauth_verdict_free`: the server answered, and the verdict
+/// says what (A–F or Other). On any other status `*out` is set to NULL and
+/// `nameauth_last_error` gives a one-line message (never the key, name or ID in clear).
+///
+/// Thread-safe: many threads may verify with one client at once. Blocks for at most the
+/// client's `timeout_ms`. `nameauth_verify_with` is the same call with a cancellation
+/// token and a deadline of the caller's own.
+///
+/// # Safety
+/// `client` is a live client; non-NULL strings are NUL-terminated; `out` is NULL or valid
+/// for one write.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verify(
+    client: *const nameauth_client,
+    openid: *const c_char,
+    truename: *const c_char,
+    creid: *const c_char,
+    cretype: *const c_char,
+    out: *mut *mut nameauth_verdict,
+) -> nameauth_result {
+    // SAFETY: forwarded contract.
+    boundary(|| unsafe {
+        verify(client, openid, truename, creid, cretype, out, || {
+            Ok(CallOptions::default())
+        })
+    })
+}
+
+/// The body of `nameauth_verify` and `nameauth_verify_with`: `options` is asked for once
+/// the arguments were checked.
+///
+/// # Safety
+/// As for `nameauth_verify`.
+pub(crate) unsafe fn verify(
+    client: *const nameauth_client,
+    openid: *const c_char,
+    truename: *const c_char,
+    creid: *const c_char,
+    cretype: *const c_char,
+    out: *mut *mut nameauth_verdict,
+    options: impl FnOnce() -> Result<CallOptions, nameauth_result>,
+) -> Result<(), nameauth_result> {
+    // SAFETY: `out` is NULL or valid for one write.
+    unsafe { put(out, ptr::null_mut()) };
+    // SAFETY: a live client per the contract, or NULL (checked).
+    let Some(client) = (unsafe { client.as_ref() }) else {
+        return Err(null("client"));
+    };
+    // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
+    let (openid, truename, creid, cretype) = unsafe {
+        (
+            arg_str(openid, "openid")?,
+            arg_str(truename, "truename")?,
+            arg_str(creid, "creid")?,
+            opt_str(cretype, "cretype")?.unwrap_or(RESIDENT_ID_CARD),
+        )
+    };
+    if out.is_null() {
+        return Err(null("out"));
+    }
+    let options = options()?;
+    let (result, report) = client
+        .client
+        .verify_with(openid, truename, creid, cretype, &options);
+    log_call(&report, openid, truename, creid, result.as_ref());
+    let verdict = result.map_err(|e| fail(&e))?;
+    let raw = [
+        c_string(verdict.nameauth_status()),
+        c_string(verdict.notmatch_param()),
+        c_string(verdict.name_mask()),
+    ];
+    let handle = Box::into_raw(Box::new(nameauth_verdict { verdict, raw }));
+    // SAFETY: `out` checked non-NULL above.
+    unsafe { out.write(handle) };
+    Ok(())
+}

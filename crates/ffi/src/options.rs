@@ -1,0 +1,83 @@
+//! `nameauth_options`: client options set one by one, by name.
+
+use std::ffi::c_char;
+
+use nameauth::frontend::catch_quietly;
+use nameauth::Options;
+
+use crate::args::arg_str;
+use crate::result::{boundary, fail, nameauth_result, null};
+
+/// Client options set one by one, by name: any value may hold any character (a proxy
+/// password with `;`, `=` or `\\`). Opaque. Created by `nameauth_options_new`, filled by
+/// `nameauth_options_set`, used by `nameauth_client_build` (which copies it), freed by
+/// `nameauth_options_free`. Not for use by two threads at once.
+pub struct nameauth_options {
+    pub(crate) options: Options,
+}
+
+/// Creates an empty set of options (every default). On success `*out` receives it, to
+/// fill with `nameauth_options_set` and free with `nameauth_options_free`.
+///
+/// # Safety
+/// `out` is NULL or valid for one write.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_options_new(out: *mut *mut nameauth_options) -> nameauth_result {
+    boundary(|| {
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        let handle = Box::into_raw(Box::new(nameauth_options {
+            options: Options::new(),
+        }));
+        // SAFETY: `out` is non-NULL and valid for one write per the contract.
+        unsafe { out.write(handle) };
+        Ok(())
+    })
+}
+
+/// Sets one option by name; `value` is taken whole, whatever characters it holds. The
+/// names: `endpoint` (default the real WeChat Pay URL), `timeout_ms` (10000, the whole
+/// call including retries; 1 to 86400000), `connect_timeout_ms` (3000; same range),
+/// `sign_case` (`lower`|`upper`), `retries` (2; 0 to 10), `proxy`
+/// (`http://[user:password@]host:port`), `ca_file` (PEM file of extra root certificates),
+/// `validate_id` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
+/// non-loopback host or through a proxy), `fallback_endpoint`, `idle_timeout_ms` (7000,
+/// how long an unused keep-alive connection is kept; 1 to 600000). An unknown name or a
+/// bad value is
+/// `NAMEAUTH_INVALID_CONFIG`, and `nameauth_last_error_field` names the option; the value
+/// is never repeated. Setting a name again replaces its value.
+///
+/// # Safety
+/// `options` is NULL or a live options handle; `name` and `value` are NULL or
+/// NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_options_set(
+    options: *mut nameauth_options,
+    name: *const c_char,
+    value: *const c_char,
+) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: a live options handle per the contract, or NULL (checked).
+        let Some(o) = (unsafe { options.as_mut() }) else {
+            return Err(null("options"));
+        };
+        // SAFETY: NUL-terminated per the contract.
+        let (name, value) = unsafe { (arg_str(name, "name")?, arg_str(value, "value")?) };
+        o.options.set(name, value).map_err(|e| fail(&e))
+    })
+}
+
+/// Frees options (and wipes a proxy password they hold). NULL is a no-op.
+///
+/// # Safety
+/// `options` is NULL or an options handle from `nameauth_options_new` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_options_free(options: *mut nameauth_options) {
+    let _ = catch_quietly(|| {
+        if !options.is_null() {
+            // SAFETY: a pointer from `Box::into_raw` in `nameauth_options_new`, freed once.
+            drop(unsafe { Box::from_raw(options) });
+        }
+    });
+}

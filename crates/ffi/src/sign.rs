@@ -1,0 +1,114 @@
+//! `nameauth_sign` (docs/SPEC.md §2's signature) and `nameauth_validate_id` (§3's
+//! resident ID rules): the two functions that need no client.
+
+use std::ffi::c_char;
+use std::ptr;
+
+use nameauth::{Params, SignCase, RESIDENT_ID_CARD};
+
+use crate::args::{arg_str, opt_str};
+use crate::result::{
+    boundary, fail, fail_with, nameauth_result, null, NAMEAUTH_BUFFER_TOO_SMALL,
+    NAMEAUTH_INVALID_INPUT,
+};
+
+/// `nameauth_sign` flag: upper-case hex digits (default lower case).
+pub const NAMEAUTH_SIGN_UPPER: u32 = 1;
+
+/// Bytes `nameauth_sign` needs in `out`: 32 hex digits and a NUL.
+pub const NAMEAUTH_SIGN_LEN: usize = 33;
+
+/// Computes the signature of a request (docs/SPEC.md §2): MD5 over
+/// `appid=…&creid=…&cretype=…&openid=…&src=…&truename=…&key=…` as 32 hex digits, values
+/// signed exactly as given.
+///
+/// `cretype` may be NULL for `"1"`; every other string must be non-NULL, valid UTF-8,
+/// non-empty and free of control characters. `flags`: `NAMEAUTH_SIGN_UPPER` for
+/// upper-case hex; other bits are reserved and refused. `out` receives the 32 digits and a
+/// NUL and must hold `NAMEAUTH_SIGN_LEN` (33) bytes; with a smaller `out_len` the result
+/// is `NAMEAUTH_BUFFER_TOO_SMALL` and `out` holds an empty string (if `out_len` > 0).
+///
+/// Thread-safe. The key is not kept.
+///
+/// # Safety
+/// Every non-NULL string argument is NUL-terminated; `out` is NULL or valid for
+/// `out_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_sign(
+    appid: *const c_char,
+    openid: *const c_char,
+    src: *const c_char,
+    truename: *const c_char,
+    creid: *const c_char,
+    cretype: *const c_char,
+    key: *const c_char,
+    flags: u32,
+    out: *mut c_char,
+    out_len: usize,
+) -> nameauth_result {
+    boundary(|| {
+        if !out.is_null() && out_len > 0 {
+            // SAFETY: `out` is valid for `out_len` (> 0) bytes.
+            unsafe { out.write(0) };
+        }
+        // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
+        let params = unsafe {
+            Params {
+                appid: arg_str(appid, "appid")?,
+                openid: arg_str(openid, "openid")?,
+                src: arg_str(src, "src")?,
+                truename: arg_str(truename, "truename")?,
+                creid: arg_str(creid, "creid")?,
+                cretype: opt_str(cretype, "cretype")?.unwrap_or(RESIDENT_ID_CARD),
+            }
+        };
+        // SAFETY: as above.
+        let key = unsafe { arg_str(key, "key")? };
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        if flags & !NAMEAUTH_SIGN_UPPER != 0 {
+            return Err(fail_with(
+                NAMEAUTH_INVALID_INPUT,
+                "flags",
+                "bad_value",
+                "unknown bits set (only NAMEAUTH_SIGN_UPPER is defined)",
+            ));
+        }
+        if out_len < NAMEAUTH_SIGN_LEN {
+            return Err(fail_with(
+                NAMEAUTH_BUFFER_TOO_SMALL,
+                "out",
+                "buffer_too_small",
+                &format!("needs {NAMEAUTH_SIGN_LEN} bytes (got {out_len})"),
+            ));
+        }
+        let case = if flags & NAMEAUTH_SIGN_UPPER != 0 {
+            SignCase::Upper
+        } else {
+            SignCase::Lower
+        };
+        let sig = nameauth::sign_checked(&params, key, case).map_err(|e| fail(&e))?;
+        // SAFETY: `out` holds at least 33 bytes; the signature is 32 ASCII bytes.
+        unsafe {
+            ptr::copy_nonoverlapping(sig.as_str().as_ptr().cast::<c_char>(), out, 32);
+            out.add(32).write(0);
+        }
+        Ok(())
+    })
+}
+
+/// Checks a resident ID number (`cretype=1`) against every rule of docs/SPEC.md §3: 18
+/// characters, GB 11643-1999 check character, a real birth date between 1900 and today.
+/// `NAMEAUTH_OK` or `NAMEAUTH_INVALID_INPUT` with `nameauth_last_error` naming the rule.
+///
+/// # Safety
+/// `creid` is NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_validate_id(creid: *const c_char) -> nameauth_result {
+    boundary(|| {
+        // SAFETY: NUL-terminated per the contract.
+        let creid = unsafe { arg_str(creid, "creid")? };
+        nameauth::validate::resident_id(creid).map_err(|e| fail(&e))
+    })
+}

@@ -41,7 +41,7 @@ RPATH := -Wl,-rpath,$(abspath $(RELEASE))
 
 .PHONY: fuzz fuzz-smoke race race-smoke deps test-php-fpm cli-release dist dist-check bench-batch strace \
         bench-peers bench-peers-smoke peers-build
-.PHONY: all demo test lint lint-rust lint-python lint-java lint-php lint-pipes test-rust lib header \
+.PHONY: all demo test lint lint-rust lint-python lint-java lint-php lint-pipes lint-layers test-rust lib header \
         examples test-c test-install test-conformance test-conformance-endpoint install bench bench-python clean cli \
         wheel venv test-python jar-native java test-java test-php
 
@@ -75,13 +75,19 @@ deps:
 	@php -r 'exit(extension_loaded("ffi") ? 0 : 1);' || \
 		{ echo "missing: the PHP FFI extension (php -m lists no FFI)" >&2; exit 1; }
 
-lint: lint-rust lint-python lint-java lint-php lint-pipes
+lint: lint-rust lint-python lint-java lint-php lint-pipes lint-layers
 
 # No pipe whose reader can exit early (`| grep -q`, `| head`): under pipefail the writer
 # dies of SIGPIPE and the script fails at random (tools/check_pipes.py says more).
 lint-pipes:
 	$(PYTHON) tools/check_pipes.py --self-test
 	$(PYTHON) tools/check_pipes.py
+
+# The core's layers (docs/architecture.md): a src/ module imports only from the layers
+# below it, so no import circle can form; the self-test plants circles and must catch them.
+lint-layers:
+	$(PYTHON) tools/check_layers.py --self-test
+	$(PYTHON) tools/check_layers.py
 
 lint-rust:
 	$(CARGO) fmt --all -- --check

@@ -5,7 +5,7 @@
 //!
 //! Design. The promise is "a call cancelled before its request is written is never
 //! written", so the point that matters is the write itself: the transport's last layer
-//! (`Marked::transmit_output` in src/transport.rs) looks at the token before it passes the
+//! (`Marked::transmit_output` in src/transport/marker.rs) looks at the token before it passes the
 //! first byte of an attempt's request to the socket, and refuses the write if the token is
 //! cancelled. The check and the write run on the calling thread, one after the other, so
 //! a cancel that lands before the check is always honoured, and one that lands after it

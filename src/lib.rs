@@ -32,29 +32,28 @@ pub mod config;
 pub mod error;
 pub mod frontend;
 pub mod idcard;
-mod idle;
 pub mod mask;
+pub mod protocol;
 pub mod report;
 pub mod request;
 pub mod response;
 pub mod signing;
 pub mod stats;
-mod tcp;
 mod transport;
+mod url;
 pub mod validate;
 pub mod verdict;
 
 pub use cancel::{CallOptions, CancelToken};
-pub use client::Client;
+pub use client::{Client, ClientBuilder};
 pub use config::{
-    ClientBuilder, OptionSpec, Options, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-    DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_IDLE_TIMEOUT, MAX_RETRIES, MAX_TIMEOUT, OPTIONS,
-    OPTION_NAMES,
+    OptionSpec, Options, DEFAULT_CONNECT_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT, MAX_IDLE_TIMEOUT, MAX_RETRIES, MAX_TIMEOUT, OPTIONS, OPTION_NAMES,
 };
 pub use error::{Error, ErrorKind, Rule, CANCELLED_MESSAGE};
+pub use protocol::{Params, SignCase, DEFAULT_ENDPOINT, RESIDENT_ID_CARD};
 pub use report::{Event, Report};
-pub use request::DEFAULT_ENDPOINT;
-pub use signing::{sign, sign_checked, Params, SignCase, Signature, RESIDENT_ID_CARD};
+pub use signing::{sign, sign_checked, Signature};
 pub use stats::Stats;
 pub use verdict::{Code, Reason, ReasonInfo, Verdict, REASONS};
 

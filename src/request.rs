@@ -4,7 +4,8 @@ use std::borrow::Cow;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-use crate::signing::{sign, Params, SignCase};
+use crate::protocol::{Params, SignCase};
+use crate::signing::sign;
 
 /// Everything but the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded,
 /// so a space is `%20`, `+` is `%2B` and `·` is `%C2%B7`.
@@ -13,9 +14,6 @@ const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// The real WeChat Pay endpoint.
-pub const DEFAULT_ENDPOINT: &str = "https://api.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy";
 
 /// Percent-encodes one query value as docs/SPEC.md §2 asks.
 pub fn encode_value(value: &str) -> impl std::fmt::Display + '_ {

@@ -8,6 +8,7 @@ use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCa
 
 use crate::error::{Error, Rule};
 use crate::idcard;
+use crate::protocol::RESIDENT_ID_CARD;
 
 /// Longest accepted `openid`, in characters.
 pub const OPENID_MAX_CHARS: usize = 128;
@@ -193,6 +194,23 @@ fn starts_as_a_number(value: &str) -> bool {
     })
 }
 
+/// The key's rules: non-empty, no control character (a stray newline from a file is the
+/// usual cause). Never echoed. An `invalid_input` error; configuration readers turn it
+/// into `invalid_config`.
+pub fn key(key: &str) -> Result<(), Error> {
+    if key.is_empty() {
+        return Err(Error::input("key", Rule::Empty, "must not be empty"));
+    }
+    if key.chars().any(char::is_control) {
+        return Err(Error::input(
+            "key",
+            Rule::ControlCharacter,
+            "contains a control character (a trailing newline from a file?)",
+        ));
+    }
+    Ok(())
+}
+
 /// `0`, or ASCII digits without a leading zero.
 fn plain_number(value: &str) -> bool {
     value.bytes().all(|b| b.is_ascii_digit()) && (value == "0" || !value.starts_with('0'))
@@ -201,7 +219,7 @@ fn plain_number(value: &str) -> bool {
 /// A resident ID number (`cretype=1`): every rule of docs/SPEC.md §3, the generic ones
 /// included. The one check every binding calls.
 pub fn resident_id(value: &str) -> Result<(), Error> {
-    creid(value, crate::signing::RESIDENT_ID_CARD, true)
+    creid(value, RESIDENT_ID_CARD, true)
 }
 
 /// `creid` for the given `cretype`. With `id_rules` false only the generic checks run.

@@ -6,14 +6,19 @@ use std::time::Instant;
 
 use zeroize::Zeroizing;
 
+mod builder;
+
+pub use builder::ClientBuilder;
+
 use crate::cancel::CallOptions;
-use crate::config::{ClientBuilder, Credentials, Settings};
+use crate::config::{Credentials, Settings};
 use crate::error::{Error, ErrorKind, CANCELLED_MESSAGE};
+use crate::protocol::{Params, SignCase, RESIDENT_ID_CARD};
 use crate::report::Report;
 use crate::request::{build_url, normalise_creid};
-use crate::signing::{Params, SignCase, RESIDENT_ID_CARD};
 use crate::stats::{Counters, Stats};
-use crate::transport::{redact_url, Transport};
+use crate::transport::Transport;
+use crate::url::redact_url;
 use crate::validate;
 use crate::verdict::Verdict;
 

@@ -4,7 +4,7 @@
 //! socket timeouts that differ by microseconds from the ones already set. This one
 //! probes with one `recv(MSG_PEEK | MSG_DONTWAIT)` and sets a timeout only when it
 //! differs from the socket's by more than [`TIMEOUT_SLACK`]. `tools/strace_verifies.sh`
-//! counts the difference. Its connections close themselves when idle (src/idle.rs).
+//! counts the difference. Its connections close themselves when idle (idle.rs).
 //!
 //! Connecting to a host with several addresses (Happy Eyeballs, RFC 8305): a host whose
 //! first address drops packets (a broken IPv6 path, a dead server) must not cost the whole
@@ -34,7 +34,7 @@ use ureq::unversioned::transport::{
     Transport,
 };
 
-use crate::idle::Conn;
+use super::idle::Conn;
 
 /// How far a socket timeout already set may be from the one wanted and still be kept: a
 /// read or write may end this much before or after the call's deadline, which the
@@ -293,7 +293,7 @@ impl Transport for Tcp {
 
     /// A pooled connection is usable if the peer has neither closed it nor sent anything
     /// unasked: one non-blocking peek. Also what keeps the reaper off a connection
-    /// taken from the pool (src/idle.rs): the peek counts as use.
+    /// taken from the pool (idle.rs): the peek counts as use.
     fn is_open(&mut self) -> bool {
         let Ok(stream) = self.conn.begin() else {
             return false;

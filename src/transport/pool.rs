@@ -1,0 +1,143 @@
+//! The keep-alive pools: one ureq agent per process per transport setting, shared by
+//! the clients built with it, and never across `fork` (a child starts with none and
+//! leaves its parent's alone: docs/SPEC.md §6).
+
+use std::time::Duration;
+
+use ureq::config::Config;
+use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
+use zeroize::Zeroizing;
+
+use super::marker::MarkWrites;
+use super::resolver::Resolver;
+use super::tcp::TcpConnector;
+use super::Transport;
+
+/// Most idle connections a pool keeps, in all and per host (a batch at concurrency 64
+/// reuses its connections). How long an idle one is kept is the `idle_timeout_ms` option
+/// (src/config.rs), enforced by ureq when the pool is used and by idle.rs when not.
+pub(super) const MAX_IDLE: usize = 128;
+pub(super) const MAX_IDLE_PER_HOST: usize = 64;
+/// Per connection: the input buffer, which bounds the response head (WeChat Pay's is a few
+/// hundred bytes), and the output buffer, which holds the request head (under 2 KiB: the
+/// longest query the input rules allow). ureq's 128 KiB each cost a fresh connection two
+/// mmaps and the faults of zeroing them, and an idle pooled one 256 KiB.
+pub(super) const INPUT_BUFFER: usize = 16 * 1024;
+pub(super) const OUTPUT_BUFFER: usize = 8 * 1024;
+/// Most pools a process keeps for clients it no longer has; the oldest goes first.
+const MAX_POOLS: usize = 64;
+
+/// What decides whether two clients can share a keep-alive pool: everything their
+/// agents are made from (docs/SPEC.md §6: the connections, not the credentials).
+#[derive(Clone, PartialEq, Eq)]
+pub(super) struct PoolKey {
+    pub(super) endpoint: String,
+    pub(super) fallback: Option<String>,
+    pub(super) proxy: Option<Zeroizing<String>>,
+    pub(super) roots: Vec<u8>,
+    pub(super) connect_timeout: Duration,
+    pub(super) timeout: Duration,
+    pub(super) idle_timeout: Duration,
+}
+
+/// One pool of this process.
+struct Pool {
+    pid: u32,
+    key: PoolKey,
+    agent: ureq::Agent,
+}
+
+/// Every pool of this process: clients built with the same settings share one, and it
+/// outlives them, so code that builds a client per request (a php-fpm page, a per-call
+/// Java client, a CGI script) still reuses its connections.
+static POOLS: std::sync::Mutex<Vec<Pool>> = std::sync::Mutex::new(Vec::new());
+
+/// The pool for `key` in this process, made by `make` if there is none. After `fork` the
+/// child starts with none: its parent's pools are left unused (never dropped, which could
+/// shut down TLS on sockets the parent still uses).
+pub(super) fn shared_agent(key: &PoolKey, make: impl FnOnce() -> ureq::Agent) -> ureq::Agent {
+    let pid = std::process::id();
+    let mut pools = POOLS.lock().unwrap_or_else(|p| p.into_inner());
+    if pools.iter().any(|p| p.pid != pid) {
+        let (mine, parents): (Vec<Pool>, Vec<Pool>) = pools.drain(..).partition(|p| p.pid == pid);
+        parents.into_iter().for_each(std::mem::forget);
+        *pools = mine;
+    }
+    if let Some(i) = pools.iter().position(|p| p.key == *key) {
+        // Most recently used last.
+        let pool = pools.remove(i);
+        let agent = pool.agent.clone();
+        pools.push(pool);
+        return agent;
+    }
+    let agent = make();
+    if pools.len() >= MAX_POOLS {
+        pools.remove(0);
+    }
+    pools.push(Pool {
+        pid,
+        key: key.clone(),
+        agent: agent.clone(),
+    });
+    agent
+}
+
+/// Drops this process's pools: each closes its idle connections once no client uses it
+/// any more, and later clients start new ones. Also ends the idle reaper's thread (a
+/// library about to be unloaded must run none); later connections start it again.
+pub(crate) fn release_pools() {
+    let pools = std::mem::take(&mut *POOLS.lock().unwrap_or_else(|p| p.into_inner()));
+    let pid = std::process::id();
+    for p in pools {
+        if p.pid == pid {
+            drop(p);
+        } else {
+            // A parent's, after fork: never dropped here (see shared_agent).
+            std::mem::forget(p);
+        }
+    }
+    super::idle::stop();
+}
+
+/// ureq's chain with our TCP layer in place of its own (tcp.rs): CONNECT through an
+/// http proxy, TCP, rustls, then the write marker. SOCKS proxies were refused when the
+/// client was built.
+pub(super) fn new_agent(config: Config, idle_timeout: Duration) -> ureq::Agent {
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector { idle_timeout })
+            .chain(RustlsConnector::default())
+            .chain(MarkWrites);
+    ureq::Agent::with_parts(config, connector, Resolver::default())
+}
+
+impl Transport {
+    /// This process's agent: after a `fork`, a new one with no connections.
+    pub(super) fn agent(&self) -> ureq::Agent {
+        let pid = std::process::id();
+        {
+            let guard = self.agent.read().unwrap_or_else(|p| p.into_inner());
+            if guard.0 == pid {
+                return guard.1.clone();
+            }
+        }
+        let mut guard = self.agent.write().unwrap_or_else(|p| p.into_inner());
+        if guard.0 != pid {
+            // The parent's pool is dropped without being used; its sockets stay the
+            // parent's.
+            let parents = std::mem::replace(
+                &mut *guard,
+                (
+                    pid,
+                    shared_agent(&self.key, || {
+                        new_agent(self.config.clone(), self.key.idle_timeout)
+                    }),
+                ),
+            );
+            // Never used, never dropped: dropping could shut down TLS on a socket the
+            // parent still uses.
+            std::mem::forget(parents);
+        }
+        guard.1.clone()
+    }
+}

@@ -1,4 +1,4 @@
-//! One `AsyncClient` call: queued on the pool (src/pool.rs) with its `CancelToken`, run
+//! One `AsyncClient` call: queued on the pool (pool.rs) with its `CancelToken`, run
 //! on a pool thread, its outcome logged and handed to the event loop.
 
 use std::sync::atomic::AtomicUsize;
@@ -70,7 +70,7 @@ pub(crate) fn submit(
             &u.cretype,
             &options,
         );
-        // Never once the interpreter is exiting (see pool.rs); the Python objects are
+        // Never once the interpreter is exiting (see exit.rs); the Python objects are
         // then released by PyO3 without the GIL.
         crate::exit::with_python(move |py| {
             let call = Call {

@@ -9,7 +9,7 @@ completes on its thread and its answer is dropped, never sent again.
 At most ``max_queued`` calls of one client wait for a thread (64 threads run calls, for all
 clients together); one more raises :class:`QueueFullError` at once, with nothing queued or sent.
 At interpreter exit the pool closes: waiting calls are dropped unsent and no thread touches
-the interpreter again (see bindings/python/src/pool.rs).
+the interpreter again (see bindings/python/src/exit.rs).
 """
 
 from __future__ import annotations

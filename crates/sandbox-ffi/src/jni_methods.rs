@@ -1,32 +1,35 @@
 //! The native methods of `org.nameauth.testing.SandboxNative`, so that Java's
 //! `NameAuthSandbox` needs no JNA. A failure throws `IllegalStateException` (start) or
-//! `IllegalArgumentException` (a bad record); a panic is caught by the `jni` crate and
-//! thrown as a `RuntimeException`, never unwound into the JVM.
+//! `IllegalArgumentException` (a bad record); a panic is caught and thrown as an
+//! `IllegalStateException`, never unwound into the JVM (`nameauth_jni_support::native`).
 
-use jni::errors::ThrowRuntimeExAndDefault;
 use jni::objects::{JClass, JString};
+use jni::strings::{JNIStr, JNIString};
 use jni::sys::{jboolean, jlong};
 use jni::{jni_str, Env, EnvUnowned};
+use nameauth_jni_support::{native, text, Failure};
 use nameauth_sandbox::{Fixtures, Sandbox, APPID, KEY, SRC};
 
 /// Why a method did not return normally: the class to throw and the message.
-#[derive(Debug)]
-struct Fail(&'static jni::strings::JNIStr, String);
-
-impl std::fmt::Display for Fail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.1)
-    }
-}
-
-impl std::error::Error for Fail {}
+struct Fail(&'static JNIStr, String);
 
 impl From<jni::errors::Error> for Fail {
     fn from(e: jni::errors::Error) -> Self {
+        state(format!("JNI: {e}"))
+    }
+}
+
+impl Failure for Fail {
+    fn panic() -> Self {
         Fail(
-            jni_str!("java/lang/IllegalStateException"),
-            format!("JNI: {e}"),
+            jni_str!("java/lang/RuntimeException"),
+            "internal: a panic was caught in the sandbox (a bug in nameauth; please report it)"
+                .into(),
         )
+    }
+
+    fn throw(self, env: &mut Env<'_>) -> jni::errors::Result<()> {
+        env.throw_new(self.0, JNIString::from(self.1))
     }
 }
 
@@ -34,42 +37,11 @@ fn state(message: String) -> Fail {
     Fail(jni_str!("java/lang/IllegalStateException"), message)
 }
 
-/// Runs a body; a failure or panic becomes a pending exception and the default value.
-fn native<'local, T: Default>(
-    mut unowned: EnvUnowned<'local>,
-    body: impl FnOnce(&mut Env<'local>) -> Result<T, Fail>,
-) -> T {
-    unowned
-        .with_env(|env| -> Result<T, jni::errors::Error> {
-            match body(env) {
-                Ok(v) => Ok(v),
-                Err(Fail(class, message)) => {
-                    if !env.exception_check() {
-                        // Err(JavaException) after throwing: the outcome wanted.
-                        let _ = env.throw_new(class, jni::strings::JNIString::from(message));
-                    }
-                    Ok(T::default())
-                }
-            }
-        })
-        .resolve::<ThrowRuntimeExAndDefault>()
-}
-
-/// A string argument, None for null.
-fn text(env: &Env<'_>, s: &JString<'_>) -> Result<Option<String>, Fail> {
-    if s.is_null() {
-        return Ok(None);
-    }
-    Ok(Some(s.mutf8_chars(env)?.to_str().into_owned()))
-}
-
 fn sandbox<'a>(handle: jlong) -> Result<&'a Sandbox, Fail> {
-    if handle == 0 {
-        return Err(state("sandbox: is closed".into()));
-    }
     // SAFETY: a handle `start` returned that `free` has not freed: `NameAuthSandbox` makes
     // every call holding its lock, frees the handle once under it, and passes 0 after.
-    Ok(unsafe { &*(handle as *const Sandbox) })
+    unsafe { nameauth_jni_support::borrow(handle) }
+        .ok_or_else(|| state("sandbox: is closed".into()))
 }
 
 #[no_mangle]
@@ -80,7 +52,7 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_start<'local>(
     fixtures_json: JString<'local>,
     latency_ms: jlong,
 ) -> jlong {
-    native(unowned, |env| {
+    native(unowned, |env| -> Result<_, Fail> {
         let mut b = Sandbox::builder()
             .tls(tls)
             .latency(std::time::Duration::from_millis(latency_ms.max(0) as u64));
@@ -91,7 +63,7 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_start<'local>(
         let server = b
             .start()
             .map_err(|e| state(format!("the sandbox cannot start: {e}")))?;
-        Ok(Box::into_raw(Box::new(server)) as jlong)
+        Ok(nameauth_jni_support::into_handle(server))
     })
 }
 
@@ -101,7 +73,7 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_endpoint<'local>(
     _class: JClass<'local>,
     handle: jlong,
 ) -> JString<'local> {
-    native(unowned, |env| {
+    native(unowned, |env| -> Result<_, Fail> {
         Ok(env.new_string(sandbox(handle)?.endpoint())?)
     })
 }
@@ -113,9 +85,11 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_caFile<'local>(
     _class: JClass<'local>,
     handle: jlong,
 ) -> JString<'local> {
-    native(unowned, |env| match sandbox(handle)?.ca_file() {
-        Some(p) => Ok(env.new_string(p.display().to_string())?),
-        None => Ok(JString::default()),
+    native(unowned, |env| -> Result<_, Fail> {
+        match sandbox(handle)?.ca_file() {
+            Some(p) => Ok(env.new_string(p.display().to_string())?),
+            None => Ok(JString::default()),
+        }
     })
 }
 
@@ -126,7 +100,7 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_credential<'local
     _class: JClass<'local>,
     which: jni::sys::jint,
 ) -> JString<'local> {
-    native(unowned, |env| {
+    native(unowned, |env| -> Result<_, Fail> {
         let value = match which {
             0 => APPID,
             1 => SRC,
@@ -142,7 +116,7 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_requests<'local>(
     _class: JClass<'local>,
     handle: jlong,
 ) -> jlong {
-    native(unowned, |_env| {
+    native(unowned, |_env| -> Result<_, Fail> {
         Ok(sandbox(handle)?.stats().requests as jlong)
     })
 }
@@ -153,7 +127,7 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_connections<'loca
     _class: JClass<'local>,
     handle: jlong,
 ) -> jlong {
-    native(unowned, |_env| {
+    native(unowned, |_env| -> Result<_, Fail> {
         Ok(sandbox(handle)?.stats().connections as jlong)
     })
 }
@@ -165,7 +139,7 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_hits<'local>(
     handle: jlong,
     openid: JString<'local>,
 ) -> jlong {
-    native(unowned, |env| {
+    native(unowned, |env| -> Result<_, Fail> {
         let s = sandbox(handle)?;
         Ok(match text(env, &openid)? {
             Some(o) => s.hits(&o) as jlong,
@@ -182,7 +156,7 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_addFixture<'local
     openid: JString<'local>,
     record_json: JString<'local>,
 ) {
-    native(unowned, |env| {
+    native(unowned, |env| -> Result<_, Fail> {
         let s = sandbox(handle)?;
         let bad = |m: String| Fail(jni_str!("java/lang/IllegalArgumentException"), m);
         let openid = text(env, &openid)?.ok_or_else(|| bad("openid: is null".into()))?;
@@ -198,11 +172,9 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_free<'local>(
     _class: JClass<'local>,
     handle: jlong,
 ) {
-    native(unowned, |_env| {
-        if handle != 0 {
-            // SAFETY: from `Box::into_raw` in `start`, freed once (see `sandbox`).
-            drop(unsafe { Box::from_raw(handle as *mut Sandbox) });
-        }
+    native(unowned, |_env| -> Result<_, Fail> {
+        // SAFETY: from `into_handle` in `start`, freed once (see `sandbox`).
+        unsafe { nameauth_jni_support::free::<Sandbox>(handle) };
         Ok(())
     })
 }

@@ -91,6 +91,7 @@ final class Jni {
   /** The counters of {@link NameAuthStats}, in its constructor's order. */
   static native long[] stats(long handle);
 
+  /** The signature; {@code signCase} is {@code "lower"} or {@code "upper"}. */
   static native String sign(
       String appid,
       String openid,
@@ -99,7 +100,7 @@ final class Jni {
       String creid,
       String cretype,
       String key,
-      boolean upper);
+      String signCase);
 
   static native void validateId(String creid);
 

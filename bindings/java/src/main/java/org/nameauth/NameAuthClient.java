@@ -229,7 +229,12 @@ public final class NameAuthClient implements AutoCloseable {
     noNul("cretype", cretype);
     configValue("key", key);
     Jni.ensure();
-    return Jni.sign(appid, openid, src, truename, creid, cretype, key, signCase == SignCase.UPPER);
+    return Jni.sign(appid, openid, src, truename, creid, cretype, key, caseName(signCase));
+  }
+
+  /** The {@code sign_case} option's value for {@code c}: {@code "upper"}, else {@code "lower"}. */
+  private static String caseName(SignCase c) {
+    return c == SignCase.UPPER ? "upper" : "lower";
   }
 
   /**
@@ -313,7 +318,7 @@ public final class NameAuthClient implements AutoCloseable {
 
     /** Hex case of the signature (default lower). */
     public Builder signCase(SignCase signCase) {
-      return option("sign_case", signCase == SignCase.UPPER ? "upper" : "lower");
+      return option("sign_case", caseName(signCase));
     }
 
     /** Retries where the request cannot have been processed (default 2, at most 10). */

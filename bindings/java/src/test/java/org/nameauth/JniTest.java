@@ -48,7 +48,9 @@ class JniTest {
             Files.readAllBytes(Paths.get("..", "..", "include", "nameauth.h")),
             StandardCharsets.UTF_8);
     Map<String, Integer> m = new HashMap<>();
-    Matcher d = Pattern.compile("#define NAMEAUTH_([A-Z_0-9]+) (\\d+)\\n").matcher(h);
+    Matcher d =
+        Pattern.compile("(?m)^(?:#define |\\s+)NAMEAUTH_([A-Z_0-9]+)(?: = | )(\\d+),?\\n")
+            .matcher(h);
     while (d.find()) {
       m.put(d.group(1), Integer.parseInt(d.group(2)));
     }
@@ -115,7 +117,7 @@ class JniTest {
     fields.add("key");
     calls.add(() -> Jni.clientBuild(appid, src, key, new String[] {"timeout_ms", null}));
     fields.add("timeout_ms");
-    calls.add(() -> Jni.sign("a", null, "s", "n", "c", "1", "k", false));
+    calls.add(() -> Jni.sign("a", null, "s", "n", "c", "1", "k", "lower"));
     fields.add("openid");
     calls.add(() -> Jni.validateId(null));
     fields.add("creid");

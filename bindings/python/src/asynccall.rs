@@ -62,14 +62,9 @@ pub(crate) fn submit(
     let run = move |token: &CancelToken| {
         let options = CallOptions::new().with_cancel(token.clone());
         let u = &user;
-        let (result, report) = crate::quiet::verify_quietly(
-            &client,
-            &u.openid,
-            &u.truename,
-            &u.creid,
-            &u.cretype,
-            &options,
-        );
+        let (result, report) = crate::quiet::quietly(|| {
+            client.verify_with(&u.openid, &u.truename, &u.creid, &u.cretype, &options)
+        });
         // Never once the interpreter is exiting (see exit.rs); the Python objects are
         // then released by PyO3 without the GIL.
         crate::exit::with_python(move |py| {

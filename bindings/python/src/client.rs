@@ -14,7 +14,7 @@ use crate::args::{cretype_arg, py_repr, text};
 use crate::error::{config_error, to_py_err};
 use crate::logs::{self, Call};
 use crate::options::Options;
-use crate::quiet::verify_quietly;
+use crate::quiet::quietly;
 use crate::verdict::Verdict;
 
 /// A WeChat Pay real-name client. Build one per merchant account and share it: it is
@@ -134,7 +134,7 @@ impl Client {
         let options = CallOptions::new();
         // `_inside` lasts until this call returns to Python (see exit::detached).
         let ((result, report), _inside) = crate::exit::detached(py, || {
-            verify_quietly(&client, &openid, &truename, &creid, &cretype, &options)
+            quietly(|| client.verify_with(&openid, &truename, &creid, &cretype, &options))
         });
         let call = Call {
             openid: &openid,

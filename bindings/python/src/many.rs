@@ -17,7 +17,7 @@ use pyo3::types::PyList;
 use crate::error::exception;
 use crate::items::User;
 use crate::logs::{self, Call};
-use crate::quiet::verify_quietly;
+use crate::quiet::quietly;
 use crate::verdict::Verdict;
 
 /// The users of `items`, checked before anything is sent (see `Client.verify_many`).
@@ -64,14 +64,16 @@ pub(crate) fn verify_many<'py>(
                         Some(e) => (Err(e.clone()), nameauth::Report::default()),
                         // One item's panic (a bug) is that item's InternalError, not
                         // the whole batch's BaseException.
-                        None => verify_quietly(
-                            client,
-                            &u.openid,
-                            &u.truename,
-                            &u.creid,
-                            &u.cretype,
-                            &CallOptions::new(),
-                        ),
+                        None => quietly(|| {
+                            let options = CallOptions::new();
+                            client.verify_with(
+                                &u.openid,
+                                &u.truename,
+                                &u.creid,
+                                &u.cretype,
+                                &options,
+                            )
+                        }),
                     };
                     *results[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
                 }

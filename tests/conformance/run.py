@@ -50,7 +50,7 @@ RELEASE = next(
     ),
     os.path.join(ROOT, "target", "release"),
 )
-ALL = ["cli", "c", "cpp", "python", "java", "php"]
+ALL = ["cli", "c", "cpp", "python", "java", "php", "node"]
 VERDICT_KEYS = ["code", "reason", "error_code", "nameauth_status", "notmatch_param", "name_mask"]
 ERROR_KEYS = ["error", "message"]
 
@@ -93,6 +93,12 @@ def frontends():
             {"NAMEAUTH_LIBRARY": os.path.join(RELEASE, "libnameauth.so")},
             [],
         ),
+        # `import 'nameauth'` resolves through examples/node/node_modules (make node).
+        "node": (
+            ["node", os.path.join(ROOT, "examples", "node", "verify.mjs")],
+            {},
+            [os.path.join(ROOT, "examples", "node", "node_modules", "nameauth", "index.js")],
+        ),
     }
 
 
@@ -101,7 +107,7 @@ def missing(argv, needs):
     found = shutil.which(prog) if os.sep not in prog else (os.access(prog, os.X_OK) and prog)
     if not found:
         return f"{prog} not found (build it with make, or install its toolchain)"
-    for path in needs + [a for a in argv[1:] if a.endswith((".py", ".php"))]:
+    for path in needs + [a for a in argv[1:] if a.endswith((".py", ".php", ".mjs"))]:
         if not os.path.exists(path):
             return f"{path} not found"
     return None

@@ -1,0 +1,308 @@
+// nameauth for Node.js: the WeChat Pay real-name check over the one Rust core (a native
+// addon; see crates/node). Every verify runs on libuv's thread pool, off the event loop.
+
+const { load } = require('./native.js');
+const errors = require('./errors.js');
+const { Verdict } = require('./verdict.js');
+
+const native = load('nameauth');
+const { fromFailure, make } = errors;
+
+/** Options in camel case and the core's names (src/config.rs OPTIONS), with their types. */
+const OPTIONS = {
+  endpoint: ['endpoint', 'string'],
+  timeoutMs: ['timeout_ms', 'integer'],
+  connectTimeoutMs: ['connect_timeout_ms', 'integer'],
+  signCase: ['sign_case', 'string'],
+  retries: ['retries', 'integer'],
+  proxy: ['proxy', 'string'],
+  caFile: ['ca_file', 'string'],
+  idRules: ['id_rules', 'boolean'],
+  allowHttp: ['allow_http', 'boolean'],
+  fallbackEndpoint: ['fallback_endpoint', 'string'],
+  idleTimeoutMs: ['idle_timeout_ms', 'integer'],
+};
+const OWN = new Set(['appid', 'src', 'key', 'logger']);
+const CODES = ['A', 'B', 'C', 'D', 'E', 'F', 'Other'];
+const KINDS = ['invalid_input', 'invalid_config', 'timeout', 'transport', 'protocol', 'internal', 'cancelled'];
+
+/** A string argument, or an error naming `field` (never showing the value). */
+function text(kind, field, v) {
+  if (typeof v !== 'string') throw make(kind, field, 'bad_value', `must be a string, not ${v === null ? 'null' : typeof v}`);
+  // N-API would replace a lone surrogate with U+FFFD silently and sign another value.
+  if (!v.isWellFormed()) throw make(kind, field, 'invalid_utf8', 'holds a lone surrogate (not valid Unicode)');
+  return v;
+}
+
+function optionPairs(options) {
+  const pairs = [];
+  for (const [name, value] of Object.entries(options)) {
+    if (OWN.has(name) || value === undefined) continue;
+    const spec = OPTIONS[name];
+    if (!spec) {
+      throw make(
+        'invalid_config',
+        'options',
+        'unknown_option',
+        `unknown option "${name.slice(0, 40)}" (known: ${Object.keys(OPTIONS).join(', ')})`,
+      );
+    }
+    const [core, type] = spec;
+    let s;
+    if (type === 'integer' && Number.isSafeInteger(value) && value >= 0) s = String(value);
+    else if (type === 'boolean' && typeof value === 'boolean') s = String(value);
+    else if (type === 'string' && typeof value === 'string') s = text('invalid_config', name, value);
+    else throw make('invalid_config', name, 'bad_value', `must be ${type === 'integer' ? 'a non-negative integer' : `a ${type}`}`);
+    pairs.push([core, s]);
+  }
+  return pairs;
+}
+
+/** The log level a logger takes now: 3 every call, 2 warnings only, 0 nothing. */
+function levelOf(logger) {
+  if (!logger) return 0;
+  const on = (level) => {
+    try {
+      if (typeof logger.isLevelEnabled === 'function') return logger.isLevelEnabled(level); // pino, winston
+      return typeof logger[level] === 'function';
+    } catch {
+      return false;
+    }
+  };
+  return on('info') ? 3 : on('warn') ? 2 : 0;
+}
+
+function checkLogger(logger) {
+  if (logger === undefined || logger === null) return null;
+  if (typeof logger !== 'object' && typeof logger !== 'function') {
+    throw make('invalid_config', 'logger', 'bad_value', 'must be an object with info and warn methods');
+  }
+  if (typeof logger.info !== 'function' || typeof logger.warn !== 'function') {
+    throw make('invalid_config', 'logger', 'bad_value', 'must have info and warn methods (pino and winston loggers do)');
+  }
+  return logger;
+}
+
+function unwrap(built) {
+  if (built instanceof native.NativeClient) return built;
+  throw fromFailure(built);
+}
+
+/** The results of a call reach the logger's warn (retries, failovers) and info (the call's line). */
+function emit(logger, events) {
+  for (const e of events) {
+    try {
+      if (e.level <= 2) logger.warn(e.message);
+      else logger.info(e.message);
+    } catch {
+      // A logger that throws does not take the verdict (or the error) from the caller.
+    }
+  }
+}
+
+/** A client built by fromEnv, handed to the constructor (private to this module). */
+class Built {
+  constructor(n, logger) {
+    this.native = n;
+    this.logger = logger;
+  }
+}
+
+// Clients never closed are freed by the garbage collector: the native object's finalizer
+// drops the core client (connections closed, key wiped).
+
+class Client {
+  #native;
+  #logger;
+
+  /**
+   * A client for WeChat Pay's nameautheasy (or a sandbox): `appid`, `src`, `key`, every
+   * option of the configuration table in camel case, and `logger`.
+   */
+  constructor(options) {
+    if (options instanceof Built) {
+      this.#native = options.native;
+      this.#logger = options.logger;
+      return;
+    }
+    if (options === null || typeof options !== 'object') {
+      throw make('invalid_config', 'options', 'bad_value', 'must be an object: { appid, src, key, ...options }');
+    }
+    const { appid, src, key } = options;
+    const logger = checkLogger(options.logger);
+    const pairs = optionPairs(options);
+    const id = text('invalid_config', 'appid', appid ?? '');
+    const s = text('invalid_config', 'src', src ?? '');
+    const k = text('invalid_config', 'key', key ?? '');
+    this.#native = unwrap(native.buildClient(id, s, k, pairs));
+    this.#logger = logger;
+  }
+
+  /** The client of the NAMEAUTH_* variables (docs/CONFORMANCE.md); `logger` may be given. */
+  static fromEnv(options = {}) {
+    const logger = checkLogger(options?.logger);
+    return new Client(new Built(unwrap(native.clientFromEnv()), logger));
+  }
+
+  /** Closes the client; calls in flight finish. Closing twice is harmless. */
+  close() {
+    this.#native.close();
+  }
+
+  /** Whether close() was called. */
+  get closed() {
+    return this.#native.closed;
+  }
+
+  /** The endpoint, without user information or query. */
+  get endpoint() {
+    return this.#native.endpoint;
+  }
+
+  /** The appid. */
+  get appid() {
+    return this.#native.appid;
+  }
+
+  /**
+   * Verifies one user: a Verdict for every answer of the server, a NameauthError
+   * otherwise. An AbortSignal aborted before the request is written stops the call with a
+   * CancelledError, and nothing is sent; aborted later, the call ends as it would have.
+   */
+  async verify(openid, truename, creid, cretype, options) {
+    const signal = options?.signal;
+    const args = [
+      text('invalid_input', 'openid', openid),
+      text('invalid_input', 'truename', truename),
+      text('invalid_input', 'creid', creid),
+      cretype === undefined || cretype === null ? null : text('invalid_input', 'cretype', cretype),
+    ];
+    let token = null;
+    let onAbort = null;
+    if (signal !== undefined && signal !== null) {
+      if (typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
+        throw make('invalid_input', 'signal', 'bad_value', 'must be an AbortSignal');
+      }
+      token = new native.CancelToken();
+      if (signal.aborted) token.cancel();
+      else {
+        onAbort = () => token.cancel();
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+    }
+    const logger = this.#logger;
+    let outcome;
+    try {
+      outcome = await this.#native.verify(...args, levelOf(logger), token);
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    }
+    if (logger && outcome.events.length) emit(logger, outcome.events);
+    if (outcome.verdict) return new Verdict(outcome.verdict);
+    throw fromFailure(outcome.error);
+  }
+
+  /**
+   * Verifies many users, at most `concurrency` (16) at once: one Verdict or NameauthError
+   * per item, in input order. An item is [openid, truename, creid, cretype?] or
+   * { openid, truename, creid, cretype? }.
+   */
+  async verifyMany(items, options) {
+    const concurrency = options?.concurrency ?? 16;
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+      throw make('invalid_input', 'concurrency', 'bad_value', 'must be a positive integer');
+    }
+    const list = Array.from(items);
+    const out = new Array(list.length);
+    let next = 0;
+    const one = async (item) => {
+      const a = Array.isArray(item) ? item : [item?.openid, item?.truename, item?.creid, item?.cretype];
+      return this.verify(a[0], a[1], a[2], a[3], { signal: options?.signal });
+    };
+    const worker = async () => {
+      while (next < list.length) {
+        const i = next++;
+        try {
+          out[i] = await one(list[i]);
+        } catch (e) {
+          out[i] =
+            e instanceof errors.NameauthError ? e : fromFailure({ kind: 'internal', message: 'internal: a verify failed unexpectedly' });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
+    return out;
+  }
+
+  /** What this client did since it was built: counts, verdicts by code, errors by kind, latency percentiles. */
+  stats() {
+    const s = this.#native.stats();
+    if (!Array.isArray(s.verdicts)) throw fromFailure(s);
+    return {
+      calls: s.calls,
+      requests: s.requests,
+      retries: s.retries,
+      connectionsOpened: s.connectionsOpened,
+      failovers: s.failovers,
+      verdicts: Object.fromEntries(CODES.map((c, i) => [c, s.verdicts[i]])),
+      errors: Object.fromEntries(KINDS.map((k, i) => [k, s.errors[i]])),
+      latencyP50Ms: s.latencyMs[0],
+      latencyP90Ms: s.latencyMs[1],
+      latencyP99Ms: s.latencyMs[2],
+    };
+  }
+
+  toString() {
+    return `nameauth.Client(appid=${this.appid}, endpoint=${this.endpoint}${this.closed ? ', closed' : ''})`;
+  }
+
+  toJSON() {
+    return { appid: this.appid, endpoint: this.endpoint, closed: this.closed };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `Client { appid: '${this.appid}', endpoint: '${this.endpoint}', closed: ${this.closed} }`;
+  }
+}
+
+/**
+ * The request signature (docs/SPEC.md §2), in the argument order of every front end:
+ * appid, openid, src, truename, creid, cretype (null: "1"), key, { signCase }.
+ */
+function sign(appid, openid, src, truename, creid, cretype, key, options) {
+  const signCase = options?.signCase;
+  const r = native.sign(
+    text('invalid_input', 'appid', appid),
+    text('invalid_input', 'openid', openid),
+    text('invalid_input', 'src', src),
+    text('invalid_input', 'truename', truename),
+    text('invalid_input', 'creid', creid),
+    cretype === undefined || cretype === null ? null : text('invalid_input', 'cretype', cretype),
+    text('invalid_input', 'key', key),
+    signCase === undefined || signCase === null ? null : text('invalid_input', 'sign_case', signCase),
+  );
+  if (typeof r === 'string') return r;
+  throw fromFailure(r);
+}
+
+/** Checks one resident ID number (docs/SPEC.md §3): returns nothing, or throws an InvalidInputError naming the rule. */
+function validateId(creid) {
+  const f = native.validateId(text('invalid_input', 'creid', creid));
+  if (f) throw fromFailure(f);
+}
+
+module.exports = {
+  Client,
+  Verdict,
+  sign,
+  validateId,
+  version: native.version(),
+  NameauthError: errors.NameauthError,
+  InvalidInputError: errors.InvalidInputError,
+  InvalidConfigError: errors.InvalidConfigError,
+  TimeoutError: errors.TimeoutError,
+  TransportError: errors.TransportError,
+  ProtocolError: errors.ProtocolError,
+  InternalError: errors.InternalError,
+  CancelledError: errors.CancelledError,
+};

@@ -1,0 +1,44 @@
+# Node.js: the native addon (crates/node, napi-rs) and the package in bindings/node; the
+# sandbox for users' tests is its own addon (crates/node-testing, nameauth/testing).
+#
+#   make node        both addons (debug) in bindings/node, native.d.ts regenerated
+#   make test-node   node --test against the sandbox (bindings/node/test)
+#   make lint-node   biome, tsc --strict over the types and the example, native.d.ts fresh
+#
+# The development tools (@napi-rs/cli, typescript, biome, @types/node) come from npm into
+# bindings/node/node_modules with `npm ci` (package-lock.json). The published package's
+# optionalDependencies entry for its platform package is written by tools/dist.sh, so a
+# development install never asks the registry for a platform package.
+
+NODE_DIR := bindings/node
+NODE_PLATFORM := linux-x64-gnu
+NODE_ADDON := $(NODE_DIR)/nameauth.$(NODE_PLATFORM).node
+NODE_TESTING_ADDON := $(NODE_DIR)/nameauth-testing.$(NODE_PLATFORM).node
+NODE_MODULES := $(NODE_DIR)/node_modules/.package-lock.json
+NAPI := cd $(NODE_DIR) && node_modules/.bin/napi
+
+.PHONY: node test-node lint-node node-deps
+
+$(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "missing: node and npm (Node 18 or later)" >&2; exit 1; }
+	cd $(NODE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+node-deps: $(NODE_MODULES)
+
+# napi build runs cargo and writes the declarations of what crates/node exports.
+node: $(NODE_MODULES)
+	$(NAPI) build --platform --manifest-path ../../crates/node/Cargo.toml -p nameauth-node \
+		--output-dir . --no-js --dts native.d.ts
+	$(CARGO) build -q -p nameauth-node-testing
+	cp target/debug/libnameauth_node_testing.so $(NODE_TESTING_ADDON)
+	@mkdir -p examples/node/node_modules
+	ln -sfn ../../../$(NODE_DIR) examples/node/node_modules/nameauth
+
+# UV_THREADPOOL_SIZE as libuv's default, which the abort test's bound reads.
+test-node: node cli
+	cd $(NODE_DIR) && UV_THREADPOOL_SIZE=4 node --expose-gc --test test/
+
+lint-node: node
+	git diff --exit-code -- $(NODE_DIR)/native.d.ts || \
+		{ echo "$(NODE_DIR)/native.d.ts is stale: commit what make node generated" >&2; exit 1; }
+	cd $(NODE_DIR) && node_modules/.bin/biome check --error-on-warnings . ../../examples/node
+	cd $(NODE_DIR) && node_modules/.bin/tsc -p tsconfig.json

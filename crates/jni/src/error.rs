@@ -1,6 +1,6 @@
 //! Failures of a native method, thrown as the `NameAuthException` subclass of their kind.
 //!
-//! `NameAuthException.of(kind, code, message, field, rule)` makes the
+//! `NameAuthException.of(kind, resultCode, message, field, rule, httpStatus)` makes the
 //! exception, so the Java side alone decides the class of each kind. The result code is the
 //! C library's number, from the core's `frontend::ResultCode`. A panic is caught quietly (as at the C
 //! boundary: the host's stderr is its log) and thrown as an `InternalException`.
@@ -19,6 +19,7 @@ pub(crate) enum Fail {
         message: String,
         field: String,
         rule: &'static str,
+        http_status: u16,
     },
     /// A JNI failure (an exception may already be pending, e.g. an OutOfMemoryError).
     Jni(jni::errors::Error),
@@ -39,6 +40,7 @@ impl From<&Error> for Fail {
             message: e.message().to_owned(),
             field: e.field().unwrap_or("").to_owned(),
             rule: e.rule().map_or("", Rule::as_str),
+            http_status: e.http_status().unwrap_or(0),
         }
     }
 }
@@ -61,13 +63,15 @@ impl Failure for Fail {
                 message,
                 field,
                 rule,
-            } => throw(env, code, &message, &field, rule),
+                http_status,
+            } => throw(env, code, &message, &field, rule, http_status),
             Fail::Jni(e) => throw(
                 env,
                 ResultCode::Internal,
                 &format!("internal: JNI call failed: {e}"),
                 "",
                 "",
+                0,
             ),
             Fail::Panic => throw(
                 env,
@@ -76,6 +80,7 @@ impl Failure for Fail {
                  report it)",
                 "",
                 "",
+                0,
             ),
         }
     }
@@ -93,6 +98,7 @@ pub(crate) fn null(field: &str) -> Fail {
         message: format!("{field}: is null"),
         field: field.to_owned(),
         rule: "null",
+        http_status: 0,
     }
 }
 
@@ -101,13 +107,15 @@ pub(crate) fn arg(env: &Env<'_>, s: &JString<'_>, field: &str) -> Result<String,
     nameauth_jni_support::text(env, s)?.ok_or_else(|| null(field))
 }
 
-/// Throws `NameAuthException.of(kind, code, message, field, rule)`, the kind the code's.
+/// Throws `NameAuthException.of(kind, code, message, field, rule, httpStatus)`, the kind
+/// the code's.
 fn throw(
     env: &mut Env<'_>,
     code: ResultCode,
     message: &str,
     field: &str,
     rule: &str,
+    http_status: u16,
 ) -> jni::errors::Result<()> {
     let kind = env.new_string(code.kind())?;
     let message = env.new_string(message)?;
@@ -118,7 +126,7 @@ fn throw(
             jni_str!("org/nameauth/NameAuthException"),
             jni_str!("of"),
             jni_sig!(
-                "(Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;)Lorg/nameauth/NameAuthException;"
+                "(Ljava/lang/String;ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;I)Lorg/nameauth/NameAuthException;"
             ),
             &[
                 JValue::Object(&kind),
@@ -126,6 +134,7 @@ fn throw(
                 JValue::Object(&message),
                 JValue::Object(&field),
                 JValue::Object(&rule),
+                JValue::Int(i32::from(http_status)),
             ],
         )?
         .l()?;

@@ -4,7 +4,7 @@ package org.nameauth;
 public class InternalException extends NameAuthException {
   private static final long serialVersionUID = 1L;
 
-  InternalException(int status, String message) {
-    super("internal", status, message, "", "");
+  InternalException(int resultCode, String message) {
+    super("internal", resultCode, message, "", "", 0);
   }
 }

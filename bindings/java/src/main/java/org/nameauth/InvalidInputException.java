@@ -4,7 +4,7 @@ package org.nameauth;
 public class InvalidInputException extends NameAuthException {
   private static final long serialVersionUID = 1L;
 
-  InvalidInputException(int status, String message, String field, String rule) {
-    super("invalid_input", status, message, field, rule);
+  InvalidInputException(int resultCode, String message, String field, String rule) {
+    super("invalid_input", resultCode, message, field, rule, 0);
   }
 }

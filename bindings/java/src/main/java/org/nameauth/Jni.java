@@ -1,5 +1,6 @@
 package org.nameauth;
 
+import org.nameauth.internal.LoadOnce;
 import org.nameauth.internal.NativeLibraries;
 
 /**
@@ -9,23 +10,23 @@ import org.nameauth.internal.NativeLibraries;
  * methods need not, since a client handle exists only once the library is loaded.
  */
 final class Jni {
-  private static volatile boolean loaded;
+  private static final LoadOnce LIBRARY = new LoadOnce(new Load());
 
   private Jni() {}
 
   /**
-   * Loads the library on first use. A failure is a {@link ConfigException} on every call that needs
-   * the library (not an {@code ExceptionInInitializerError} once and a {@code NoClassDefFoundError}
-   * after), so a service can report it and go on.
+   * Loads the library on first use. A failure is a {@link InvalidConfigException} on every call
+   * that needs the library (not an {@code ExceptionInInitializerError} once and a {@code
+   * NoClassDefFoundError} after), so a service can report it and go on.
    */
   static void ensure() {
-    if (loaded) {
-      return;
-    }
-    synchronized (Jni.class) {
-      if (loaded) {
-        return;
-      }
+    LIBRARY.ensure();
+  }
+
+  /** Loads libnameauth_jni (see {@link #ensure()}). */
+  private static final class Load implements Runnable {
+    @Override
+    public void run() {
       // The logging setup (java.util.logging's LogManager, or SLF4J's provider: about 20 ms
       // in a fresh JVM) on another thread while this one copies and loads the library.
       try {
@@ -41,8 +42,8 @@ final class Jni {
         // from the JNA days) fails here, not at the first verify.
         version();
       } catch (UnsatisfiedLinkError | SecurityException e) {
-        ConfigException clear =
-            new ConfigException(
+        InvalidConfigException clear =
+            new InvalidConfigException(
                 0,
                 "nameauth.library: cannot load libnameauth_jni (the jar carries it for"
                     + " linux-x86-64; elsewhere set the system property nameauth.library to the"
@@ -56,7 +57,6 @@ final class Jni {
         clear.initCause(e);
         throw clear;
       }
-      loaded = true;
     }
   }
 

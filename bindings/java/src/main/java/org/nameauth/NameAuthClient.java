@@ -87,7 +87,7 @@ public final class NameAuthClient implements AutoCloseable {
     }
     if (rule != null) {
       throw config
-          ? new ConfigException(0, message, field, rule)
+          ? new InvalidConfigException(0, message, field, rule)
           : new InvalidInputException(0, message, field, rule);
     }
   }
@@ -127,7 +127,7 @@ public final class NameAuthClient implements AutoCloseable {
    * {@code NAMEAUTH_KEY}, and optionally {@code NAMEAUTH_ENDPOINT}, {@code NAMEAUTH_TIMEOUT_MS},
    * {@code NAMEAUTH_SIGN_CASE}, {@code NAMEAUTH_CA_FILE}.
    *
-   * @throws ConfigException naming the missing or malformed variable
+   * @throws InvalidConfigException naming the missing or malformed variable
    */
   public static NameAuthClient fromEnv() {
     Jni.ensure();
@@ -144,9 +144,9 @@ public final class NameAuthClient implements AutoCloseable {
    * sends and maps the answer. Returns a verdict whenever the server answered (A–F and Other).
    *
    * @throws InvalidInputException a rule of docs/SPEC.md §3 is broken; nothing was sent
-   * @throws NameAuthTimeoutException no complete answer within the timeout
+   * @throws TimeoutException no complete answer within the timeout
    * @throws TransportException refused, reset, TLS failure, non-2xx status
-   * @throws NameAuthProtocolException a malformed answer
+   * @throws ProtocolException a malformed answer
    * @throws IllegalStateException the client is closed
    */
   public Verdict verify(String openid, String truename, String creid, String cretype) {
@@ -210,7 +210,7 @@ public final class NameAuthClient implements AutoCloseable {
    * given.
    *
    * @throws InvalidInputException an empty field or a control character
-   * @throws ConfigException an empty key
+   * @throws InvalidConfigException an empty key
    */
   public static String sign(
       String appid,
@@ -347,11 +347,6 @@ public final class NameAuthClient implements AutoCloseable {
     }
 
     /**
-     * Checks everything and creates the client.
-     *
-     * @throws ConfigException naming the field at fault (never showing the key)
-     */
-    /**
      * {@code fallback_endpoint}: a second URL (for example WeChat Pay's backup domain, {@code
      * https://api2.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy}), used only when the endpoint
      * cannot be reached at all (connection refused or never established, host not found), so a
@@ -364,6 +359,11 @@ public final class NameAuthClient implements AutoCloseable {
       return option("fallback_endpoint", url);
     }
 
+    /**
+     * Checks everything and creates the client.
+     *
+     * @throws InvalidConfigException naming the field at fault (never showing the key)
+     */
     public NameAuthClient build() {
       configValue("appid", appid);
       configValue("src", src);

@@ -2,8 +2,9 @@ package org.nameauth;
 
 /**
  * A failure to get a verdict. Subclasses name the CONFORMANCE.md kind: {@link
- * InvalidInputException}, {@link ConfigException}, {@link NameAuthTimeoutException}, {@link
- * TransportException}, {@link NameAuthProtocolException} and {@link InternalException}.
+ * InvalidInputException}, {@link InvalidConfigException}, {@link TimeoutException}, {@link
+ * TransportException}, {@link ProtocolException}, {@link InternalException} and {@link
+ * CancelledException}.
  *
  * <p>Messages are one line of English naming the field and rule, the HTTP status or the limit; they
  * never contain the key, nor a name or ID number in clear. Unchecked, like the exceptions of most
@@ -13,14 +14,17 @@ public class NameAuthException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final String kind;
-  private final int status;
+  private final int resultCode;
   private final String field;
   private final String rule;
+  private final int httpStatus;
 
-  NameAuthException(String kind, int status, String message, String field, String rule) {
+  NameAuthException(
+      String kind, int resultCode, String message, String field, String rule, int httpStatus) {
     super(message);
     this.kind = kind;
-    this.status = status;
+    this.resultCode = resultCode;
+    this.httpStatus = httpStatus;
     this.field = field == null ? "" : field;
     this.rule = rule == null ? "" : rule;
   }
@@ -34,11 +38,20 @@ public class NameAuthException extends RuntimeException {
   }
 
   /**
-   * The C library's status ({@code nameauth_result}), or 0 when Java refused the value before
-   * calling it (a NUL character or an unpaired surrogate, which C cannot receive intact).
+   * The C library's result number ({@code nameauth_result}: 1 {@code NAMEAUTH_INVALID_INPUT}, ...
+   * 11 {@code NAMEAUTH_CANCELLED}), or 0 when Java refused the value before calling it (a NUL
+   * character or an unpaired surrogate, which C cannot receive intact).
    */
-  public int status() {
-    return status;
+  public int resultCode() {
+    return resultCode;
+  }
+
+  /**
+   * The HTTP status of a non-2xx answer (a {@link TransportException}, e.g. 503); 0 for every other
+   * failure.
+   */
+  public int httpStatus() {
+    return httpStatus;
   }
 
   /**
@@ -57,23 +70,24 @@ public class NameAuthException extends RuntimeException {
     return rule;
   }
 
-  /** The exception of the C library's kind for {@code status}, as it names the kind. */
-  static NameAuthException of(String kind, int status, String message, String field, String rule) {
+  /** The exception of {@code kind}, as the native library names it. */
+  static NameAuthException of(
+      String kind, int resultCode, String message, String field, String rule, int httpStatus) {
     switch (kind) {
       case "invalid_input":
-        return new InvalidInputException(status, message, field, rule);
+        return new InvalidInputException(resultCode, message, field, rule);
       case "invalid_config":
-        return new ConfigException(status, message, field, rule);
+        return new InvalidConfigException(resultCode, message, field, rule);
       case "timeout":
-        return new NameAuthTimeoutException(status, message);
+        return new TimeoutException(resultCode, message);
       case "transport":
-        return new TransportException(status, message);
+        return new TransportException(resultCode, message, httpStatus);
       case "protocol":
-        return new NameAuthProtocolException(status, message);
+        return new ProtocolException(resultCode, message);
       case "cancelled":
-        return new CancelledException(status, message);
+        return new CancelledException(resultCode, message);
       default:
-        return new InternalException(status, message);
+        return new InternalException(resultCode, message);
     }
   }
 }

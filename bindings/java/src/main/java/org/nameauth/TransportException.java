@@ -1,10 +1,12 @@
 package org.nameauth;
 
-/** The connection failed: refused, reset, TLS failure, non-2xx HTTP status. */
+/**
+ * The connection failed: refused, reset, TLS failure, non-2xx HTTP status ({@link #httpStatus()}).
+ */
 public class TransportException extends NameAuthException {
   private static final long serialVersionUID = 1L;
 
-  TransportException(int status, String message) {
-    super("transport", status, message, "", "");
+  TransportException(int resultCode, String message, int httpStatus) {
+    super("transport", resultCode, message, "", "", httpStatus);
   }
 }

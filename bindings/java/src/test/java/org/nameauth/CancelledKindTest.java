@@ -7,7 +7,7 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kind {@code cancelled} (status 11) has its own exception class, and the stats count it
+ * The kind {@code cancelled} (result code 11) has its own exception class, and the stats count it
  * without moving the counters after it (the JNI array grows by one error kind).
  */
 class CancelledKindTest {
@@ -15,10 +15,10 @@ class CancelledKindTest {
   void theKindCancelledIsACancelledException() throws IOException {
     int status = JniTest.header().get("CANCELLED");
     assertEquals(11, status);
-    NameAuthException e = NameAuthException.of("cancelled", status, "m", "", "");
+    NameAuthException e = NameAuthException.of("cancelled", status, "m", "", "", 0);
     assertInstanceOf(CancelledException.class, e);
     assertEquals("cancelled", e.kind());
-    assertEquals(11, e.status());
+    assertEquals(11, e.resultCode());
   }
 
   @Test

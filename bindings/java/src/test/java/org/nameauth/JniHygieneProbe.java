@@ -35,15 +35,14 @@ public final class JniHygieneProbe {
       }
       c.verify("oZhangSan", "\u5f20\u56db", "110101199003074477");
       expect(InvalidInputException.class, () -> c.verify("o", "\u5f20\u4e09", "1101"));
-      expect(
-          NameAuthProtocolException.class, () -> c.verify("oGarbage", "x", "110101199003074477"));
+      expect(ProtocolException.class, () -> c.verify("oGarbage", "x", "110101199003074477"));
       expect(
           TransportException.class,
           () -> c.verify("oHttp503", "\u5f20\u4e09", "110101199003074477"));
       c.stats();
     }
     expect(
-        ConfigException.class,
+        InvalidConfigException.class,
         () -> NameAuthClient.builder(appid, src, key).option("no_such_option", "1").build());
     expect(NameAuthException.class, () -> Jni.verify(0, null, null, null, null, 3));
     expect(NameAuthException.class, () -> Jni.clientBuild(null, null, null, null));

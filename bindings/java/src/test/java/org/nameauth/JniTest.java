@@ -68,25 +68,24 @@ class JniTest {
         NameAuthClient.builder(appid, src, key).endpoint(endpoint).timeoutMs(400).build()) {
       assertEquals(
           (int) h.get("INVALID_INPUT"),
-          thrown(InvalidInputException.class, () -> c.verify("oZhangSan", "张三", "1101")).status());
+          thrown(InvalidInputException.class, () -> c.verify("oZhangSan", "张三", "1101"))
+              .resultCode());
       assertEquals(
           (int) h.get("TIMEOUT"),
-          thrown(
-                  NameAuthTimeoutException.class,
-                  () -> c.verify("oSlow", "张三", "110101199003074477"))
-              .status());
+          thrown(TimeoutException.class, () -> c.verify("oSlow", "张三", "110101199003074477"))
+              .resultCode());
       assertEquals(
           (int) h.get("PROTOCOL"),
           thrown(
-                  NameAuthProtocolException.class,
+                  ProtocolException.class,
                   () -> c.verify("oDuplicateKeys", "张三", "110101199003074477"))
-              .status());
+              .resultCode());
     }
-    ConfigException config =
+    InvalidConfigException config =
         thrown(
-            ConfigException.class,
+            InvalidConfigException.class,
             () -> NameAuthClient.builder(appid, src, key).option("timeout_ms", "soon").build());
-    assertEquals((int) h.get("INVALID_CONFIG"), config.status());
+    assertEquals((int) h.get("INVALID_CONFIG"), config.resultCode());
     assertEquals("timeout_ms", config.field());
     assertEquals("bad_value", config.rule());
     try (NameAuthClient refused =
@@ -99,7 +98,7 @@ class JniTest {
           thrown(
                   TransportException.class,
                   () -> refused.verify("oZhangSan", "张三", "110101199003074477"))
-              .status());
+              .resultCode());
     }
   }
 
@@ -135,7 +134,7 @@ class JniTest {
           InvalidInputException e = thrown(InvalidInputException.class, calls.get(i));
           assertEquals(fields.get(i), e.field(), e.getMessage());
           assertEquals("null", e.rule());
-          assertEquals(nullStatus, e.status());
+          assertEquals(nullStatus, e.resultCode());
           assertEquals(fields.get(i) + ": is null", e.getMessage());
         }
         Jni.clientFree(h);
@@ -210,7 +209,7 @@ class JniTest {
       assertEquals(0, new File(dir.toString()).list().length, "the copy was left behind");
       String missing = child("-Dnameauth.tmpdir=" + dir.resolve("absent"));
       assertTrue(
-          missing.contains("ConfigException")
+          missing.contains("InvalidConfigException")
               && missing.contains("nameauth.tmpdir")
               && missing.contains("cannot copy libnameauth_jni.so out of the jar"),
           missing);

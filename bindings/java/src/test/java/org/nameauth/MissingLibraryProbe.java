@@ -2,7 +2,7 @@ package org.nameauth;
 
 /**
  * Run in a child JVM with a library path that does not exist: every call that needs the library
- * must throw the same ConfigException, not an ExceptionInInitializerError and then
+ * must throw the same InvalidConfigException, not an ExceptionInInitializerError and then
  * NoClassDefFoundError. Prints one line per call; exits 0 when both calls behaved.
  */
 public final class MissingLibraryProbe {
@@ -14,7 +14,7 @@ public final class MissingLibraryProbe {
       try {
         NameAuthClient.version();
         System.out.println("loaded?");
-      } catch (ConfigException e) {
+      } catch (InvalidConfigException e) {
         System.out.println(e.kind() + " " + e.field() + " " + e.rule());
         good++;
       } catch (Throwable t) {

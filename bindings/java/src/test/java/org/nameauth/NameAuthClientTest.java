@@ -212,14 +212,15 @@ class NameAuthClientTest {
       "appid", "src", "key", "endpoint", "timeout_ms", "retries", "ca_file", "endpoint", "options"
     };
     for (int i = 0; i < bad.size(); i++) {
-      ConfigException e = assertThrows(ConfigException.class, bad.get(i)::build);
+      InvalidConfigException e = assertThrows(InvalidConfigException.class, bad.get(i)::build);
       assertEquals("invalid_config", e.kind());
       assertEquals(fields[i], e.field(), e.getMessage());
       assertFalse(e.rule().isEmpty());
       assertFalse(e.getMessage().contains(key), e.getMessage());
     }
-    ConfigException e =
-        assertThrows(ConfigException.class, () -> NameAuthClient.builder(null, src, key).build());
+    InvalidConfigException e =
+        assertThrows(
+            InvalidConfigException.class, () -> NameAuthClient.builder(null, src, key).build());
     assertEquals("appid", e.field());
     assertEquals("null", e.rule());
   }
@@ -236,9 +237,9 @@ class NameAuthClientTest {
             .build()) {
       assertFalse(c.toString().contains("p;a=s"), c.toString());
     }
-    ConfigException e =
+    InvalidConfigException e =
         assertThrows(
-            ConfigException.class,
+            InvalidConfigException.class,
             () ->
                 NameAuthClient.builder(appid, src, key)
                     .endpoint(endpoint)
@@ -257,7 +258,7 @@ class NameAuthClientTest {
               () -> c.verify("oPassport", "JOHN SMITH", "E12345678\uD800", "2"));
       assertEquals("creid", e.field());
       assertEquals("invalid_utf8", e.rule());
-      assertEquals(0, e.status());
+      assertEquals(0, e.resultCode());
       // A proper pair (an astral character) is fine.
       assertEquals("A", c.verify("oPassport", "JOHN SMITH", "E12345678", "2").code());
     }
@@ -265,17 +266,17 @@ class NameAuthClientTest {
   }
 
   @Test
-  void everyFaultThrowsItsKind() {
+  void everyFaultThrowsItsKindAndAnHttpFailureItsStatus() {
     Object[][] faults = {
-      {"oSlow", NameAuthTimeoutException.class, "timeout", "500 ms timeout"},
-      {"oReset", TransportException.class, "transport", "reset"},
-      {"oHangup", TransportException.class, "transport", "closed"},
-      {"oHttp500", TransportException.class, "transport", "HTTP status 500"},
-      {"oHttp503", TransportException.class, "transport", "HTTP status 503"},
-      {"oGarbage", NameAuthProtocolException.class, "protocol", "JSON"},
-      {"oOversized", NameAuthProtocolException.class, "protocol", "64 KiB"},
-      {"oTruncated", NameAuthProtocolException.class, "protocol", "JSON"},
-      {"oEmpty", NameAuthProtocolException.class, "protocol", "empty"},
+      {"oSlow", TimeoutException.class, "timeout", "500 ms timeout", 0},
+      {"oReset", TransportException.class, "transport", "reset", 0},
+      {"oHangup", TransportException.class, "transport", "closed", 0},
+      {"oHttp500", TransportException.class, "transport", "HTTP status 500", 500},
+      {"oHttp503", TransportException.class, "transport", "HTTP status 503", 503},
+      {"oGarbage", ProtocolException.class, "protocol", "JSON", 0},
+      {"oOversized", ProtocolException.class, "protocol", "64 KiB", 0},
+      {"oTruncated", ProtocolException.class, "protocol", "JSON", 0},
+      {"oEmpty", ProtocolException.class, "protocol", "empty", 0},
     };
     try (NameAuthClient c =
         NameAuthClient.builder(appid, src, key).endpoint(endpoint).timeoutMs(500).build()) {
@@ -285,6 +286,8 @@ class NameAuthClientTest {
         NameAuthException e = assertThrows(type, () -> c.verify((String) f[0], "张三", ZS_ID));
         assertEquals(f[2], e.kind());
         assertTrue(e.getMessage().contains((String) f[3]), e.getMessage());
+        // The HTTP status of a non-2xx answer, 0 for every other failure.
+        assertEquals(f[4], e.httpStatus(), (String) f[0]);
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.nameauth.testing;
 
+import org.nameauth.internal.LoadOnce;
 import org.nameauth.internal.NativeLibraries;
 
 /**
@@ -7,7 +8,7 @@ import org.nameauth.internal.NativeLibraries;
  * {@link NameAuthSandbox}.
  */
 final class SandboxNative {
-  private static volatile boolean loaded;
+  private static final LoadOnce LIBRARY = new LoadOnce(new Load());
 
   private SandboxNative() {}
 
@@ -16,13 +17,13 @@ final class SandboxNative {
    * NAMEAUTH_SANDBOX_LIBRARY}, the directory of {@code nameauth.library.path}, or the jar's copy.
    */
   static void ensure() {
-    if (loaded) {
-      return;
-    }
-    synchronized (SandboxNative.class) {
-      if (loaded) {
-        return;
-      }
+    LIBRARY.ensure();
+  }
+
+  /** Loads libnameauth_sandbox (see {@link #ensure()}). */
+  private static final class Load implements Runnable {
+    @Override
+    public void run() {
       try {
         NativeLibraries.load(
             "nameauth_sandbox",
@@ -39,7 +40,6 @@ final class SandboxNative {
         clear.initCause(e);
         throw clear;
       }
-      loaded = true;
     }
   }
 

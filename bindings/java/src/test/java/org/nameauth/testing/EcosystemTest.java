@@ -16,7 +16,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.nameauth.ConfigException;
+import org.nameauth.InvalidConfigException;
 import org.nameauth.NameAuthClient;
 import org.nameauth.NameAuthStats;
 import org.nameauth.TransportException;
@@ -170,9 +170,9 @@ class EcosystemTest {
       assertEquals(1, c.stats().failovers());
     }
     assertEquals(1, sb.hits("oZhangSan"));
-    ConfigException e =
+    InvalidConfigException e =
         assertThrows(
-            ConfigException.class,
+            InvalidConfigException.class,
             () -> sb.clientBuilder().fallbackEndpoint("http://example.test/x").build());
     assertEquals("fallback_endpoint", e.field());
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.nameauth.ConfigException;
+import org.nameauth.InvalidConfigException;
 import org.nameauth.NameAuthClient;
 
 /** {@code idleTimeoutMs}: how long an unused keep-alive connection is kept (issue 17 item 20). */
@@ -29,8 +29,9 @@ class IdleTimeoutTest {
   @Test
   void anIdleTimeoutOutOfRangeIsAConfigErrorNamingIt(NameAuthSandbox sb) {
     for (long bad : new long[] {0, -1, 600_001}) {
-      ConfigException e =
-          assertThrows(ConfigException.class, () -> sb.clientBuilder().idleTimeoutMs(bad).build());
+      InvalidConfigException e =
+          assertThrows(
+              InvalidConfigException.class, () -> sb.clientBuilder().idleTimeoutMs(bad).build());
       assertEquals("idle_timeout_ms", e.field());
     }
   }

@@ -447,4 +447,5 @@ bench-python: cli
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD)
+include mk/go.mk
 include mk/node.mk

@@ -1,0 +1,89 @@
+//go:build cgo
+
+package nameauth
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// A context cancelled before the call: the request is never written (the sandbox's own
+// counter does not move), the error is cancelled and also context.Canceled.
+func TestCancelledContextSendsNothing(t *testing.T) {
+	c := newTestClient(t)
+	before := sandboxStats(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for i := 0; i < 20; i++ {
+		_, err := c.Verify(ctx, zsOpenID, zsName, zsID)
+		if !errors.Is(err, ErrCancelled) || !errors.Is(err, context.Canceled) {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	after := sandboxStats(t)
+	if after.Requests != before.Requests || after.Hits[zsOpenID] != before.Hits[zsOpenID] {
+		t.Fatalf("a cancelled call reached the sandbox: %d -> %d requests", before.Requests, after.Requests)
+	}
+	s, _ := c.Stats()
+	if s.Errors[KindCancelled] != 20 || s.Requests != 0 {
+		t.Fatalf("client stats: %+v", s)
+	}
+}
+
+// A deadline already past is the same: nothing sent, and errors.Is DeadlineExceeded.
+func TestPastDeadlineSendsNothing(t *testing.T) {
+	c := newTestClient(t)
+	before := sandboxStats(t).Requests
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	_, err := c.Verify(ctx, zsOpenID, zsName, zsID)
+	if !errors.Is(err, ErrCancelled) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("past deadline: %v", err)
+	}
+	if after := sandboxStats(t).Requests; after != before {
+		t.Fatalf("sent after its deadline: %d -> %d", before, after)
+	}
+}
+
+// The context's deadline bounds a call the server is slow to answer (oSlow answers after
+// 5 s; the client's own timeout is 60 s): a timeout that is also DeadlineExceeded, well
+// before either. The bound is generous (4 s for a 300 ms deadline).
+func TestContextDeadlineBoundsTheCall(t *testing.T) {
+	c := newTestClient(t, WithTimeout(time.Minute))
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.Verify(ctx, "oSlow", zsName, zsID)
+	if !errors.Is(err, ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("slow call: %v", err)
+	}
+	if took := time.Since(start); took > 4*time.Second {
+		t.Fatalf("the deadline did not bound the call: %v", took)
+	}
+}
+
+// Cancelling once the request was written changes nothing: the call returns the server's
+// answer. The order is forced through the sandbox's counter: cancel only after the
+// sandbox has the request.
+func TestCancelAfterWriteReturnsTheAnswer(t *testing.T) {
+	c := newTestClient(t)
+	before := sandboxStats(t).Hits["oSlow"]
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		end := time.Now().Add(30 * time.Second)
+		for sandboxStats(t).Hits["oSlow"] == before && time.Now().Before(end) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	v, err := c.Verify(ctx, "oSlow", zsName, zsID)
+	if err != nil {
+		t.Fatalf("cancelled after the write: %v", err)
+	}
+	if v.Code == "" || ctx.Err() == nil {
+		t.Fatalf("verdict %#v, ctx %v", v, ctx.Err())
+	}
+}

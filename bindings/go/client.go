@@ -1,0 +1,265 @@
+package nameauth
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Client is a configured client: credentials, endpoint, timeouts and one keep-alive
+// connection pool. Safe for concurrent use; Close frees it, and a client never closed is
+// freed by a finalizer once unreachable.
+type Client struct {
+	// mu: Verify and Stats hold it for reading during their C call, Close for writing,
+	// so the C client is never freed under a call (the C ABI forbids that race).
+	mu     sync.RWMutex
+	h      handle // nil once closed
+	logger *slog.Logger
+}
+
+func newClient(h handle, logger *slog.Logger) *Client {
+	c := &Client{h: h, logger: logger}
+	runtime.SetFinalizer(c, (*Client).Close)
+	return c
+}
+
+// New creates a client from the three credentials WeChat Pay issues and options. Bad
+// credentials or options are an *Error of kind invalid_config naming the option (never
+// its value, never the key).
+func New(appid, src, key string, opts ...Option) (*Client, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h, err := backendNew(appid, src, key, cfg.set)
+	if err != nil {
+		return nil, err
+	}
+	return newClient(h, cfg.logger), nil
+}
+
+// FromEnv creates a client from NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY and one
+// variable per option (NAMEAUTH_ENDPOINT, NAMEAUTH_TIMEOUT_MS, ...). The only Option it
+// takes is WithLogger: the settings come from the environment alone.
+func FromEnv(opts ...Option) (*Client, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if len(cfg.set) > 0 {
+		return nil, &Error{Kind: KindInvalidConfig, Field: cfg.set[0].name, Rule: "bad_value",
+			Message: cfg.set[0].name + ": FromEnv reads its settings from NAMEAUTH_* variables;" +
+				" use New to pass options"}
+	}
+	h, err := backendFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	return newClient(h, cfg.logger), nil
+}
+
+// Close frees the client: closes its connections and wipes its key. It waits for calls in
+// progress; later calls return an invalid_config error. Closing twice does nothing.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.h != nil {
+		backendFree(c.h)
+		c.h = nil
+		runtime.SetFinalizer(c, nil)
+	}
+	return nil
+}
+
+func closedError() *Error {
+	return &Error{Kind: KindInvalidConfig, Field: "client", Rule: "closed",
+		Message: "client: the client is closed"}
+}
+
+// Verify checks one user: every rule of docs/SPEC.md §3 locally (nothing is sent if one
+// fails), then signs, sends and maps the answer. A Verdict is returned whenever the server
+// answered, whatever its code; an error (*Error) when there is no usable answer.
+//
+// The context bounds the call together with the client's timeout: its deadline goes to
+// the core as the call's own deadline, and when it is done before the request is written
+// the request is never written (kind cancelled; errors.Is(err, context.Canceled) too).
+// Once a byte is written the server may be running the check, and the call returns what
+// it said.
+func (c *Client) Verify(ctx context.Context, openid, truename, creid string, opts ...VerifyOption) (Verdict, error) {
+	vc := verifyConfig{cretype: ResidentIDCard}
+	for _, o := range opts {
+		o(&vc)
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.h == nil {
+		return Verdict{}, closedError()
+	}
+	var deadline time.Duration
+	if d, ok := ctx.Deadline(); ok {
+		// Passed deadlines still go in as 1ms: the token below is already cancelled then.
+		deadline = max(time.Until(d), time.Millisecond)
+	}
+	v, lines, err := backendVerify(ctx, c.h, openid, truename, creid, vc.cretype, deadline, logLevel(ctx, c.logger))
+	for _, l := range lines {
+		c.logger.Log(ctx, l.level, l.message)
+	}
+	if err != nil {
+		return Verdict{}, withContext(asError(err), ctx)
+	}
+	return v, nil
+}
+
+// Item is one user for VerifyMany.
+type Item struct {
+	OpenID, TrueName, CreID string
+	// CreType is the document type; "" means "1" (ResidentIDCard).
+	CreType string
+}
+
+// Result is the outcome of one Item: a Verdict, or an error (*Error).
+type Result struct {
+	Verdict Verdict
+	Err     error
+}
+
+// VerifyMany verifies items with at most concurrency calls at once (16 when concurrency
+// is 0 or less) and returns one Result per item, in input order. Items not started when
+// ctx is done end with a cancelled error and are not sent.
+func (c *Client) VerifyMany(ctx context.Context, items []Item, concurrency int) []Result {
+	if concurrency <= 0 {
+		concurrency = 16
+	}
+	out := make([]Result, len(items))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(concurrency, len(items)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				it := items[i]
+				cretype := it.CreType
+				if cretype == "" {
+					cretype = ResidentIDCard
+				}
+				out[i].Verdict, out[i].Err = c.Verify(ctx, it.OpenID, it.TrueName, it.CreID, WithCretype(cretype))
+			}
+		}()
+	}
+	for i := range items {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// Stats is what a client did since it was built (shared by every goroutine using it).
+type Stats struct {
+	// Calls to Verify (refused inputs included).
+	Calls uint64
+	// Requests attempted (first attempts, retries and failovers).
+	Requests uint64
+	// Retries: attempts after the first of a call (failovers not included).
+	Retries uint64
+	// ConnectionsOpened: TCP connections opened; other requests reused the pool.
+	ConnectionsOpened uint64
+	// Failovers: requests sent to the fallback endpoint.
+	Failovers uint64
+	// Verdicts by code: "A" … "F" and "Other".
+	Verdicts map[string]uint64
+	// Errors by kind (KindCancelled included).
+	Errors map[Kind]uint64
+	// Latency percentiles of the calls that sent a request (within 12.5 %; 0 before the first).
+	LatencyP50, LatencyP90, LatencyP99 time.Duration
+}
+
+// Stats returns the client's counters.
+func (c *Client) Stats() (Stats, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.h == nil {
+		return Stats{}, closedError()
+	}
+	return backendStats(c.h)
+}
+
+// String describes the client without any of its settings (the key least of all).
+func (c *Client) String() string { return "nameauth.Client" }
+
+// GoString keeps %#v from printing the client's internals.
+func (c *Client) GoString() string { return "&nameauth.Client{}" }
+
+// Format prints the same for every verb (%v, %+v, %#v, %s).
+func (c *Client) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, c.GoString())
+		return
+	}
+	fmt.Fprint(f, c.String())
+}
+
+// Sign computes the signature of a request (docs/SPEC.md §2): MD5 over the parameters in
+// order and the key, 32 hex digits. The arguments are in the order of every nameauth front
+// end; cretype "" means "1".
+func Sign(appid, openid, src, truename, creid, cretype, key string, signCase SignCase) (string, error) {
+	if cretype == "" {
+		cretype = ResidentIDCard
+	}
+	if signCase != SignCaseLower && signCase != SignCaseUpper {
+		return "", &Error{Kind: KindInvalidInput, Field: "sign_case", Rule: "bad_value",
+			Message: "sign_case: must be SignCaseLower or SignCaseUpper"}
+	}
+	return backendSign(appid, openid, src, truename, creid, cretype, key, signCase == SignCaseUpper)
+}
+
+// ValidateID checks a resident ID number against every rule of docs/SPEC.md §3; nil, or
+// an *Error of kind invalid_input naming the rule.
+func ValidateID(creid string) error { return backendValidateID(creid) }
+
+// logLine is one event a call captured.
+type logLine struct {
+	level   slog.Level
+	message string
+}
+
+// logLevel is the C ABI's capture level for what l wants: 3 info, 2 warn, 1 error, 0 none.
+func logLevel(ctx context.Context, l *slog.Logger) uint32 {
+	switch {
+	case l == nil:
+		return 0
+	case l.Enabled(ctx, slog.LevelInfo):
+		return 3
+	case l.Enabled(ctx, slog.LevelWarn):
+		return 2
+	case l.Enabled(ctx, slog.LevelError):
+		return 1
+	}
+	return 0
+}
+
+// String shows an Item masked, as the core's log lines do: fmt's verbs never print its
+// name or ID number in clear.
+func (it Item) String() string {
+	return "nameauth.Item{openid=" + mask(it.OpenID, 3, 2) + " truename=" + mask(it.TrueName, 0, 1) +
+		" creid=" + mask(it.CreID, 3, 2) + " cretype=" + it.CreType + "}"
+}
+
+// GoString is String, for %#v.
+func (it Item) GoString() string { return it.String() }
+
+// Format prints String for every verb.
+func (it Item) Format(f fmt.State, _ rune) { fmt.Fprint(f, it.String()) }
+
+// mask keeps the first head and last tail characters of s (none when s is too short).
+func mask(s string, head, tail int) string {
+	r := []rune(s)
+	if len(r) <= head+tail+1 {
+		return "****"
+	}
+	return string(r[:head]) + "****" + string(r[len(r)-tail:])
+}

@@ -1,0 +1,3 @@
+module github.com/nameauth/nameauth/bindings/go
+
+go 1.22

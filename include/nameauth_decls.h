@@ -13,6 +13,18 @@ typedef enum {
   NAMEAUTH_CANCELLED = 11,
 } nameauth_result;
 
+typedef enum {
+  NAMEAUTH_SIGN_CASE_LOWER = 0,
+  NAMEAUTH_SIGN_CASE_UPPER = 1,
+} nameauth_sign_case;
+
+typedef enum {
+  NAMEAUTH_LOG_OFF = 0,
+  NAMEAUTH_LOG_ERROR = 1,
+  NAMEAUTH_LOG_WARN = 2,
+  NAMEAUTH_LOG_INFO = 3,
+} nameauth_log_level;
+
 typedef struct nameauth_cancel nameauth_cancel;
 
 typedef struct nameauth_client nameauth_client;
@@ -55,19 +67,13 @@ nameauth_result nameauth_verify_with(const nameauth_client *client,
                                      uint64_t deadline_ms,
                                      nameauth_verdict **out);
 
-nameauth_result nameauth_client_build(const char *appid,
-                                      const char *src,
-                                      const char *key,
-                                      const nameauth_options *options,
-                                      nameauth_client **out);
-
 nameauth_result nameauth_client_new(const char *appid,
                                     const char *src,
                                     const char *key,
-                                    const char *options,
+                                    const nameauth_options *opts,
                                     nameauth_client **out);
 
-nameauth_result nameauth_client_new_from_env(const char *options, nameauth_client **out);
+nameauth_result nameauth_client_new_from_env(nameauth_client **out);
 
 void nameauth_client_free(nameauth_client *client);
 
@@ -111,7 +117,7 @@ nameauth_result nameauth_sign(const char *appid,
                               const char *creid,
                               const char *cretype,
                               const char *key,
-                              uint32_t flags,
+                              uint32_t sign_case,
                               char *out,
                               size_t out_len);
 

@@ -132,13 +132,14 @@ static CURL *curl_handle(int tls) {
 /* ---- nameauth ---- */
 
 static nameauth_client *nameauth_new(int tls) {
-    char options[2048];
-    if (tls)
-        snprintf(options, sizeof options, "endpoint=%s;ca_file=%s", endpoint, ca_file);
-    else
-        snprintf(options, sizeof options, "endpoint=%s", endpoint);
+    nameauth_options *o = NULL;
+    nameauth_options_new(&o);
+    nameauth_options_set(o, "endpoint", endpoint);
+    if (tls) nameauth_options_set(o, "ca_file", ca_file);
     nameauth_client *c = NULL;
-    if (nameauth_client_new(appid, src, key, options, &c) != NAMEAUTH_OK) {
+    nameauth_result r = nameauth_client_new(appid, src, key, o, &c);
+    nameauth_options_free(o);
+    if (r != NAMEAUTH_OK) {
         char msg[512];
         nameauth_last_error(msg, sizeof msg);
         fprintf(stderr, "peers: %s\n", msg);

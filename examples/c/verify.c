@@ -60,9 +60,9 @@ int main(int argc, char **argv) {
   }
   /* NAMEAUTH_APPID, _SRC, _KEY and one variable per option (_ENDPOINT, _TIMEOUT_MS, ...).
    * A program with its own configuration uses nameauth_options_new/_set and
-   * nameauth_client_build instead; nameauth_last_error_field() then names the option at
+   * nameauth_client_new instead; nameauth_last_error_field() then names the option at
    * fault. */
-  r = nameauth_client_new_from_env(NULL, &client);
+  r = nameauth_client_new_from_env(&client);
   if (r != NAMEAUTH_OK) {
     return print_last_error(r);
   }

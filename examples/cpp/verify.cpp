@@ -66,7 +66,7 @@ int main(int argc, char **argv) {
     return error("invalid_input", "usage: verify OPENID TRUENAME CREID [CRETYPE]");
   }
   nameauth_client *raw_client = nullptr;
-  if (nameauth_result r = nameauth_client_new_from_env(nullptr, &raw_client); r != NAMEAUTH_OK) {
+  if (nameauth_result r = nameauth_client_new_from_env(&raw_client); r != NAMEAUTH_OK) {
     return last_error(r);
   }
   Client client(raw_client);

@@ -47,12 +47,12 @@ fuzz_target!(|data: &[u8]| {
         let r = ffi::nameauth_options_set(o, a.as_ptr(), b.as_ptr());
         assert_ne!(r, ffi::NAMEAUTH_PANIC);
         let mut client = ptr::null_mut();
-        let r = ffi::nameauth_client_build(s.as_ptr(), t.as_ptr(), k.as_ptr(), o, &mut client);
+        let r = ffi::nameauth_client_new(s.as_ptr(), t.as_ptr(), k.as_ptr(), o, &mut client);
         assert_ne!(r, ffi::NAMEAUTH_PANIC);
         ffi::nameauth_client_free(client);
         ffi::nameauth_options_free(o);
         let mut client = ptr::null_mut();
-        let r = ffi::nameauth_client_new(a.as_ptr(), s.as_ptr(), k.as_ptr(), t.as_ptr(), &mut client);
+        let r = ffi::nameauth_client_new(a.as_ptr(), s.as_ptr(), k.as_ptr(), ptr::null(), &mut client);
         assert_ne!(r, ffi::NAMEAUTH_PANIC);
         assert_eq!(r == ffi::NAMEAUTH_OK, !client.is_null());
         ffi::nameauth_client_free(client);

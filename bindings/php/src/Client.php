@@ -50,11 +50,11 @@ final class Client
         $o = self::nativeOptions($options);
         $out = $ffi->new('nameauth_client*');
         try {
-            $status = $ffi->nameauth_client_build($appid, $src, $key, $o, \FFI::addr($out));
+            $status = $ffi->nameauth_client_new($appid, $src, $key, $o, \FFI::addr($out));
         } finally {
             $ffi->nameauth_options_free($o);
         }
-        if ($status !== 0) {
+        if ($status !== $ffi->NAMEAUTH_OK) {
             throw Native::failure($status);
         }
         $this->handle = $out;
@@ -63,16 +63,14 @@ final class Client
     /**
      * A client from the environment: NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY, and
      * NAMEAUTH_ plus any option's name in capitals (NAMEAUTH_ENDPOINT, NAMEAUTH_TIMEOUT_MS,
-     * ...), with $options (which may not hold ';' or a line break) applied on top.
-     *
-     * @param array<string, string|int|bool> $options
+     * ...).
      */
-    public static function fromEnv(#[\SensitiveParameter] array $options = []): self
+    public static function fromEnv(): self
     {
         $ffi = Native::ffi();
         $out = $ffi->new('nameauth_client*');
-        $status = $ffi->nameauth_client_new_from_env(self::optionString($options), \FFI::addr($out));
-        if ($status !== 0) {
+        $status = $ffi->nameauth_client_new_from_env(\FFI::addr($out));
+        if ($status !== $ffi->NAMEAUTH_OK) {
             throw Native::failure($status);
         }
         $client = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
@@ -113,7 +111,7 @@ final class Client
         $ffi = Native::ffi();
         $o = $ffi->new('nameauth_options*');
         $status = $ffi->nameauth_options_new(\FFI::addr($o));
-        if ($status !== 0) {
+        if ($status !== $ffi->NAMEAUTH_OK) {
             throw Native::failure($status);
         }
         try {
@@ -123,7 +121,7 @@ final class Client
                 }
                 Native::noNul('options', $name, true);
                 $status = $ffi->nameauth_options_set($o, $name, self::optionText($name, $value));
-                if ($status !== 0) {
+                if ($status !== $ffi->NAMEAUTH_OK) {
                     throw Native::failure($status);
                 }
             }
@@ -132,33 +130,6 @@ final class Client
             throw $e;
         }
         return $o;
-    }
-
-    /**
-     * @param array<mixed, mixed> $options
-     */
-    private static function optionString(#[\SensitiveParameter] array $options): ?string
-    {
-        if ($options === []) {
-            return null;
-        }
-        $parts = [];
-        foreach ($options as $name => $value) {
-            if (!is_string($name)) {
-                throw new ConfigException('options: names must be strings', 0, 'options', 'bad_type');
-            }
-            $text = self::optionText($name, $value);
-            if (strpbrk($text, ";\n") !== false || strpbrk($name, "=;\n") !== false) {
-                throw new ConfigException(
-                    $name . ': must not contain ";" or a line break here (use new Client() for such values)',
-                    0,
-                    $name,
-                    'bad_value'
-                );
-            }
-            $parts[] = $name . '=' . $text;
-        }
-        return implode(';', $parts);
     }
 
     /**
@@ -192,11 +163,11 @@ final class Client
             $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
         } else {
             // Events are captured (and formatted) natively only when someone listens.
-            $ffi->nameauth_log_capture(3);
+            $ffi->nameauth_log_capture($ffi->NAMEAUTH_LOG_INFO);
             try {
                 $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
             } finally {
-                $ffi->nameauth_log_capture(0);
+                $ffi->nameauth_log_capture($ffi->NAMEAUTH_LOG_OFF);
             }
             $captured = Native::captured();
         }
@@ -204,7 +175,7 @@ final class Client
         // the logger runs, so a logger that throws can neither take it nor leak it.
         $failure = null;
         $verdict = null;
-        if ($status !== 0) {
+        if ($status !== $ffi->NAMEAUTH_OK) {
             $failure = Native::failure($status);
         } else {
             try {
@@ -316,7 +287,7 @@ final class Client
         $s = $ffi->new('nameauth_stats');
         $s->size = \FFI::sizeof($s);
         $status = $ffi->nameauth_client_stats($this->handle, \FFI::addr($s));
-        if ($status !== 0) {
+        if ($status !== $ffi->NAMEAUTH_OK) {
             throw Native::failure($status);
         }
         $verdicts = [];
@@ -394,7 +365,7 @@ final class Client
         string $cretype,
         #[\SensitiveParameter]
         string $key,
-        bool $upper = false
+        string $sign_case = 'lower'
     ): string {
         $fields = compact('appid', 'openid', 'src', 'truename', 'creid', 'cretype');
         foreach ($fields as $f => $v) {
@@ -403,9 +374,12 @@ final class Client
         Native::noNul('key', $key, true);
         $ffi = Native::ffi();
         $out = $ffi->new('char[33]');
-        $flags = $upper ? 1 : 0;
-        $status = $ffi->nameauth_sign($appid, $openid, $src, $truename, $creid, $cretype, $key, $flags, $out, 33);
-        if ($status !== 0) {
+        $cases = ['lower' => $ffi->NAMEAUTH_SIGN_CASE_LOWER, 'upper' => $ffi->NAMEAUTH_SIGN_CASE_UPPER];
+        if (!isset($cases[$sign_case])) {
+            throw new InvalidInputException('sign_case: must be lower or upper', $ffi->NAMEAUTH_INVALID_INPUT, 'sign_case', 'bad_value');
+        }
+        $status = $ffi->nameauth_sign($appid, $openid, $src, $truename, $creid, $cretype, $key, $cases[$sign_case], $out, 33);
+        if ($status !== $ffi->NAMEAUTH_OK) {
             throw Native::failure($status);
         }
         return \FFI::string($out);
@@ -419,8 +393,9 @@ final class Client
     public static function validateId(#[\SensitiveParameter] string $creid): void
     {
         Native::noNul('creid', $creid);
-        $status = Native::ffi()->nameauth_validate_id($creid);
-        if ($status !== 0) {
+        $ffi = Native::ffi();
+        $status = $ffi->nameauth_validate_id($creid);
+        if ($status !== $ffi->NAMEAUTH_OK) {
             throw Native::failure($status);
         }
     }

@@ -295,9 +295,16 @@ final class ClientTest extends TestCase
                 '650102198506151232',
                 '1',
                 'k3y-with-symbols&=?',
-                true
+                'upper'
             )
         );
+        try {
+            Client::sign('a', 'o', 's', 'n', 'c', '1', 'k', 'Upper');
+            self::fail('a bad sign case was accepted');
+        } catch (InvalidInputException $e) {
+            self::assertSame('sign_case', $e->field());
+            self::assertSame('bad_value', $e->rule());
+        }
         Client::validateId(self::ZS_ID);
         self::assertSame('0.1.0', Client::version());
         $this->expectException(InvalidInputException::class);

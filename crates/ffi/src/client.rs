@@ -20,23 +20,22 @@ pub struct nameauth_client {
     pub(crate) client: Client,
 }
 
-/// Creates a client from the three credentials WeChat Pay issues and typed options
-/// (`options` may be NULL for every default; it is copied, so it may be freed or reused
-/// at once).
+/// Creates a client from the three credentials WeChat Pay issues and options (`opts` may
+/// be NULL for every default; it is copied, so it may be freed or reused at once).
 ///
 /// On success `*out` receives a client to free with `nameauth_client_free`; on failure
 /// `*out` is set to NULL and the last error (message, field, rule) says what is wrong,
 /// never showing the key. The key is copied; the caller may wipe its own copy at once.
 ///
 /// # Safety
-/// Non-NULL strings are NUL-terminated; `options` is NULL or a live options handle; `out`
+/// Non-NULL strings are NUL-terminated; `opts` is NULL or a live options handle; `out`
 /// is NULL or valid for one write.
 #[no_mangle]
-pub unsafe extern "C" fn nameauth_client_build(
+pub unsafe extern "C" fn nameauth_client_new(
     appid: *const c_char,
     src: *const c_char,
     key: *const c_char,
-    options: *const nameauth_options,
+    opts: *const nameauth_options,
     out: *mut *mut nameauth_client,
 ) -> nameauth_result {
     boundary(|| {
@@ -55,95 +54,43 @@ pub unsafe extern "C" fn nameauth_client_build(
         }
         let mut builder = ClientBuilder::new(appid, src, key);
         // SAFETY: a live options handle per the contract, or NULL.
-        if let Some(o) = unsafe { options.as_ref() } {
+        if let Some(o) = unsafe { opts.as_ref() } {
             builder = builder.with_options(o.options.clone());
         }
-        finish_client(builder, None, out)
-    })
-}
-
-/// Creates a client from the three credentials WeChat Pay issues and an option string:
-/// the compatible form of `nameauth_client_build`.
-///
-/// `options` is NULL for the defaults, or `name=value` entries separated by `;` or
-/// newlines (white space around names and values is ignored), with the names of
-/// `nameauth_options_set`. A value cannot hold `;` or a line break here: use
-/// `nameauth_options_set` for those. A name given twice or an unknown name is
-/// `NAMEAUTH_INVALID_CONFIG`, and no error quotes more of the string than an option name
-/// it knows.
-///
-/// On success `*out` receives a client to free with `nameauth_client_free`; on failure
-/// `*out` is set to NULL and the last error says what is wrong (never the key). The key is
-/// copied; the caller may wipe its own copy at once.
-///
-/// # Safety
-/// Non-NULL strings are NUL-terminated; `out` is NULL or valid for one write.
-#[no_mangle]
-pub unsafe extern "C" fn nameauth_client_new(
-    appid: *const c_char,
-    src: *const c_char,
-    key: *const c_char,
-    options: *const c_char,
-    out: *mut *mut nameauth_client,
-) -> nameauth_result {
-    boundary(|| {
-        // SAFETY: `out` is NULL or valid for one write.
-        unsafe { put(out, ptr::null_mut()) };
-        // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
-        let (appid, src, key, options) = unsafe {
-            (
-                arg_str(appid, "appid")?,
-                arg_str(src, "src")?,
-                arg_str(key, "key")?,
-                opt_str(options, "options")?,
-            )
-        };
-        if out.is_null() {
-            return Err(null("out"));
-        }
-        let builder = ClientBuilder::new(appid, src, key);
-        finish_client(builder, options, out)
+        finish_client(builder, out)
     })
 }
 
 /// Creates a client from the environment: `NAMEAUTH_APPID`, `NAMEAUTH_SRC`,
 /// `NAMEAUTH_KEY`, and for each option of `nameauth_options_set` its variable
 /// (`NAMEAUTH_` and the name in capitals: `NAMEAUTH_ENDPOINT`, `NAMEAUTH_TIMEOUT_MS`,
-/// ...), then applies `options` (NULL for none) as `nameauth_client_new` does. A missing
-/// credential is `NAMEAUTH_INVALID_CONFIG` naming the variable; so is an empty
-/// `NAMEAUTH_ENDPOINT` (unset means the real WeChat Pay endpoint, empty is a mistake).
+/// ...). A missing credential is `NAMEAUTH_INVALID_CONFIG` naming the variable; so is an
+/// empty `NAMEAUTH_ENDPOINT` (unset means the real WeChat Pay endpoint, empty is a
+/// mistake).
 ///
 /// On success `*out` receives a client to free with `nameauth_client_free`; on failure
 /// `*out` is set to NULL.
 ///
 /// # Safety
-/// `options` is NULL or NUL-terminated; `out` is NULL or valid for one write.
+/// `out` is NULL or valid for one write.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_client_new_from_env(
-    options: *const c_char,
     out: *mut *mut nameauth_client,
 ) -> nameauth_result {
     boundary(|| {
-        // SAFETY: `out` is NULL or valid for one write.
-        unsafe { put(out, ptr::null_mut()) };
-        // SAFETY: NUL-terminated per the contract.
-        let options = unsafe { opt_str(options, "options")? };
         if out.is_null() {
             return Err(null("out"));
         }
-        finish_client(ClientBuilder::from_env(), options, out)
+        // SAFETY: `out` is non-NULL and valid for one write.
+        unsafe { out.write(ptr::null_mut()) };
+        finish_client(ClientBuilder::from_env(), out)
     })
 }
 
-pub(crate) fn finish_client(
+fn finish_client(
     builder: ClientBuilder,
-    options: Option<&str>,
     out: *mut *mut nameauth_client,
 ) -> Result<(), nameauth_result> {
-    let builder = match options {
-        Some(o) => builder.options(o).map_err(|e| fail(&e))?,
-        None => builder,
-    };
     let client = builder.build().map_err(|e| fail(&e))?;
     let handle = Box::into_raw(Box::new(nameauth_client { client }));
     // SAFETY: `out` was checked non-NULL by the caller of this function.

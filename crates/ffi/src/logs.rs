@@ -13,17 +13,24 @@ use crate::result::{
     boundary, boundary_value, copy_out, fail_with, nameauth_result, NAMEAUTH_INVALID_INPUT,
 };
 
-/// Log levels of `nameauth_set_log_callback` and `nameauth_log_capture`.
-pub const NAMEAUTH_LOG_OFF: u32 = 0;
+/// Log levels of `nameauth_set_log_callback` and `nameauth_log_capture` (which take the
+/// number, so that any value a C caller passes is checked, not undefined). The numbers are
+/// the core's `nameauth::frontend::level_number`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum nameauth_log_level {
+    /// Nothing.
+    NAMEAUTH_LOG_OFF = 0,
+    /// A failure of the library itself.
+    NAMEAUTH_LOG_ERROR = 1,
+    /// A retry or a failover.
+    NAMEAUTH_LOG_WARN = 2,
+    /// Each call (its verdict or error).
+    NAMEAUTH_LOG_INFO = 3,
+}
 
-/// A failure of the library itself.
-pub const NAMEAUTH_LOG_ERROR: u32 = 1;
-
-/// A retry or a failover.
-pub const NAMEAUTH_LOG_WARN: u32 = 2;
-
-/// Each call (its verdict or error).
-pub const NAMEAUTH_LOG_INFO: u32 = 3;
+pub(crate) const LOG_OFF: u32 = nameauth_log_level::NAMEAUTH_LOG_OFF as u32;
+pub(crate) const LOG_INFO: u32 = nameauth_log_level::NAMEAUTH_LOG_INFO as u32;
 
 /// A log callback: `level` is one of `NAMEAUTH_LOG_*`, `message` one masked line (no key,
 /// no name or ID number in clear, no URL) valid only during the call. It runs on the
@@ -46,11 +53,11 @@ pub(crate) static LOG_SINK: std::sync::Mutex<Option<std::sync::Arc<LogSink>>> =
 /// The level of `LOG_SINK` (`NAMEAUTH_LOG_OFF` when there is none), read on every verify
 /// without taking the lock.
 pub(crate) static LOG_SINK_LEVEL: std::sync::atomic::AtomicU32 =
-    std::sync::atomic::AtomicU32::new(NAMEAUTH_LOG_OFF);
+    std::sync::atomic::AtomicU32::new(LOG_OFF);
 
 thread_local! {
     /// `nameauth_log_capture`'s level on this thread, and what the last call captured.
-    static CAPTURE: RefCell<(u32, CString)> = RefCell::new((NAMEAUTH_LOG_OFF, CString::default()));
+    static CAPTURE: RefCell<(u32, CString)> = RefCell::new((LOG_OFF, CString::default()));
 }
 
 /// Sends every event at or above `level` (`NAMEAUTH_LOG_INFO`: each call and each retry
@@ -70,16 +77,16 @@ pub unsafe extern "C" fn nameauth_set_log_callback(
     level: u32,
 ) -> nameauth_result {
     boundary(|| {
-        if level > NAMEAUTH_LOG_INFO {
+        if level > LOG_INFO {
             return Err(fail_with(
                 NAMEAUTH_INVALID_INPUT,
                 "level",
                 "bad_value",
-                "must be NAMEAUTH_LOG_OFF, _ERROR, _WARN or _INFO",
+                "must be LOG_OFF, _ERROR, _WARN or _INFO",
             ));
         }
         let sink = match callback {
-            Some(callback) if level > NAMEAUTH_LOG_OFF => Some(std::sync::Arc::new(LogSink {
+            Some(callback) if level > LOG_OFF => Some(std::sync::Arc::new(LogSink {
                 callback,
                 userdata: userdata as usize,
                 level,
@@ -87,7 +94,7 @@ pub unsafe extern "C" fn nameauth_set_log_callback(
             _ => None,
         };
         let mut slot = LOG_SINK.lock().unwrap_or_else(|p| p.into_inner());
-        let level = sink.as_ref().map_or(NAMEAUTH_LOG_OFF, |s| s.level);
+        let level = sink.as_ref().map_or(LOG_OFF, |s| s.level);
         *slot = sink;
         LOG_SINK_LEVEL.store(level, std::sync::atomic::Ordering::Release);
         Ok(())
@@ -101,11 +108,11 @@ pub unsafe extern "C" fn nameauth_set_log_callback(
 /// the previous level.
 #[no_mangle]
 pub extern "C" fn nameauth_log_capture(level: u32) -> u32 {
-    boundary_value(NAMEAUTH_LOG_OFF, || {
+    boundary_value(LOG_OFF, || {
         CAPTURE.with(|c| {
             let mut c = c.borrow_mut();
             let before = c.0;
-            c.0 = level.min(NAMEAUTH_LOG_INFO);
+            c.0 = level.min(LOG_INFO);
             before
         })
     })
@@ -142,10 +149,10 @@ pub(crate) fn log_call(
     });
     let sink_level = LOG_SINK_LEVEL.load(std::sync::atomic::Ordering::Acquire);
     let wanted = sink_level.max(capture);
-    if wanted == NAMEAUTH_LOG_OFF || wanted < level_number(report.level()) {
+    if wanted == LOG_OFF || wanted < level_number(report.level()) {
         return;
     }
-    let sink = if sink_level == NAMEAUTH_LOG_OFF {
+    let sink = if sink_level == LOG_OFF {
         None
     } else {
         LOG_SINK.lock().unwrap_or_else(|p| p.into_inner()).clone()
@@ -174,8 +181,9 @@ mod tests {
     #[test]
     fn the_log_constants_are_the_cores_level_numbers() {
         use nameauth::report::Level;
-        assert_eq!(level_number(Level::Error), NAMEAUTH_LOG_ERROR);
-        assert_eq!(level_number(Level::Warn), NAMEAUTH_LOG_WARN);
-        assert_eq!(level_number(Level::Info), NAMEAUTH_LOG_INFO);
+        use nameauth_log_level::*;
+        assert_eq!(level_number(Level::Error), NAMEAUTH_LOG_ERROR as u32);
+        assert_eq!(level_number(Level::Warn), NAMEAUTH_LOG_WARN as u32);
+        assert_eq!(level_number(Level::Info), NAMEAUTH_LOG_INFO as u32);
     }
 }

@@ -10,7 +10,7 @@ use crate::result::{boundary, fail, nameauth_result, null};
 
 /// Client options set one by one, by name: any value may hold any character (a proxy
 /// password with `;`, `=` or `\\`). Opaque. Created by `nameauth_options_new`, filled by
-/// `nameauth_options_set`, used by `nameauth_client_build` (which copies it), freed by
+/// `nameauth_options_set`, used by `nameauth_client_new` (which copies it), freed by
 /// `nameauth_options_free`. Not for use by two threads at once.
 pub struct nameauth_options {
     pub(crate) options: Options,
@@ -41,7 +41,7 @@ pub unsafe extern "C" fn nameauth_options_new(out: *mut *mut nameauth_options) -
 /// call including retries; 1 to 86400000), `connect_timeout_ms` (3000; same range),
 /// `sign_case` (`lower`|`upper`), `retries` (2; 0 to 10), `proxy`
 /// (`http://[user:password@]host:port`), `ca_file` (PEM file of extra root certificates),
-/// `validate_id` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
+/// `id_rules` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
 /// non-loopback host or through a proxy), `fallback_endpoint`, `idle_timeout_ms` (7000,
 /// how long an unused keep-alive connection is kept; 1 to 600000). An unknown name or a
 /// bad value is

@@ -117,7 +117,7 @@ pub(crate) fn fail(e: &Error) -> nameauth_result {
     ResultCode::of(e).into()
 }
 
-/// Records a failure of the caller's own making (NULL, buffer size, flags) about `field`
+/// Records a failure of the caller's own making (NULL, buffer size, log level) about `field`
 /// and returns `code`.
 pub(crate) fn fail_with(
     code: nameauth_result,

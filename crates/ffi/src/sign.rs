@@ -4,16 +4,20 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use nameauth::{Params, SignCase, RESIDENT_ID_CARD};
+use nameauth::frontend::{sign_case_number, sign_strings};
 
 use crate::args::{arg_str, opt_str};
-use crate::result::{
-    boundary, fail, fail_with, nameauth_result, null, NAMEAUTH_BUFFER_TOO_SMALL,
-    NAMEAUTH_INVALID_INPUT,
-};
+use crate::result::{boundary, fail, fail_with, nameauth_result, null, NAMEAUTH_BUFFER_TOO_SMALL};
 
-/// `nameauth_sign` flag: upper-case hex digits (default lower case).
-pub const NAMEAUTH_SIGN_UPPER: u32 = 1;
+/// The letter case of `nameauth_sign`'s hex digits.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum nameauth_sign_case {
+    /// `0-9a-f`, the default (what PHP's `md5()` gives).
+    NAMEAUTH_SIGN_CASE_LOWER = 0,
+    /// `0-9A-F`, as other WeChat Pay APIs of that era expect.
+    NAMEAUTH_SIGN_CASE_UPPER = 1,
+}
 
 /// Bytes `nameauth_sign` needs in `out`: 32 hex digits and a NUL.
 pub const NAMEAUTH_SIGN_LEN: usize = 33;
@@ -23,10 +27,11 @@ pub const NAMEAUTH_SIGN_LEN: usize = 33;
 /// signed exactly as given.
 ///
 /// `cretype` may be NULL for `"1"`; every other string must be non-NULL, valid UTF-8,
-/// non-empty and free of control characters. `flags`: `NAMEAUTH_SIGN_UPPER` for
-/// upper-case hex; other bits are reserved and refused. `out` receives the 32 digits and a
-/// NUL and must hold `NAMEAUTH_SIGN_LEN` (33) bytes; with a smaller `out_len` the result
-/// is `NAMEAUTH_BUFFER_TOO_SMALL` and `out` holds an empty string (if `out_len` > 0).
+/// non-empty and free of control characters. `sign_case` is a `nameauth_sign_case`
+/// (`NAMEAUTH_SIGN_CASE_LOWER` or `NAMEAUTH_SIGN_CASE_UPPER`); another value is
+/// `NAMEAUTH_INVALID_INPUT` naming `sign_case`. `out` receives the 32 digits and a NUL
+/// and must hold `NAMEAUTH_SIGN_LEN` (33) bytes; with a smaller `out_len` the result is
+/// `NAMEAUTH_BUFFER_TOO_SMALL` and `out` holds an empty string (if `out_len` > 0).
 ///
 /// Thread-safe. The key is not kept.
 ///
@@ -42,7 +47,8 @@ pub unsafe extern "C" fn nameauth_sign(
     creid: *const c_char,
     cretype: *const c_char,
     key: *const c_char,
-    flags: u32,
+    // A number, not the enum: a C caller may pass any int, which a Rust enum cannot hold.
+    sign_case: u32,
     out: *mut c_char,
     out_len: usize,
 ) -> nameauth_result {
@@ -52,29 +58,21 @@ pub unsafe extern "C" fn nameauth_sign(
             unsafe { out.write(0) };
         }
         // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
-        let params = unsafe {
-            Params {
-                appid: arg_str(appid, "appid")?,
-                openid: arg_str(openid, "openid")?,
-                src: arg_str(src, "src")?,
-                truename: arg_str(truename, "truename")?,
-                creid: arg_str(creid, "creid")?,
-                cretype: opt_str(cretype, "cretype")?.unwrap_or(RESIDENT_ID_CARD),
-            }
+        let (appid, openid, src, truename, creid, cretype, key) = unsafe {
+            (
+                arg_str(appid, "appid")?,
+                arg_str(openid, "openid")?,
+                arg_str(src, "src")?,
+                arg_str(truename, "truename")?,
+                arg_str(creid, "creid")?,
+                opt_str(cretype, "cretype")?,
+                arg_str(key, "key")?,
+            )
         };
-        // SAFETY: as above.
-        let key = unsafe { arg_str(key, "key")? };
         if out.is_null() {
             return Err(null("out"));
         }
-        if flags & !NAMEAUTH_SIGN_UPPER != 0 {
-            return Err(fail_with(
-                NAMEAUTH_INVALID_INPUT,
-                "flags",
-                "bad_value",
-                "unknown bits set (only NAMEAUTH_SIGN_UPPER is defined)",
-            ));
-        }
+        let case = sign_case_number(sign_case).map_err(|e| fail(&e))?;
         if out_len < NAMEAUTH_SIGN_LEN {
             return Err(fail_with(
                 NAMEAUTH_BUFFER_TOO_SMALL,
@@ -83,12 +81,17 @@ pub unsafe extern "C" fn nameauth_sign(
                 &format!("needs {NAMEAUTH_SIGN_LEN} bytes (got {out_len})"),
             ));
         }
-        let case = if flags & NAMEAUTH_SIGN_UPPER != 0 {
-            SignCase::Upper
-        } else {
-            SignCase::Lower
-        };
-        let sig = nameauth::sign_checked(&params, key, case).map_err(|e| fail(&e))?;
+        let sig = sign_strings(
+            appid,
+            openid,
+            src,
+            truename,
+            creid,
+            cretype,
+            key,
+            Some(case.as_str()),
+        )
+        .map_err(|e| fail(&e))?;
         // SAFETY: `out` holds at least 33 bytes; the signature is 32 ASCII bytes.
         unsafe {
             ptr::copy_nonoverlapping(sig.as_str().as_ptr().cast::<c_char>(), out, 32);
@@ -111,4 +114,18 @@ pub unsafe extern "C" fn nameauth_validate_id(creid: *const c_char) -> nameauth_
         let creid = unsafe { arg_str(creid, "creid")? };
         nameauth::validate::resident_id(creid).map_err(|e| fail(&e))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nameauth::SignCase;
+
+    #[test]
+    fn the_c_sign_cases_are_the_kits_numbers() {
+        use nameauth_sign_case::*;
+        let case = |c: nameauth_sign_case| sign_case_number(c as u32).unwrap();
+        assert_eq!(case(NAMEAUTH_SIGN_CASE_LOWER), SignCase::Lower);
+        assert_eq!(case(NAMEAUTH_SIGN_CASE_UPPER), SignCase::Upper);
+    }
 }

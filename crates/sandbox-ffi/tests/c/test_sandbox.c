@@ -25,8 +25,8 @@ static nameauth_client *client_for(const nameauth_sandbox *sb) {
   nameauth_options_new(&o);
   nameauth_options_set(o, "endpoint", nameauth_sandbox_endpoint(sb));
   if (nameauth_sandbox_ca_file(sb)) nameauth_options_set(o, "ca_file", nameauth_sandbox_ca_file(sb));
-  CHECK(nameauth_client_build(nameauth_sandbox_appid(), nameauth_sandbox_src(),
-                              nameauth_sandbox_key(), o, &c) == NAMEAUTH_OK);
+  CHECK(nameauth_client_new(nameauth_sandbox_appid(), nameauth_sandbox_src(),
+                            nameauth_sandbox_key(), o, &c) == NAMEAUTH_OK);
   nameauth_options_free(o);
   return c;
 }

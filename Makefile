@@ -53,7 +53,7 @@ demo:
 	$(NAMEAUTH_BIN) demo
 
 test: deps lint test-rust test-c test-install test-python test-java test-php test-php-fpm \
-      test-conformance dist-check fuzz-smoke race-smoke bench-peers-smoke test-node
+      test-conformance dist-check fuzz-smoke race-smoke bench-peers-smoke test-node test-go
 
 # What a fresh machine of this kind lacks, from Debian's packages (package:command).
 APT_NEED := php-cli:php phpunit:phpunit php-codesniffer:phpcs pkg-config:pkg-config \
@@ -75,7 +75,7 @@ deps:
 	@php -r 'exit(extension_loaded("ffi") ? 0 : 1);' || \
 		{ echo "missing: the PHP FFI extension (php -m lists no FFI)" >&2; exit 1; }
 
-lint: lint-rust lint-python lint-java lint-php lint-pipes lint-layers lint-node
+lint: lint-rust lint-python lint-java lint-php lint-pipes lint-layers lint-node lint-go
 
 # No pipe whose reader can exit early (`| grep -q`, `| head`): under pipefail the writer
 # dies of SIGPIPE and the script fails at random (tools/check_pipes.py says more).
@@ -321,9 +321,9 @@ lint-php:
 
 # One case table through all six front ends (the Python one needs `make venv` first,
 # which `make test` has done).
-test-conformance: examples java cli node
+test-conformance: examples java cli node go-example
 	@test -x $(VENV)/bin/python || $(MAKE) -s venv
-	$(PYTHON) tests/conformance/run.py --frontends cli,c,cpp,python,java,php,node
+	$(PYTHON) tests/conformance/run.py --frontends cli,c,cpp,python,java,php,node,go
 	$(MAKE) -s test-conformance-endpoint
 
 # The runner against a sandbox started on its own (NAMEAUTH_ENDPOINT set, as a user runs

@@ -19,7 +19,7 @@ STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(GO_TOOLS)/staticcheck
 GO_STAGE := $(abspath $(BUILD))/go-stage
 
-.PHONY: go-lib test-go lint-go
+.PHONY: go-lib go-example test-go lint-go
 
 go-lib: lib
 	@mkdir -p $(dir $(GO_LIB)) $(dir $(GO_HEADER))
@@ -35,12 +35,15 @@ lint-go: go-lib $(STATICCHECK)
 	cd $(GO_DIR) && $(GO) vet ./... && CGO_ENABLED=0 $(GO) vet ./... && $(STATICCHECK) ./...
 	cd $(GO_EXAMPLES) && $(GO) vet ./... && $(STATICCHECK) ./...
 
-test-go: go-lib cli
+# examples/go/verify, the Go row of make test-conformance.
+go-example: go-lib
+	cd $(GO_EXAMPLES) && $(GO) build -o $(abspath $(BUILD))/go/verify ./verify
+
+test-go: go-example cli
 	cd $(GO_DIR) && $(PYTHON) ../../tools/with_sandbox.py --bin $(abspath $(NAMEAUTH_BIN)) -- \
 		$(GO) test -race -count=1 ./...
 	@echo "== CGO_ENABLED=0: the module compiles, and every call says cgo is needed"
 	cd $(GO_DIR) && CGO_ENABLED=0 $(GO) build ./... && CGO_ENABLED=0 $(GO) test -count=1 ./...
-	cd $(GO_EXAMPLES) && $(GO) build -o $(abspath $(BUILD))/go/verify ./verify
 	@echo "== -tags dynamic: the system library through pkg-config (an installed copy)"
 	rm -rf $(GO_STAGE)
 	$(MAKE) -s install PREFIX=$(GO_STAGE)

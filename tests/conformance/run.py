@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs one table of cases through every front end (CONFORMANCE.md).
 
-    python3 tests/conformance/run.py [--cases FILE] [--frontends cli,c,cpp,python,java,php]
+    python3 tests/conformance/run.py [--cases FILE] [--frontends cli,c,cpp,python,java,php,go]
 
 A case is {"name", "args": [openid, truename, creid(, cretype)], "env": {NAME: value, or
 null to unset}, "expect": {...}}, with "http_only": true for a sandbox fault that writes
@@ -50,7 +50,7 @@ RELEASE = next(
     ),
     os.path.join(ROOT, "target", "release"),
 )
-ALL = ["cli", "c", "cpp", "python", "java", "php", "node"]
+ALL = ["cli", "c", "cpp", "python", "java", "php", "go", "node"]
 VERDICT_KEYS = ["code", "reason", "error_code", "nameauth_status", "notmatch_param", "name_mask"]
 ERROR_KEYS = ["error", "message"]
 
@@ -93,6 +93,8 @@ def frontends():
             {"NAMEAUTH_LIBRARY": os.path.join(RELEASE, "libnameauth.so")},
             [],
         ),
+        # examples/go/verify, built by make test-go (the static archive linked in).
+        "go": ([os.path.join(BUILD, "go", "verify")], {}, []),
         # `import 'nameauth'` resolves through examples/node/node_modules (make node).
         "node": (
             ["node", os.path.join(ROOT, "examples", "node", "verify.mjs")],

@@ -6,6 +6,7 @@
 #   nameauth_VERSION_amd64.deb                the same tree under /usr (cargo-deb)
 #   nameauth-VERSION-cp38-abi3-manylinux*.whl and nameauth-VERSION.tar.gz (sdist)
 #   nameauth-VERSION.jar (+ -sources, -javadoc), carrying linux-x86-64/libnameauth_jni.so
+#   goproxy/<Go module path>/@v/vVERSION.{info,mod,zip} and list (tools/go_dist.py)
 # Run from the repository root by make dist, which builds what it packs first.
 set -euo pipefail
 VERSION=$1 MAJOR=$2 RELEASE=$3 TOOLS=$4 STATIC_LIBS=$5 CARGO_DEB=${6:-cargo-deb}
@@ -75,5 +76,8 @@ cp build/wheels/nameauth-*.whl "$DIST/"
 # Java: the jar with its native library, its sources and javadoc (built by make java).
 cp bindings/java/target/nameauth-"$VERSION".jar bindings/java/target/nameauth-"$VERSION"-sources.jar \
   bindings/java/target/nameauth-"$VERSION"-javadoc.jar "$DIST/"
+
+# Go: the module in the module proxy's layout (dist/goproxy), carrying the static archive.
+python3 tools/go_dist.py "$VERSION" "$RELEASE" "$DIST" > /dev/null
 
 ls -1 "$DIST"

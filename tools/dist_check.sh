@@ -136,4 +136,7 @@ javac --release 8 -encoding UTF-8 -d "$WORK/java-sb" -cp "$DIST/nameauth-$VERSIO
   java -cp "$WORK/java-sb:$DIST/nameauth-$VERSION.jar" SandboxProbe)
 ok "jar: org.nameauth.testing.NameAuthSandbox from the jar alone"
 
+# Go: `go get` from dist/goproxy in a fresh GOPATH, no cargo on PATH (tools/go_dist_check.sh).
+ok "$(bash "$ROOT/tools/go_dist_check.sh" "$DIST" "$VERSION")"
+
 echo "dist-check: $passed passed, 0 failed"

@@ -428,7 +428,7 @@ CARGO_DEB := $(HOME)/.cargo/bin/cargo-deb
 $(CARGO_DEB):
 	command -v cargo-deb >/dev/null 2>&1 || $(CARGO) install -q cargo-deb --locked
 
-dist: lib cli-release wheel java $(CARGO_DEB)
+dist: lib cli-release wheel java $(CARGO_DEB) node-pack
 	cd $(JAVA_DIR) && $(MVN) -DskipTests -Dnameauth.native.dir=$(JAR_NATIVE) install
 	bash tools/dist.sh $(VERSION) $(MAJOR) $(RELEASE) $(TOOLS) "$(STATIC_LIBS)" \
 		"$$(command -v cargo-deb || echo $(CARGO_DEB))"

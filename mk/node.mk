@@ -17,7 +17,7 @@ NODE_TESTING_ADDON := $(NODE_DIR)/nameauth-testing.$(NODE_PLATFORM).node
 NODE_MODULES := $(NODE_DIR)/node_modules/.package-lock.json
 NAPI := cd $(NODE_DIR) && node_modules/.bin/napi
 
-.PHONY: node test-node lint-node node-deps
+.PHONY: node test-node lint-node node-deps node-release node-pack
 
 $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	@command -v npm >/dev/null || { echo "missing: node and npm (Node 18 or later)" >&2; exit 1; }
@@ -42,3 +42,12 @@ lint-node: node
 		{ echo "$(NODE_DIR)/native.d.ts is stale: commit what make node generated" >&2; exit 1; }
 	cd $(NODE_DIR) && node_modules/.bin/biome check --error-on-warnings . ../../examples/node
 	cd $(NODE_DIR) && node_modules/.bin/tsc -p tsconfig.json
+
+# The addons for glibc 2.17 and later, built with zig as make lib builds the C library.
+node-release: $(TOOLS_READY)
+	$(ZIG_PATH) $(CARGO) zigbuild -q --release --target $(TARGET).$(GLIBC) -p nameauth-node \
+		-p nameauth-node-testing
+
+# Both npm packages in build/node-pack (tools/node_pack.sh); make dist copies them.
+node-pack: node-release
+	bash tools/node_pack.sh $(VERSION) $(RELEASE) $(BUILD)/node-pack

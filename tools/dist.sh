@@ -7,6 +7,7 @@
 #   nameauth-VERSION-cp38-abi3-manylinux*.whl and nameauth-VERSION.tar.gz (sdist)
 #   nameauth-VERSION.jar (+ -sources, -javadoc), carrying linux-x86-64/libnameauth_jni.so
 #   goproxy/<Go module path>/@v/vVERSION.{info,mod,zip} and list (tools/go_dist.py)
+#   nameauth-VERSION.tgz and nameauth-linux-x64-gnu-VERSION.tgz (npm; tools/node_pack.sh)
 # Run from the repository root by make dist, which builds what it packs first.
 set -euo pipefail
 VERSION=$1 MAJOR=$2 RELEASE=$3 TOOLS=$4 STATIC_LIBS=$5 CARGO_DEB=${6:-cargo-deb}
@@ -76,6 +77,9 @@ cp build/wheels/nameauth-*.whl "$DIST/"
 # Java: the jar with its native library, its sources and javadoc (built by make java).
 cp bindings/java/target/nameauth-"$VERSION".jar bindings/java/target/nameauth-"$VERSION"-sources.jar \
   bindings/java/target/nameauth-"$VERSION"-javadoc.jar "$DIST/"
+
+# Node.js: the package and its platform package (packed with npm pack by make node-pack).
+cp build/node-pack/*.tgz "$DIST/"
 
 # Go: the module in the module proxy's layout (dist/goproxy), carrying the static archive.
 python3 tools/go_dist.py "$VERSION" "$RELEASE" "$DIST" > /dev/null

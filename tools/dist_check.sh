@@ -136,6 +136,41 @@ javac --release 8 -encoding UTF-8 -d "$WORK/java-sb" -cp "$DIST/nameauth-$VERSIO
   java -cp "$WORK/java-sb:$DIST/nameauth-$VERSION.jar" SandboxProbe)
 ok "jar: org.nameauth.testing.NameAuthSandbox from the jar alone"
 
+# Node.js: both tarballs installed with npm into a fresh project, offline, with a PATH
+# holding node and npm alone (no Rust, no compiler); then verified from CommonJS and from
+# an ES module, and the sandbox of nameauth/testing from the package alone.
+NODE_APP=$WORK/node-app
+mkdir -p "$NODE_APP/bin"
+ln -s "$(command -v node)" "$NODE_APP/bin/node"
+ln -s "$(readlink -f "$(command -v npm)")" "$NODE_APP/bin/npm"
+for tool in cc gcc cargo rustc zig; do
+  if env PATH="$NODE_APP/bin" /usr/bin/which "$tool" >/dev/null 2>&1; then
+    echo "FAIL: $tool is on the npm install PATH" >&2
+    exit 1
+  fi
+done
+echo '{"name":"app","version":"1.0.0","private":true}' > "$NODE_APP/package.json"
+(cd "$NODE_APP" && env PATH="$NODE_APP/bin" "$NODE_APP/bin/npm" install --offline --no-audit \
+  --no-fund --loglevel=error "$DIST/nameauth-linux-x64-gnu-$VERSION.tgz" "$DIST/nameauth-$VERSION.tgz")
+glibc_at_most_2_17 "$NODE_APP/node_modules/nameauth-linux-x64-gnu/nameauth.linux-x64-gnu.node"
+node_run() { (cd "$NODE_APP" && env PATH="$NODE_APP/bin" node "$@"); }
+expect_a node_run -e "require('nameauth').Client.fromEnv().verify('${ZS[0]}', '${ZS[1]}', '${ZS[2]}')
+  .then((v) => console.log(JSON.stringify(v)))"
+ok "npm: require('nameauth') from the two tarballs"
+expect_a node_run --input-type=module -e "import { Client } from 'nameauth';
+  console.log(JSON.stringify(await Client.fromEnv().verify('${ZS[0]}', '${ZS[1]}', '${ZS[2]}')))"
+ok "npm: import from 'nameauth' (ES module)"
+(unset NAMEAUTH_ENDPOINT NAMEAUTH_APPID NAMEAUTH_SRC NAMEAUTH_KEY
+  expect_a node_run --input-type=module -e "import { sandbox } from 'nameauth/testing';
+    const sb = sandbox(); const v = await sb.client().verify('${ZS[0]}', '${ZS[1]}', '${ZS[2]}');
+    if (sb.hits('${ZS[0]}') !== 1) throw new Error('hits'); sb.close(); console.log(JSON.stringify(v))")
+ok "npm: nameauth/testing's sandbox from the package alone"
+# Without the platform package, the error names it.
+rm -rf "$NODE_APP/node_modules/nameauth-linux-x64-gnu"
+missing_out=$(node_run -e "require('nameauth')" 2>&1 || true)
+require "$missing_out" "the package nameauth-linux-x64-gnu is not installed" "require without the platform package"
+ok "npm: a missing platform package is named"
+
 # Go: `go get` from dist/goproxy in a fresh GOPATH, no cargo on PATH (tools/go_dist_check.sh).
 ok "$(bash "$ROOT/tools/go_dist_check.sh" "$DIST" "$VERSION")"
 

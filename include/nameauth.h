@@ -546,6 +546,13 @@ size_t nameauth_last_error_field(char *buf, size_t buf_len);
 size_t nameauth_last_error_rule(char *buf, size_t buf_len);
 
 /**
+ * The HTTP status of the last failed call on this thread when the server answered with a
+ * non-2xx status (`NAMEAUTH_TRANSPORT`), e.g. 503; 0 for every other failure and before
+ * any failure.
+ */
+uint16_t nameauth_last_error_http_status(void);
+
+/**
  * Computes the signature of a request (docs/SPEC.md §2): MD5 over
  * `appid=…&creid=…&cretype=…&openid=…&src=…&truename=…&key=…` as 32 hex digits, values
  * signed exactly as given.

@@ -110,6 +110,8 @@ size_t nameauth_last_error_field(char *buf, size_t buf_len);
 
 size_t nameauth_last_error_rule(char *buf, size_t buf_len);
 
+uint16_t nameauth_last_error_http_status(void);
+
 nameauth_result nameauth_sign(const char *appid,
                               const char *openid,
                               const char *src,

@@ -33,7 +33,7 @@ final class Client
 
     /**
      * @param array<string, string|int|bool> $options
-     * @throws ConfigException naming the field or option at fault (never showing a value)
+     * @throws InvalidConfigException naming the field or option at fault (never showing a value)
      */
     public function __construct(
         string $appid,
@@ -93,7 +93,7 @@ final class Client
             Native::noNul($name, $text, true);
             return $text;
         }
-        throw new ConfigException(
+        throw new InvalidConfigException(
             $name . ': must be a string, an int or a bool (got ' . (is_object($value) ? get_class($value) : gettype($value)) . ')',
             0,
             $name,
@@ -117,7 +117,7 @@ final class Client
         try {
             foreach ($options as $name => $value) {
                 if (!is_string($name)) {
-                    throw new ConfigException('options: names must be strings', 0, 'options', 'bad_type');
+                    throw new InvalidConfigException('options: names must be strings', 0, 'options', 'bad_type');
                 }
                 Native::noNul('options', $name, true);
                 $status = $ffi->nameauth_options_set($o, $name, self::optionText($name, $value));
@@ -223,7 +223,7 @@ final class Client
     public function setLogger(?object $logger): void
     {
         if ($logger !== null && !(method_exists($logger, 'info') && method_exists($logger, 'warning'))) {
-            throw new ConfigException('logger: must be a PSR-3 logger (info and warning methods)', 0, 'logger', 'bad_type');
+            throw new InvalidConfigException('logger: must be a PSR-3 logger (info and warning methods)', 0, 'logger', 'bad_type');
         }
         $this->logger = $logger;
     }

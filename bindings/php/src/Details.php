@@ -15,16 +15,35 @@ trait Details
     private $field = '';
     /** @var string */
     private $rule = '';
+    /** @var int */
+    private $httpStatus = 0;
 
     /**
      * @param string $message one line, never a secret
-     * @param int    $status  the C library's status, or 0 when PHP refused the value itself
+     * @param int    $resultCode the C library's result number, or 0 when PHP refused the value itself
+     * @param int    $httpStatus the HTTP status of a non-2xx answer, 0 otherwise
      */
-    public function __construct(string $message, int $status = 0, string $field = '', string $rule = '')
-    {
-        parent::__construct($message, $status);
+    public function __construct(
+        string $message,
+        int $resultCode = 0,
+        string $field = '',
+        string $rule = '',
+        int $httpStatus = 0
+    ) {
+        parent::__construct($message, $resultCode);
         $this->field = $field;
         $this->rule = $rule;
+        $this->httpStatus = $httpStatus;
+    }
+
+    public function resultCode(): int
+    {
+        return $this->getCode();
+    }
+
+    public function httpStatus(): int
+    {
+        return $this->httpStatus;
     }
 
     public function kind(): string

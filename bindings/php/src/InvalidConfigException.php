@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace NameAuth;
 
 /** The client configuration is unusable (credentials, endpoint, options). */
-final class ConfigException extends \InvalidArgumentException implements NameAuthException
+final class InvalidConfigException extends \InvalidArgumentException implements NameAuthException
 {
     use Details;
 

@@ -15,9 +15,18 @@ interface NameAuthException extends \Throwable
 {
     /**
      * The docs/CONFORMANCE.md kind: invalid_input, invalid_config, timeout, transport,
-     * protocol or internal.
+     * protocol, internal or cancelled.
      */
     public function kind(): string;
+
+    /**
+     * The C library's result number (NAMEAUTH_INVALID_INPUT, NAMEAUTH_TIMEOUT, ... of
+     * nameauth.h; also getCode()), or 0 when PHP refused the value before calling it.
+     */
+    public function resultCode(): int;
+
+    /** The HTTP status of a non-2xx answer (a TransportException), 0 otherwise. */
+    public function httpStatus(): int;
 
     /** For input and configuration errors, the field at fault ("creid", "timeout_ms", ...); "" otherwise. */
     public function field(): string;

@@ -27,7 +27,7 @@ final class Native
     private static function load(): \FFI
     {
         if (!extension_loaded('ffi')) {
-            throw new ConfigException(
+            throw new InvalidConfigException(
                 'ffi: the PHP FFI extension is not loaded (install it and set ffi.enable)',
                 0,
                 'ffi',
@@ -60,7 +60,7 @@ final class Native
             }
         }
         if ($decls === null || !is_readable($decls)) {
-            throw new ConfigException(
+            throw new InvalidConfigException(
                 'NAMEAUTH_DECLS: nameauth_decls.h not found (set NAMEAUTH_DECLS to its path)',
                 0,
                 'NAMEAUTH_DECLS',
@@ -71,7 +71,7 @@ final class Native
         try {
             return \FFI::cdef((string) file_get_contents($decls), $library);
         } catch (\FFI\Exception $e) {
-            throw new ConfigException(
+            throw new InvalidConfigException(
                 'NAMEAUTH_LIBRARY: cannot load ' . $library . ' (set NAMEAUTH_LIBRARY to the path of libnameauth.so): '
                     . $e->getMessage(),
                 0,
@@ -105,29 +105,29 @@ final class Native
 
     /**
      * The exception for a failed call: its class from the kind the C library gives the
-     * status, with the message, field and rule the call left.
+     * result, with the message, field, rule and HTTP status the call left.
      */
-    public static function failure(int $status): NameAuthException
+    public static function failure(int $code): NameAuthException
     {
-        $kind = self::ffi()->nameauth_result_kind($status);
+        $kind = self::ffi()->nameauth_result_kind($code);
         $message = self::lastError();
         $field = self::lastErrorPart('nameauth_last_error_field');
         $rule = self::lastErrorPart('nameauth_last_error_rule');
         switch ($kind) {
             case InvalidInputException::KIND:
-                return new InvalidInputException($message, $status, $field, $rule);
-            case ConfigException::KIND:
-                return new ConfigException($message, $status, $field, $rule);
+                return new InvalidInputException($message, $code, $field, $rule);
+            case InvalidConfigException::KIND:
+                return new InvalidConfigException($message, $code, $field, $rule);
             case TimeoutException::KIND:
-                return new TimeoutException($message, $status);
+                return new TimeoutException($message, $code);
             case TransportException::KIND:
-                return new TransportException($message, $status);
+                return new TransportException($message, $code, '', '', self::ffi()->nameauth_last_error_http_status());
             case ProtocolException::KIND:
-                return new ProtocolException($message, $status);
+                return new ProtocolException($message, $code);
             case CancelledException::KIND:
-                return new CancelledException($message, $status);
+                return new CancelledException($message, $code);
             default:
-                return new InternalException($message, $status);
+                return new InternalException($message, $code);
         }
     }
 
@@ -143,7 +143,7 @@ final class Native
             $position = preg_match_all('/[^\x80-\xBF]/', substr($value, 0, $at)) + 1;
             $message = $field . ': character ' . $position . ' is a control character';
             throw $config
-                ? new ConfigException($message, 0, $field, 'control_character')
+                ? new InvalidConfigException($message, 0, $field, 'control_character')
                 : new InvalidInputException($message, 0, $field, 'control_character');
         }
     }

@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace NameAuth\Tests;
 
 use NameAuth\Client;
-use NameAuth\ConfigException;
+use NameAuth\InvalidConfigException;
 use NameAuth\InvalidInputException;
 use NameAuth\ProtocolException;
 use NameAuth\TimeoutException;
@@ -163,7 +163,7 @@ final class ClientTest extends TestCase
             try {
                 new Client($appid, $src, $k, $options);
                 self::fail('accepted ' . json_encode($options));
-            } catch (ConfigException $e) {
+            } catch (InvalidConfigException $e) {
                 self::assertInstanceOf(\InvalidArgumentException::class, $e);
                 self::assertInstanceOf(\NameAuth\NameAuthException::class, $e);
                 self::assertSame('invalid_config', $e->kind());
@@ -176,19 +176,20 @@ final class ClientTest extends TestCase
 
     public function testEveryFaultThrowsItsKind(): void
     {
+        $ffi = \NameAuth\Native::ffi();
         $faults = [
-            ['oSlow', TimeoutException::class, 'timeout', '500 ms timeout'],
-            ['oReset', TransportException::class, 'transport', 'reset'],
-            ['oHangup', TransportException::class, 'transport', 'closed'],
-            ['oHttp500', TransportException::class, 'transport', 'HTTP status 500'],
-            ['oHttp503', TransportException::class, 'transport', 'HTTP status 503'],
-            ['oGarbage', ProtocolException::class, 'protocol', 'JSON'],
-            ['oOversized', ProtocolException::class, 'protocol', '64 KiB'],
-            ['oTruncated', ProtocolException::class, 'protocol', 'JSON'],
-            ['oEmpty', ProtocolException::class, 'protocol', 'empty'],
+            ['oSlow', TimeoutException::class, 'timeout', '500 ms timeout', $ffi->NAMEAUTH_TIMEOUT, 0],
+            ['oReset', TransportException::class, 'transport', 'reset', $ffi->NAMEAUTH_TRANSPORT, 0],
+            ['oHangup', TransportException::class, 'transport', 'closed', $ffi->NAMEAUTH_TRANSPORT, 0],
+            ['oHttp500', TransportException::class, 'transport', 'HTTP status 500', $ffi->NAMEAUTH_TRANSPORT, 500],
+            ['oHttp503', TransportException::class, 'transport', 'HTTP status 503', $ffi->NAMEAUTH_TRANSPORT, 503],
+            ['oGarbage', ProtocolException::class, 'protocol', 'JSON', $ffi->NAMEAUTH_PROTOCOL, 0],
+            ['oOversized', ProtocolException::class, 'protocol', '64 KiB', $ffi->NAMEAUTH_PROTOCOL, 0],
+            ['oTruncated', ProtocolException::class, 'protocol', 'JSON', $ffi->NAMEAUTH_PROTOCOL, 0],
+            ['oEmpty', ProtocolException::class, 'protocol', 'empty', $ffi->NAMEAUTH_PROTOCOL, 0],
         ];
         $client = self::client(['timeout_ms' => 500]);
-        foreach ($faults as [$openid, $class, $kind, $words]) {
+        foreach ($faults as [$openid, $class, $kind, $words, $resultCode, $httpStatus]) {
             try {
                 $client->verify($openid, '张三', self::ZS_ID);
                 self::fail($openid . ' gave a verdict');
@@ -196,6 +197,8 @@ final class ClientTest extends TestCase
                 self::assertInstanceOf($class, $e, $openid);
                 self::assertSame($kind, $e->kind());
                 self::assertStringContainsString($words, $e->getMessage());
+                self::assertSame($resultCode, $e->resultCode(), $openid);
+                self::assertSame($httpStatus, $e->httpStatus(), $openid);
             }
         }
     }
@@ -255,7 +258,7 @@ final class ClientTest extends TestCase
         try {
             self::client(['proxy' => 'http://user:p;a=s@127.0.0.1:9']);
             self::fail('plain http through a proxy was accepted');
-        } catch (ConfigException $e) {
+        } catch (InvalidConfigException $e) {
             self::assertSame('endpoint', $e->field());
         }
     }

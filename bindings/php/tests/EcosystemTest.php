@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace NameAuth\Tests;
 
 use NameAuth\Client;
-use NameAuth\ConfigException;
+use NameAuth\InvalidConfigException;
 use NameAuth\InvalidInputException;
 use NameAuth\Testing\Sandbox;
 use NameAuth\TransportException;
@@ -83,10 +83,11 @@ final class EcosystemTest extends TestCase
 
     public function testTheKindCancelledIsACancelledException(): void
     {
-        $e = \NameAuth\Native::failure(11);
+        $cancelled = \NameAuth\Native::ffi()->NAMEAUTH_CANCELLED;
+        $e = \NameAuth\Native::failure($cancelled);
         $this->assertInstanceOf(\NameAuth\CancelledException::class, $e);
         $this->assertSame('cancelled', $e->kind());
-        $this->assertSame(11, $e->getCode());
+        $this->assertSame($cancelled, $e->resultCode());
     }
 
     public function testCallsAreLoggedMaskedToAPsr3Logger(): void
@@ -118,7 +119,7 @@ final class EcosystemTest extends TestCase
         $c->setLogger(null);
         $c->verify('oZhangSan', '张三', self::ZS_ID);
         $this->assertCount(5, $log->records);
-        $this->expectException(ConfigException::class);
+        $this->expectException(InvalidConfigException::class);
         $c->setLogger(new \stdClass());
     }
 
@@ -138,7 +139,7 @@ final class EcosystemTest extends TestCase
         try {
             $sb->client(['fallback_endpoint' => 'http://example.test/x']);
             $this->fail('a plain-http fallback to a remote host was accepted');
-        } catch (ConfigException $e) {
+        } catch (InvalidConfigException $e) {
             $this->assertSame('fallback_endpoint', $e->field());
         }
     }

@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace NameAuth\Tests;
 
-use NameAuth\ConfigException;
+use NameAuth\InvalidConfigException;
 use NameAuth\Testing\Sandbox;
 use PHPUnit\Framework\TestCase;
 
@@ -34,7 +34,7 @@ final class IdleTimeoutTest extends TestCase
             try {
                 $sb->client(['idle_timeout_ms' => $bad]);
                 $this->fail("idle_timeout_ms {$bad} was accepted");
-            } catch (ConfigException $e) {
+            } catch (InvalidConfigException $e) {
                 $this->assertSame('idle_timeout_ms', $e->field());
             }
         }

@@ -91,6 +91,8 @@ pub(crate) struct LastError {
     message: CString,
     field: CString,
     rule: CString,
+    /// The HTTP status of a failed answer (a transport error), 0 otherwise.
+    http_status: u16,
 }
 
 thread_local! {
@@ -103,6 +105,7 @@ pub(crate) fn set_last_error(message: &str, field: &str, rule: &str) {
         message: c_string(message),
         field: c_string(field),
         rule: c_string(rule),
+        http_status: 0,
     };
     LAST_ERROR.with(|e| *e.borrow_mut() = last);
 }
@@ -114,6 +117,8 @@ pub(crate) fn fail(e: &Error) -> nameauth_result {
         e.field().unwrap_or(""),
         e.rule().map_or("", Rule::as_str),
     );
+    let status = e.http_status().unwrap_or(0);
+    LAST_ERROR.with(|last| last.borrow_mut().http_status = status);
     ResultCode::of(e).into()
 }
 
@@ -268,6 +273,14 @@ pub unsafe extern "C" fn nameauth_last_error_field(buf: *mut c_char, buf_len: us
 pub unsafe extern "C" fn nameauth_last_error_rule(buf: *mut c_char, buf_len: usize) -> usize {
     // SAFETY: forwarded contract.
     unsafe { last_error_part(|e| &e.rule, buf, buf_len) }
+}
+
+/// The HTTP status of the last failed call on this thread when the server answered with a
+/// non-2xx status (`NAMEAUTH_TRANSPORT`), e.g. 503; 0 for every other failure and before
+/// any failure.
+#[no_mangle]
+pub extern "C" fn nameauth_last_error_http_status() -> u16 {
+    boundary_value(0, || LAST_ERROR.with(|e| e.borrow().http_status))
 }
 
 #[cfg(test)]

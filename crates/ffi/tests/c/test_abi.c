@@ -519,6 +519,11 @@ static void test_faults(void) {
     CHECK(v == NULL);
     CHECK(strstr(last_error(), FAULTS[i].words) != NULL);
     CHECK(strstr(last_error(), "张三") == NULL && strstr(last_error(), ZS_ID) == NULL);
+    /* The HTTP status of a non-2xx answer, 0 for every other failure. */
+    CHECK(nameauth_last_error_http_status() ==
+          (strcmp(FAULTS[i].openid, "oHttp500") == 0   ? 500
+           : strcmp(FAULTS[i].openid, "oHttp503") == 0 ? 503
+                                                        : 0));
   }
   nameauth_client_free(c);
 }

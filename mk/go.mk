@@ -7,7 +7,7 @@
 GO ?= go
 GO_DIR := bindings/go
 GO_EXAMPLES := examples/go
-GO_SOURCES := $(GO_DIR) $(GO_EXAMPLES)
+GO_SOURCES := $(GO_DIR) $(GO_EXAMPLES) benches/peers/go
 # The module carries the glibc-2.17 static archive and the header, copied from the build
 # (git-ignored, never committed; `make dist` puts them in the module zip). Debug sections
 # are dropped: a third of the size, and nothing a Go program's stack traces use.
@@ -19,7 +19,7 @@ STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(GO_TOOLS)/staticcheck
 GO_STAGE := $(abspath $(BUILD))/go-stage
 
-.PHONY: go-lib go-example test-go lint-go
+.PHONY: go-lib go-example peers-go test-go lint-go
 
 go-lib: lib
 	@mkdir -p $(dir $(GO_LIB)) $(dir $(GO_HEADER))
@@ -34,10 +34,18 @@ lint-go: go-lib $(STATICCHECK)
 	@out=$$(gofmt -l $(GO_SOURCES)); test -z "$$out" || { echo "gofmt -l: $$out" >&2; exit 1; }
 	cd $(GO_DIR) && $(GO) vet ./... && CGO_ENABLED=0 $(GO) vet ./... && $(STATICCHECK) ./...
 	cd $(GO_EXAMPLES) && $(GO) vet ./... && $(STATICCHECK) ./...
+	cd benches/peers/go && $(GO) vet ./... && $(STATICCHECK) ./...
 
 # examples/go/verify, the Go row of make test-conformance.
 go-example: go-lib
 	cd $(GO_EXAMPLES) && $(GO) build -o $(abspath $(BUILD))/go/verify ./verify
+
+# The Go program of make bench-peers (benches/peers/go: nameauth against a kept-alive
+# net/http client and crypto/md5): built with the other peers, its rows in the table.
+peers-go: go-lib
+	cd benches/peers/go && $(GO) build -o $(abspath $(BUILD))/peers-go .
+peers-build: peers-go
+PEERS_ARGS += --go $(BUILD)/peers-go
 
 test-go: go-example cli
 	cd $(GO_DIR) && $(PYTHON) ../../tools/with_sandbox.py --bin $(abspath $(NAMEAUTH_BIN)) -- \

@@ -17,7 +17,7 @@ NODE_TESTING_ADDON := $(NODE_DIR)/nameauth-testing.$(NODE_PLATFORM).node
 NODE_MODULES := $(NODE_DIR)/node_modules/.package-lock.json
 NAPI := cd $(NODE_DIR) && node_modules/.bin/napi
 
-.PHONY: node test-node lint-node node-deps node-release node-pack
+.PHONY: node test-node lint-node node-deps node-release node-pack node-bench bench-peers-smoke-node
 
 $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	@command -v npm >/dev/null || { echo "missing: node and npm (Node 18 or later)" >&2; exit 1; }
@@ -40,7 +40,7 @@ test-node: node cli
 lint-node: node
 	git diff --exit-code -- $(NODE_DIR)/native.d.ts || \
 		{ echo "$(NODE_DIR)/native.d.ts is stale: commit what make node generated" >&2; exit 1; }
-	cd $(NODE_DIR) && node_modules/.bin/biome check --error-on-warnings . ../../examples/node
+	cd $(NODE_DIR) && node_modules/.bin/biome check --error-on-warnings . ../../examples/node ../../benches/peers/peers.mjs
 	cd $(NODE_DIR) && node_modules/.bin/tsc -p tsconfig.json
 
 # The addons for glibc 2.17 and later, built with zig as make lib builds the C library.
@@ -51,3 +51,24 @@ node-release: $(TOOLS_READY)
 # Both npm packages in build/node-pack (tools/node_pack.sh); make dist copies them.
 node-pack: node-release
 	bash tools/node_pack.sh $(VERSION) $(RELEASE) $(BUILD)/node-pack
+
+# bench-peers: the Node.js rows (benches/peers/peers.mjs: nameauth against global fetch +
+# crypto md5), from a copy of the package with the release addon.
+NODE_BENCH := $(BUILD)/node-bench
+node-bench: node-release
+	rm -rf $(NODE_BENCH) && mkdir -p $(NODE_BENCH)
+	cp $(NODE_DIR)/*.js $(NODE_DIR)/*.mjs $(NODE_DIR)/package.json $(NODE_BENCH)/
+	cp $(RELEASE)/libnameauth_node.so $(NODE_BENCH)/nameauth.$(NODE_PLATFORM).node
+bench-peers: node-bench
+bench-peers: PEERS_ARGS += --node-package $(abspath $(NODE_BENCH))
+
+# make test's smoke run of the Node.js peer program (both implementations, steady and
+# fresh), so the benchmark cannot rot.
+bench-peers-smoke-node: node cli
+	$(PYTHON) tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c '\
+		export NAMEAUTH_NODE_PACKAGE=$(abspath $(NODE_DIR)); \
+		out=$$(node benches/peers/peers.mjs steady 200 2 && \
+			node benches/peers/peers.mjs first nameauth && node benches/peers/peers.mjs first fetch) && \
+		test "$$(echo "$$out" | grep -c -E "\"impl\":\"(nameauth|fetch)\",\"(cpu_us|first_ms)\"")" = 4 || \
+		{ echo "bench-peers-smoke-node: $$out" >&2; exit 1; }'
+bench-peers-smoke: bench-peers-smoke-node

@@ -2,7 +2,7 @@
 """make bench-peers: nameauth against the hand-written client of each language.
 
     python tools/bench_peers.py --bin NAMEAUTH --c PEERS_C --java-cp CP --python PY
-                                [--go PEERS_GO] [--calls N] [--rounds R] [--fresh K]
+                                [--calls N] [--rounds R] [--fresh K]
 
 Starts the sandbox (plain and HTTPS) in other processes, so its work is not counted, then
 runs each language's program in benches/peers/, which interleaves nameauth and the peer
@@ -98,7 +98,10 @@ def main():
     ap.add_argument("--java-cp", required=True, help="class path with Peers and the jar")
     ap.add_argument("--python", required=True, help="a python with nameauth and requests")
     ap.add_argument("--library-dir", required=True, help="where libnameauth.so.0 is (PHP)")
-    ap.add_argument("--go", help="benches/peers/go, built (adds the Go rows)")
+    ap.add_argument(
+        "--node-package",
+        help="the nameauth npm package's folder, with its addon (adds the Node.js rows)",
+    )
     ap.add_argument("--calls", type=int, default=5000, help="verifies per implementation")
     ap.add_argument("--java-calls", type=int, default=20000)
     ap.add_argument("--rounds", type=int, default=10)
@@ -223,11 +226,17 @@ def main():
         )
         add_fresh("Java", lambda i: [*java, "first", i], env, ["urlconnection", "httpclient"])
 
-        if a.go:
+        if a.node_package:
+            node = ["node", os.path.join(PEERS, "peers.mjs")]
+            node_env = dict(env, NAMEAUTH_NODE_PACKAGE=os.path.abspath(a.node_package))
             add_steady(
-                "Go", "steady: CPU per verify", [a.go, "steady", calls, rounds], env, ["nethttp"]
+                "Node.js",
+                "steady: CPU per verify",
+                [*node, "steady", calls, rounds],
+                node_env,
+                ["fetch"],
             )
-            add_fresh("Go", lambda i: [a.go, "first", i], env, ["nethttp"])
+            add_fresh("Node.js", lambda i: [*node, "first", i], node_env, ["fetch"])
 
     peer_names = {
         ("C", "curl"): "libcurl easy handle + OpenSSL MD5",
@@ -235,7 +244,7 @@ def main():
         ("PHP", "curl"): "ext-curl handle + md5()",
         ("Java", "urlconnection"): "HttpURLConnection + MessageDigest",
         ("Java", "httpclient"): "java.net.http.HttpClient + MessageDigest",
-        ("Go", "nethttp"): "net/http keep-alive Client + crypto/md5",
+        ("Node.js", "fetch"): "global fetch (undici, keep-alive) + crypto md5",
     }
     print(
         f"bench-peers, {time.strftime('%Y-%m-%d')}: {cpu_model()}, {os.cpu_count()} cores, "

@@ -41,16 +41,14 @@ class JniTest {
     NameAuthClientTest.sandbox();
   }
 
-  /** The status numbers of include/nameauth.h, read from the header. */
+  /** The result numbers of include/nameauth.h: the constants of its enum nameauth_result. */
   static Map<String, Integer> header() throws IOException {
     String h =
         new String(
             Files.readAllBytes(Paths.get("..", "..", "include", "nameauth.h")),
             StandardCharsets.UTF_8);
     Map<String, Integer> m = new HashMap<>();
-    Matcher d =
-        Pattern.compile("(?m)^(?:#define |\\s+)NAMEAUTH_([A-Z_0-9]+)(?: = | )(\\d+),?\\n")
-            .matcher(h);
+    Matcher d = Pattern.compile("(?m)^\\s+NAMEAUTH_([A-Z_0-9]+) = (\\d+),$").matcher(h);
     while (d.find()) {
       m.put(d.group(1), Integer.parseInt(d.group(2)));
     }
@@ -62,7 +60,7 @@ class JniTest {
   }
 
   @Test
-  void everyKindCarriesTheStatusOfTheCHeader() throws IOException {
+  void everyKindCarriesTheResultCodeOfTheCHeader() throws IOException {
     Map<String, Integer> h = header();
     try (NameAuthClient c =
         NameAuthClient.builder(appid, src, key).endpoint(endpoint).timeoutMs(400).build()) {
@@ -104,7 +102,7 @@ class JniTest {
 
   @Test
   void nullsReachingTheNativeMethodsAreInputErrorsNotCrashes() throws IOException {
-    int nullStatus = header().get("NULL_ARGUMENT");
+    int nullCode = header().get("NULL_ARGUMENT");
     Jni.ensure();
     List<Executable> calls = new ArrayList<>();
     List<String> fields = new ArrayList<>();
@@ -134,7 +132,7 @@ class JniTest {
           InvalidInputException e = thrown(InvalidInputException.class, calls.get(i));
           assertEquals(fields.get(i), e.field(), e.getMessage());
           assertEquals("null", e.rule());
-          assertEquals(nullStatus, e.resultCode());
+          assertEquals(nullCode, e.resultCode());
           assertEquals(fields.get(i) + ": is null", e.getMessage());
         }
         Jni.clientFree(h);

@@ -9,7 +9,7 @@ package nameauth
 
 // One C call per Go call: the last error and the captured log lines are per thread, so
 // they are read by the same C function, on the same thread, as the call that set them.
-typedef struct { char *message; char *field; char *rule; } go_err;
+typedef struct { char *message; char *field; char *rule; uint16_t http_status; } go_err;
 
 static char *go_copy(size_t (*get)(char *, size_t)) {
 	size_t n = get(NULL, 0);
@@ -23,6 +23,7 @@ static nameauth_result go_fail(nameauth_result r, go_err *e) {
 		e->message = go_copy(nameauth_last_error);
 		e->field = go_copy(nameauth_last_error_field);
 		e->rule = go_copy(nameauth_last_error_rule);
+		e->http_status = nameauth_last_error_http_status();
 	}
 	return r;
 }
@@ -94,10 +95,11 @@ func errorOf(r C.nameauth_result, e *C.go_err) *Error {
 	defer C.free(unsafe.Pointer(e.field))
 	defer C.free(unsafe.Pointer(e.rule))
 	return &Error{
-		Kind:    Kind(C.GoString(C.nameauth_result_kind(C.uint32_t(r)))),
-		Field:   C.GoString(e.field),
-		Rule:    C.GoString(e.rule),
-		Message: C.GoString(e.message),
+		Kind:       Kind(C.GoString(C.nameauth_result_kind(C.uint32_t(r)))),
+		Field:      C.GoString(e.field),
+		Rule:       C.GoString(e.rule),
+		Message:    C.GoString(e.message),
+		HTTPStatus: int(e.http_status),
 	}
 }
 

@@ -59,6 +59,9 @@ type Error struct {
 	Rule string
 	// Message is one line of English naming the problem.
 	Message string
+	// HTTPStatus is the server's HTTP status when it answered with a non-2xx status (kind
+	// transport), e.g. 503; 0 for every other failure.
+	HTTPStatus int
 
 	// cause is the context's error when the context ended the call.
 	cause error
@@ -79,8 +82,8 @@ func (e *Error) Unwrap() error { return e.cause }
 
 // GoString keeps %#v to the same fields as %v shows (none of them secret).
 func (e *Error) GoString() string {
-	return fmt.Sprintf("&nameauth.Error{Kind:%q, Field:%q, Rule:%q, Message:%q}",
-		e.Kind, e.Field, e.Rule, e.Message)
+	return fmt.Sprintf("&nameauth.Error{Kind:%q, Field:%q, Rule:%q, Message:%q, HTTPStatus:%d}",
+		e.Kind, e.Field, e.Rule, e.Message, e.HTTPStatus)
 }
 
 // withContext ties a cancelled or timed-out call to the context that ended it.

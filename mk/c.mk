@@ -94,7 +94,7 @@ install: ## headers, libraries, pkg-config and CMake files into PREFIX (after ma
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 		-e 's|@STATIC_LIBS@|$(STATIC_LIBS)|' crates/ffi/nameauth-static.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/nameauth-static.pc
-	install -m 644 include/nameauth_sandbox.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/nameauth_sandbox.h include/nameauth_sandbox_decls.h $(DESTDIR)$(PREFIX)/include/
 	install -m 755 $(RELEASE)/libnameauth_sandbox.so \
 		$(DESTDIR)$(PREFIX)/lib/libnameauth_sandbox.so.$(VERSION)
 	ln -sf libnameauth_sandbox.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libnameauth_sandbox.so.$(MAJOR)

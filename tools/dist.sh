@@ -23,6 +23,7 @@ lay_out() {
   install -d "$top/include" "$top/$libdir/pkgconfig" "$top/$libdir/cmake/nameauth" "$top/bin" \
     "$top/share/doc/nameauth" "$top/share/php/nameauth"
   install -m 644 include/nameauth.h include/nameauth_decls.h include/nameauth_sandbox.h \
+    include/nameauth_sandbox_decls.h \
     "$top/include/"
   install -m 755 "$RELEASE/libnameauth.so" "$top/$libdir/libnameauth.so.$VERSION"
   ln -sf "libnameauth.so.$VERSION" "$top/$libdir/libnameauth.so.$MAJOR"

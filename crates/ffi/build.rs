@@ -1,9 +1,13 @@
-//! Generates the C header from `src/lib.rs` with cbindgen, and gives the shared library
-//! its SONAME.
+//! Generates the C header from `src/` with cbindgen, derives from the same declarations
+//! the flat files that PHP's FFI reads, and gives the shared library its SONAME.
 //!
-//! The header lands in `$OUT_DIR`; `tests/header.rs` fails when the repository's `include/`
-//! differs from it. `NAMEAUTH_UPDATE_HEADERS=1 cargo build` (what `make header` runs) writes it into
-//! `include/` as well.
+//! - `include/nameauth.h`, the one committed copy: generated into `$OUT_DIR`;
+//!   `tests/header.rs` fails when the committed one differs from it, and
+//!   `NAMEAUTH_UPDATE_HEADERS=1 cargo build` (what `make header` runs) rewrites it.
+//! - `include/nameauth_decls.h` (no preprocessor lines, no comments: `FFI::cdef`) and
+//!   `bindings/php/nameauth_ffi.h` (the same with PHP's `FFI_SCOPE`/`FFI_LIB`, for
+//!   `ffi.preload`): not committed (.gitignore), written by every build, so that they
+//!   cannot drift; `make dist` ships them from there.
 
 use std::env;
 use std::fs;
@@ -13,8 +17,6 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=../../include/nameauth.h");
-    println!("cargo:rerun-if-changed=../../include/nameauth_decls.h");
-    println!("cargo:rerun-if-changed=../../bindings/php/nameauth_ffi.h");
     println!("cargo:rerun-if-env-changed=NAMEAUTH_UPDATE_HEADERS");
 
     let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();
@@ -32,14 +34,19 @@ fn main() {
     fs::write(out.join("nameauth.h"), &header).expect("write header");
     fs::write(out.join("nameauth_decls.h"), &decls).expect("write declarations");
     fs::write(out.join("nameauth_ffi.h"), &php).expect("write the PHP preload header");
+    let include = dir.join("../../include");
+    write_if_changed(&include.join("nameauth_decls.h"), &decls);
+    write_if_changed(&dir.join("../../bindings/php/nameauth_ffi.h"), &php);
     if env::var("NAMEAUTH_UPDATE_HEADERS").as_deref() == Ok("1") {
         // The header is committed at the repository's root, where users look for it.
-        let include = dir.join("../../include");
         fs::write(include.join("nameauth.h"), &header).expect("update include/nameauth.h");
-        fs::write(include.join("nameauth_decls.h"), &decls)
-            .expect("update include/nameauth_decls.h");
-        fs::write(dir.join("../../bindings/php/nameauth_ffi.h"), &php)
-            .expect("update bindings/php/nameauth_ffi.h");
+    }
+}
+
+/// Writes a derived file unless it already holds `text` (its time stamp then stays).
+fn write_if_changed(path: &Path, text: &str) {
+    if fs::read_to_string(path).ok().as_deref() != Some(text) {
+        fs::write(path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     }
 }
 

@@ -1,10 +1,12 @@
 //! Generates `include/nameauth_sandbox.h` with cbindgen (into `$OUT_DIR`; `tests/header.rs`
 //! fails when the committed copy differs; `NAMEAUTH_UPDATE_HEADERS=1` rewrites it), and
-//! gives the library its SONAME.
+//! gives the library its SONAME. It also writes `include/nameauth_sandbox_decls.h`, the
+//! same declarations flat (no preprocessor lines, no comments) for PHP's `FFI::cdef`:
+//! not committed (.gitignore), written by every build, so it cannot drift.
 
 use std::env;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-changed=src/lib.rs");
@@ -35,16 +37,45 @@ fn main() {
         ),
         ..Default::default()
     };
-    let mut text = Vec::new();
-    cbindgen::Builder::new()
-        .with_crate(&dir)
-        .with_config(config)
-        .generate()
-        .expect("cbindgen reads src/lib.rs")
-        .write(&mut text);
+    let flat = cbindgen::Config {
+        include_guard: None,
+        cpp_compat: false,
+        documentation: false,
+        sys_includes: Vec::new(),
+        header: None,
+        ..config.clone()
+    };
+    let text = render(&dir, config);
+    let mut decls = String::new();
+    for line in String::from_utf8(render(&dir, flat))
+        .expect("UTF-8")
+        .lines()
+    {
+        let skip = line.starts_with('#') || (line.is_empty() && decls.ends_with("\n\n"));
+        if !skip {
+            decls.push_str(line.trim_end());
+            decls.push('\n');
+        }
+    }
     fs::write(out.join("nameauth_sandbox.h"), &text).expect("write header");
+    fs::write(out.join("nameauth_sandbox_decls.h"), &decls).expect("write declarations");
+    let derived = dir.join("../../include/nameauth_sandbox_decls.h");
+    if fs::read_to_string(&derived).ok().as_deref() != Some(decls.as_str()) {
+        fs::write(&derived, &decls).expect("write include/nameauth_sandbox_decls.h");
+    }
     if env::var("NAMEAUTH_UPDATE_HEADERS").as_deref() == Ok("1") {
         fs::write(dir.join("../../include/nameauth_sandbox.h"), &text)
             .expect("update include/nameauth_sandbox.h");
     }
+}
+
+fn render(dir: &Path, config: cbindgen::Config) -> Vec<u8> {
+    let mut text = Vec::new();
+    cbindgen::Builder::new()
+        .with_crate(dir)
+        .with_config(config)
+        .generate()
+        .expect("cbindgen reads src/lib.rs")
+        .write(&mut text);
+    text
 }

@@ -44,32 +44,10 @@ final class Native
                 // Preloaded something else: fall through to cdef.
             }
         }
-        $decls = getenv('NAMEAUTH_DECLS') ?: null;
-        if ($decls === null) {
-            foreach (
-                [
-                    __DIR__ . '/../../../include/nameauth_decls.h',
-                    '/usr/local/include/nameauth_decls.h',
-                    '/usr/include/nameauth_decls.h',
-                ] as $candidate
-            ) {
-                if (is_file($candidate)) {
-                    $decls = $candidate;
-                    break;
-                }
-            }
-        }
-        if ($decls === null || !is_readable($decls)) {
-            throw new InvalidConfigException(
-                'NAMEAUTH_DECLS: nameauth_decls.h not found (set NAMEAUTH_DECLS to its path)',
-                0,
-                'NAMEAUTH_DECLS',
-                'missing'
-            );
-        }
+        $decls = self::declarations('nameauth_decls.h', 'NAMEAUTH_DECLS');
         $library = getenv('NAMEAUTH_LIBRARY') ?: 'libnameauth.so.0';
         try {
-            return \FFI::cdef((string) file_get_contents($decls), $library);
+            return \FFI::cdef($decls, $library);
         } catch (\FFI\Exception $e) {
             throw new InvalidConfigException(
                 'NAMEAUTH_LIBRARY: cannot load ' . $library . ' (set NAMEAUTH_LIBRARY to the path of libnameauth.so): '
@@ -79,6 +57,35 @@ final class Native
                 'missing'
             );
         }
+    }
+
+    /**
+     * The flat C declarations of $file (written by the build beside nameauth.h, installed
+     * beside it by make dist): the path in $variable, else this checkout's include/, else
+     * the system's include directories.
+     *
+     * @internal
+     */
+    public static function declarations(string $file, string $variable): string
+    {
+        $path = getenv($variable) ?: null;
+        if ($path === null) {
+            foreach ([__DIR__ . '/../../../include/', '/usr/local/include/', '/usr/include/'] as $dir) {
+                if (is_file($dir . $file)) {
+                    $path = $dir . $file;
+                    break;
+                }
+            }
+        }
+        if ($path === null || !is_readable($path)) {
+            throw new InvalidConfigException(
+                $variable . ': ' . $file . ' not found (set ' . $variable . ' to its path)',
+                0,
+                $variable,
+                'missing'
+            );
+        }
+        return (string) file_get_contents($path);
     }
 
     /** One snprintf-style text of this thread (a part of the last error, the captured events). */

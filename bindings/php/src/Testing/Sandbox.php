@@ -19,22 +19,6 @@ use NameAuth\Client;
  */
 final class Sandbox
 {
-    private const DECLS = <<<'C'
-typedef struct nameauth_sandbox nameauth_sandbox;
-uint32_t nameauth_sandbox_start(bool tls, const char *fixtures_json, uint64_t latency_ms, nameauth_sandbox **out);
-const char *nameauth_sandbox_endpoint(const nameauth_sandbox *sb);
-const char *nameauth_sandbox_ca_file(const nameauth_sandbox *sb);
-const char *nameauth_sandbox_appid(void);
-const char *nameauth_sandbox_src(void);
-const char *nameauth_sandbox_key(void);
-uint64_t nameauth_sandbox_requests(const nameauth_sandbox *sb);
-uint64_t nameauth_sandbox_connections(const nameauth_sandbox *sb);
-uint64_t nameauth_sandbox_hits(const nameauth_sandbox *sb, const char *openid);
-uint32_t nameauth_sandbox_add_fixture(const nameauth_sandbox *sb, const char *openid, const char *record_json);
-size_t nameauth_sandbox_last_error(char *buf, size_t buf_len);
-void nameauth_sandbox_free(nameauth_sandbox *sb);
-C;
-
     /** @var \FFI|null */
     private static $ffi = null;
 
@@ -59,7 +43,10 @@ C;
                 $library = dirname($main) . '/libnameauth_sandbox.so';
             }
             try {
-                self::$ffi = \FFI::cdef(self::DECLS, $library ?? 'libnameauth_sandbox.so.0');
+                self::$ffi = \FFI::cdef(
+                    \NameAuth\Native::declarations('nameauth_sandbox_decls.h', 'NAMEAUTH_SANDBOX_DECLS'),
+                    $library ?? 'libnameauth_sandbox.so.0'
+                );
             } catch (\FFI\Exception $e) {
                 throw new \RuntimeException(
                     'NAMEAUTH_SANDBOX_LIBRARY: cannot load libnameauth_sandbox (set NAMEAUTH_SANDBOX_LIBRARY'

@@ -10,6 +10,8 @@
 # optionalDependencies entry for its platform package is written by tools/dist.sh, so a
 # development install never asks the registry for a platform package.
 
+##@ Node.js
+
 NODE_DIR := bindings/node
 NODE_PLATFORM := linux-x64-gnu
 NODE_ADDON := $(NODE_DIR)/nameauth.$(NODE_PLATFORM).node
@@ -22,10 +24,10 @@ NAPI := cd $(NODE_DIR) && node_modules/.bin/napi
 $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
 	@command -v npm >/dev/null || { echo "missing: node and npm (Node 18 or later)" >&2; exit 1; }
 	cd $(NODE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-node-deps: $(NODE_MODULES)
+node-deps: $(NODE_MODULES) ## npm ci: the Node.js tools into bindings/node/node_modules
 
 # napi build runs cargo and writes the declarations of what crates/node exports.
-node: $(NODE_MODULES)
+node: $(NODE_MODULES) ## the Node.js addons (debug) in bindings/node, native.d.ts regenerated
 	$(NAPI) build --platform --manifest-path ../../crates/node/Cargo.toml -p nameauth-node \
 		--output-dir . --no-js --dts native.d.ts
 	$(CARGO) build -q -p nameauth-node-testing
@@ -34,28 +36,28 @@ node: $(NODE_MODULES)
 	ln -sfn ../../../$(NODE_DIR) examples/node/node_modules/nameauth
 
 # UV_THREADPOOL_SIZE as libuv's default, which the abort test's bound reads.
-test-node: node cli
+test-node: node cli ## node --test against the sandbox (bindings/node/test)
 	cd $(NODE_DIR) && UV_THREADPOOL_SIZE=4 node --expose-gc --test test/
 
-lint-node: node
+lint-node: node ## biome, tsc --strict over the types and the example, native.d.ts fresh
 	git diff --exit-code -- $(NODE_DIR)/native.d.ts || \
 		{ echo "$(NODE_DIR)/native.d.ts is stale: commit what make node generated" >&2; exit 1; }
 	cd $(NODE_DIR) && node_modules/.bin/biome check --error-on-warnings . ../../examples/node ../../benches/peers/peers.mjs
 	cd $(NODE_DIR) && node_modules/.bin/tsc -p tsconfig.json
 
 # The addons for glibc 2.17 and later, built with zig as make lib builds the C library.
-node-release: $(TOOLS_READY)
+node-release: $(TOOLS_READY) ## the Node.js addons for glibc 2.17 (cargo zigbuild)
 	$(ZIG_PATH) $(CARGO) zigbuild -q --release --target $(TARGET).$(GLIBC) -p nameauth-node \
 		-p nameauth-node-testing
 
 # Both npm packages in build/node-pack (tools/node_pack.sh); make dist copies them.
-node-pack: node-release
+node-pack: node-release ## the two npm packages in build/node-pack (npm pack)
 	bash tools/node_pack.sh $(VERSION) $(RELEASE) $(BUILD)/node-pack
 
 # bench-peers: the Node.js rows (benches/peers/peers.mjs: nameauth against global fetch +
 # crypto md5), from a copy of the package with the release addon.
 NODE_BENCH := $(BUILD)/node-bench
-node-bench: node-release
+node-bench: node-release ## a copy of the package with the release addon, for bench-peers
 	rm -rf $(NODE_BENCH) && mkdir -p $(NODE_BENCH)
 	cp $(NODE_DIR)/*.js $(NODE_DIR)/*.mjs $(NODE_DIR)/package.json $(NODE_BENCH)/
 	cp $(RELEASE)/libnameauth_node.so $(NODE_BENCH)/nameauth.$(NODE_PLATFORM).node
@@ -64,7 +66,7 @@ bench-peers: PEERS_ARGS += --node-package $(abspath $(NODE_BENCH))
 
 # make test's smoke run of the Node.js peer program (both implementations, steady and
 # fresh), so the benchmark cannot rot.
-bench-peers-smoke-node: node cli
+bench-peers-smoke-node: node cli ## the Node.js peer program once, with few calls
 	$(PYTHON) tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c '\
 		export NAMEAUTH_NODE_PACKAGE=$(abspath $(NODE_DIR)); \
 		out=$$(node benches/peers/peers.mjs steady 200 2 && \

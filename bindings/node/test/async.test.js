@@ -48,18 +48,22 @@ test('the event loop keeps turning under 1,000 concurrent verifies', async () =>
 });
 
 test('calls aborted before their requests are written are never sent', async () => {
-  sb.addFixture('oSlowAbort', slow(1000));
+  sb.addFixture('oSlowAbort', slow(2000));
   const c = sb.client({ timeoutMs: 10_000 });
   const controller = new AbortController();
-  // POOL calls hold every thread of the pool for 1 s; the other 96 wait in libuv's queue
-  // when the signal fires at 0.3 s, so the order "abort, then the write" is forced.
+  // POOL calls hold every thread of the pool for 2 s; the other 96 wait in libuv's queue
+  // when the signal fires (once the sandbox holds a first request, well before its answer),
+  // so the order "abort, then the write" is forced for them.
   const calls = Array.from({ length: 100 }, () =>
     c.verify('oSlowAbort', ...ZS.slice(1), null, { signal: controller.signal }).then(
       (v) => v.code,
       (e) => e,
     ),
   );
-  await sleep(300);
+  for (let waited = 0; sb.hits('oSlowAbort') === 0; waited += 10) {
+    assert.ok(waited < 20_000, 'no request reached the sandbox');
+    await sleep(10);
+  }
   controller.abort();
   const out = await Promise.all(calls);
   const written = out.filter((r) => r === 'A').length;

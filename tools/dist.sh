@@ -54,7 +54,8 @@ lay_out() {
   install -m 644 README.md LICENSE-MIT LICENSE-APACHE docs/SPEC.md docs/CONFORMANCE.md \
     "$top/share/doc/nameauth/"
   cp -r bindings/php/src bindings/php/autoload.php bindings/php/preload.php \
-    bindings/php/nameauth_ffi.h bindings/php/composer.json "$top/share/php/nameauth/"
+    bindings/php/nameauth_ffi.h bindings/php/composer.json bindings/php/README.md \
+    "$top/share/php/nameauth/"
 }
 
 # The release tarball: relocatable (pkg-config and CMake find the prefix from their files).

@@ -115,15 +115,7 @@ mod tests {
         assert_eq!(ResultCode::from_number(12), None);
         assert_eq!(ResultCode::Cancelled.number(), 11);
         // Every error kind's code has that kind.
-        for kind in [
-            ErrorKind::InvalidInput,
-            ErrorKind::InvalidConfig,
-            ErrorKind::Timeout,
-            ErrorKind::Transport,
-            ErrorKind::Protocol,
-            ErrorKind::Internal,
-            ErrorKind::Cancelled,
-        ] {
+        for kind in crate::stats::ERROR_KINDS {
             let e = match kind {
                 ErrorKind::InvalidInput => Error::front_end_input("x", Rule::Empty, "empty"),
                 ErrorKind::InvalidConfig => Error::front_end_config("x", "bad"),

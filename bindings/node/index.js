@@ -26,11 +26,15 @@ const OWN = new Set(['appid', 'src', 'key', 'logger']);
 const CODES = ['A', 'B', 'C', 'D', 'E', 'F', 'Other'];
 const KINDS = ['invalid_input', 'invalid_config', 'timeout', 'transport', 'protocol', 'internal', 'cancelled'];
 
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 /** A string argument, or an error naming `field` (never showing the value). */
 function text(kind, field, v) {
   if (typeof v !== 'string') throw make(kind, field, 'bad_value', `must be a string, not ${v === null ? 'null' : typeof v}`);
-  // N-API would replace a lone surrogate with U+FFFD silently and sign another value.
-  if (!v.isWellFormed()) throw make(kind, field, 'invalid_utf8', 'holds a lone surrogate (not valid Unicode)');
+  // N-API would replace a lone surrogate with U+FFFD silently and sign another value. With
+  // the u flag a pair is one code point, so only a lone surrogate matches (Node 18 has no
+  // String.prototype.isWellFormed).
+  if (LONE_SURROGATE.test(v)) throw make(kind, field, 'invalid_utf8', 'holds a lone surrogate (not valid Unicode)');
   return v;
 }
 

@@ -200,3 +200,23 @@ test('the ES module entry point is the same module', async () => {
   const t = await import('nameauth/testing');
   assert.equal(typeof t.sandbox, 'function');
 });
+
+test('only a lone surrogate is refused as such; a pair is one character', async () => {
+  const c = sb.client();
+  await assert.rejects(c.verify('oZhangSan', '\uDE00张', ZS[2]), { field: 'truename', rule: 'invalid_utf8' });
+  // An emoji reaches the core whole, which judges it by the name rule.
+  await assert.rejects(c.verify('oZhangSan', '张😀', ZS[2]), (e) => e.field === 'truename' && e.rule !== 'invalid_utf8');
+  assert.throws(() => sb.client({ proxy: 'http://\uD800' }), { name: 'InvalidConfigError', field: 'proxy', rule: 'invalid_utf8' });
+  c.close();
+});
+
+test('stats of a closed client and verifyMany with an aborted signal', async () => {
+  const c = sb.client();
+  const before = sb.stats().requests;
+  const out = await c.verifyMany([ZS, ZS, ZS], { signal: AbortSignal.abort() });
+  assert.ok(out.every((e) => e instanceof nameauth.CancelledError));
+  assert.equal(sb.stats().requests, before);
+  assert.equal(c.stats().errors.cancelled, 3);
+  c.close();
+  assert.throws(() => c.stats(), { name: 'InvalidConfigError', field: 'client' });
+});

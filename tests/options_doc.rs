@@ -6,8 +6,8 @@
 use nameauth::{OptionSpec, OPTIONS};
 
 /// The file that holds the configuration table, from the repository's root (the one place
-/// to change when the table moves, e.g. to docs/configuration.md).
-const CONFIGURATION_DOC: &str = "README.md";
+/// to change when the table moves; it moved from README.md to docs/configuration.md).
+const CONFIGURATION_DOC: &str = "docs/configuration.md";
 
 /// The header row the table starts with (the doc's first three columns).
 const HEADER: &str = "| option | variable | CLI flag |";

@@ -95,3 +95,33 @@ fn header_declares_the_contract() {
         assert!(h.contains(needle), "header lacks {needle:?}");
     }
 }
+
+/// The option lists written for C and PHP users name every option of the core, so that
+/// none goes stale when an option is added (`fallback_endpoint` once did).
+#[test]
+fn option_lists_name_every_option() {
+    let docs = [
+        (
+            "include/nameauth.h",
+            include_str!("../../../include/nameauth.h"),
+        ),
+        (
+            "bindings/php/src/Client.php",
+            include_str!("../../../bindings/php/src/Client.php"),
+        ),
+        (
+            "bindings/php/README.md",
+            include_str!("../../../bindings/php/README.md"),
+        ),
+    ];
+    for (file, text) in docs {
+        for name in nameauth::OPTION_NAMES {
+            let (ticked, quoted) = (format!("`{name}`"), format!(" {name} "));
+            let listed = text.contains(&ticked)
+                || text.contains(&quoted)
+                || text.contains(&format!(" {name},"))
+                || text.contains(&format!(" {name}\n"));
+            assert!(listed, "{file} does not list the option {name}");
+        }
+    }
+}

@@ -10,12 +10,12 @@ import org.nameauth.internal.NativeLibraries;
  * methods need not, since a client handle exists only once the library is loaded.
  */
 final class Jni {
-  private static final LoadOnce LIBRARY = new LoadOnce(new Load());
+  private static final LoadOnce LIBRARY = new Library();
 
   private Jni() {}
 
   /**
-   * Loads the library on first use. A failure is a {@link InvalidConfigException} on every call
+   * Loads the library on first use. A failure is an {@link InvalidConfigException} on every call
    * that needs the library (not an {@code ExceptionInInitializerError} once and a {@code
    * NoClassDefFoundError} after), so a service can report it and go on.
    */
@@ -23,10 +23,10 @@ final class Jni {
     LIBRARY.ensure();
   }
 
-  /** Loads libnameauth_jni (see {@link #ensure()}). */
-  private static final class Load implements Runnable {
+  /** libnameauth_jni. */
+  private static final class Library extends LoadOnce {
     @Override
-    public void run() {
+    protected void load() {
       // The logging setup (java.util.logging's LogManager, or SLF4J's provider: about 20 ms
       // in a fresh JVM) on another thread while this one copies and loads the library.
       try {
@@ -36,27 +36,25 @@ final class Jni {
       } catch (RuntimeException | OutOfMemoryError e) {
         // No thread: the first verify sets logging up itself.
       }
-      try {
-        NativeLibraries.load("nameauth_jni", "nameauth.library", "NAMEAUTH_LIBRARY", Jni.class);
-        // A library without these methods (the C library libnameauth.so, named by a setting
-        // from the JNA days) fails here, not at the first verify.
-        version();
-      } catch (UnsatisfiedLinkError | SecurityException e) {
-        InvalidConfigException clear =
-            new InvalidConfigException(
-                0,
-                "nameauth.library: cannot load libnameauth_jni (the jar carries it for"
-                    + " linux-x86-64; elsewhere set the system property nameauth.library to the"
-                    + " file or nameauth.library.path to its directory, or the variable"
-                    + " NAMEAUTH_LIBRARY or NAMEAUTH_LIBRARY_PATH; if the temporary directory is"
-                    + " mounted noexec, set nameauth.tmpdir; the C library libnameauth.so will not"
-                    + " do): "
-                    + e.getMessage(),
-                "nameauth.library",
-                "missing");
-        clear.initCause(e);
-        throw clear;
-      }
+      NativeLibraries.load("nameauth_jni", "nameauth.library", "NAMEAUTH_LIBRARY", Jni.class);
+      // A library without these methods (the C library libnameauth.so, named by a setting
+      // from the JNA days) fails here, not at the first verify.
+      version();
+    }
+
+    @Override
+    protected RuntimeException unloadable(Throwable why) {
+      return new InvalidConfigException(
+          0,
+          "nameauth.library: cannot load libnameauth_jni (the jar carries it for"
+              + " linux-x86-64; elsewhere set the system property nameauth.library to the"
+              + " file or nameauth.library.path to its directory, or the variable"
+              + " NAMEAUTH_LIBRARY or NAMEAUTH_LIBRARY_PATH; if the temporary directory is"
+              + " mounted noexec, set nameauth.tmpdir; the C library libnameauth.so will not"
+              + " do): "
+              + why.getMessage(),
+          "nameauth.library",
+          "missing");
     }
   }
 

@@ -1,27 +1,32 @@
 package org.nameauth.internal;
 
 /**
- * Runs a native library's loading once, on first use. Internal to nameauth (public only so that
- * {@code org.nameauth.testing} can use it); not part of the API.
+ * Loads a native library once, on first use. Internal to nameauth (public only so that {@code
+ * org.nameauth.testing} can use it); not part of the API.
  *
- * <p>Until a load succeeds, every {@link #ensure()} tries again and throws what the load threw (not
- * an {@code ExceptionInInitializerError} once and a {@code NoClassDefFoundError} after, as a static
- * initialiser would), so a service can report it and go on. Once one has succeeded, {@link
- * #ensure()} is a volatile read.
+ * <p>Until a load succeeds, every {@link #ensure()} tries again and throws {@link
+ * #unloadable(Throwable)}'s exception (not an {@code ExceptionInInitializerError} once and a {@code
+ * NoClassDefFoundError} after, as a static initialiser would), so a service can report it and go
+ * on. Once one has succeeded, {@link #ensure()} is a volatile read. A subclass, not a lambda: a
+ * fresh JVM would spend milliseconds setting up lambdas before its first call.
  */
-public final class LoadOnce {
-  private final Runnable load;
+public abstract class LoadOnce {
   private volatile boolean loaded;
 
-  /**
-   * @param load loads the library, or throws why it cannot
-   */
-  public LoadOnce(Runnable load) {
-    this.load = load;
-  }
+  /** Loads the library (with {@link NativeLibraries#load}), and checks it if need be. */
+  protected abstract void load();
 
-  /** Loads the library unless a call already has; throws what the load throws. */
-  public void ensure() {
+  /**
+   * The exception to throw when {@link #load()} failed with {@code why} (an {@code
+   * UnsatisfiedLinkError} or a {@code SecurityException}); its cause is set to {@code why}.
+   *
+   * @param why what the load threw
+   * @return a new exception, with no cause yet, whose message says what to set
+   */
+  protected abstract RuntimeException unloadable(Throwable why);
+
+  /** Loads the library unless a call already has; throws {@link #unloadable} if it cannot. */
+  public final void ensure() {
     if (loaded) {
       return;
     }
@@ -29,7 +34,13 @@ public final class LoadOnce {
       if (loaded) {
         return;
       }
-      load.run();
+      try {
+        load();
+      } catch (UnsatisfiedLinkError | SecurityException e) {
+        RuntimeException clear = unloadable(e);
+        clear.initCause(e);
+        throw clear;
+      }
       loaded = true;
     }
   }

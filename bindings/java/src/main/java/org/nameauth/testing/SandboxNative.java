@@ -8,38 +8,37 @@ import org.nameauth.internal.NativeLibraries;
  * {@link NameAuthSandbox}.
  */
 final class SandboxNative {
-  private static final LoadOnce LIBRARY = new LoadOnce(new Load());
+  private static final LoadOnce LIBRARY = new Library();
 
   private SandboxNative() {}
 
   /**
    * Loads libnameauth_sandbox: the file of {@code nameauth.sandbox.library} or {@code
-   * NAMEAUTH_SANDBOX_LIBRARY}, the directory of {@code nameauth.library.path}, or the jar's copy.
+   * NAMEAUTH_SANDBOX_LIBRARY}, the directory of {@code nameauth.library.path}, or the jar's copy. A
+   * failure is an {@code IllegalStateException} on every call.
    */
   static void ensure() {
     LIBRARY.ensure();
   }
 
-  /** Loads libnameauth_sandbox (see {@link #ensure()}). */
-  private static final class Load implements Runnable {
+  /** libnameauth_sandbox. */
+  private static final class Library extends LoadOnce {
     @Override
-    public void run() {
-      try {
-        NativeLibraries.load(
-            "nameauth_sandbox",
-            "nameauth.sandbox.library",
-            "NAMEAUTH_SANDBOX_LIBRARY",
-            SandboxNative.class);
-      } catch (UnsatisfiedLinkError e) {
-        IllegalStateException clear =
-            new IllegalStateException(
-                "nameauth.sandbox.library: cannot load libnameauth_sandbox (the jar carries it"
-                    + " for linux-x86-64; elsewhere set the system property"
-                    + " nameauth.sandbox.library or nameauth.library.path): "
-                    + e.getMessage());
-        clear.initCause(e);
-        throw clear;
-      }
+    protected void load() {
+      NativeLibraries.load(
+          "nameauth_sandbox",
+          "nameauth.sandbox.library",
+          "NAMEAUTH_SANDBOX_LIBRARY",
+          SandboxNative.class);
+    }
+
+    @Override
+    protected RuntimeException unloadable(Throwable why) {
+      return new IllegalStateException(
+          "nameauth.sandbox.library: cannot load libnameauth_sandbox (the jar carries it"
+              + " for linux-x86-64; elsewhere set the system property"
+              + " nameauth.sandbox.library or nameauth.library.path): "
+              + why.getMessage());
     }
   }
 

@@ -11,39 +11,53 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class LoadOnceTest {
+  /** Fails its first {@code failures} loads with an UnsatisfiedLinkError; counts every load. */
+  static final class Counted extends LoadOnce {
+    final AtomicInteger runs = new AtomicInteger();
+    final int failures;
+    final long holdMs;
+
+    Counted(int failures, long holdMs) {
+      this.failures = failures;
+      this.holdMs = holdMs;
+    }
+
+    @Override
+    protected void load() {
+      if (runs.incrementAndGet() <= failures) {
+        throw new UnsatisfiedLinkError("no libexample.so");
+      }
+      try {
+        // Holds the load open so that other threads arrive while it runs.
+        Thread.sleep(holdMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    protected RuntimeException unloadable(Throwable why) {
+      return new IllegalStateException("cannot load: " + why.getMessage());
+    }
+  }
+
   @Test
   void aFailedLoadThrowsOnEveryCallUntilOneSucceedsThenNeverRunsAgain() {
-    AtomicInteger runs = new AtomicInteger();
-    IllegalStateException why = new IllegalStateException("no library");
-    LoadOnce once =
-        new LoadOnce(
-            () -> {
-              if (runs.incrementAndGet() <= 2) {
-                throw why;
-              }
-            });
-    assertSame(why, assertThrows(IllegalStateException.class, once::ensure));
-    assertSame(why, assertThrows(IllegalStateException.class, once::ensure));
+    Counted once = new Counted(2, 0);
+    for (int i = 0; i < 2; i++) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, once::ensure);
+      assertEquals("cannot load: no libexample.so", e.getMessage());
+      assertSame(UnsatisfiedLinkError.class, e.getCause().getClass());
+    }
     once.ensure();
     once.ensure();
-    assertEquals(3, runs.get());
+    assertEquals(3, once.runs.get());
   }
 
   @Test
   void eightThreadsAtOnceLoadOnce() throws InterruptedException {
-    AtomicInteger runs = new AtomicInteger();
+    Counted once = new Counted(0, 50);
     CountDownLatch go = new CountDownLatch(1);
-    LoadOnce once =
-        new LoadOnce(
-            () -> {
-              runs.incrementAndGet();
-              try {
-                // Holds the load open so the other threads arrive while it runs.
-                Thread.sleep(50);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       Thread t =
@@ -63,6 +77,6 @@ class LoadOnceTest {
     for (Thread t : threads) {
       t.join();
     }
-    assertEquals(1, runs.get());
+    assertEquals(1, once.runs.get());
   }
 }

@@ -2,7 +2,8 @@
 # sandbox for users' tests is its own addon (crates/node-testing, nameauth/testing).
 #
 #   make node        both addons (debug) in bindings/node, native.d.ts regenerated
-#   make test-node   node --test against the sandbox (bindings/node/test)
+#   make test-node   node --test against the sandbox (bindings/node/test), and
+#                    nameauth/testing under Vitest (bindings/node/vitest)
 #   make lint-node   biome, tsc --strict over the types and the example, native.d.ts fresh
 #
 # The development tools (@napi-rs/cli, typescript, biome, @types/node) come from npm into
@@ -38,6 +39,7 @@ node: $(NODE_MODULES) ## the Node.js addons (debug) in bindings/node, native.d.t
 # UV_THREADPOOL_SIZE as libuv's default, which the abort test's bound reads.
 test-node: node cli ## node --test against the sandbox (bindings/node/test)
 	cd $(NODE_DIR) && UV_THREADPOOL_SIZE=4 node --expose-gc --test test/
+	cd $(NODE_DIR) && node_modules/.bin/vitest run --dir vitest
 
 lint-node: node ## biome, tsc --strict over the types and the example, native.d.ts fresh
 	git diff --exit-code -- $(NODE_DIR)/native.d.ts || \

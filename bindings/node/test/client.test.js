@@ -220,3 +220,11 @@ test('stats of a closed client and verifyMany with an aborted signal', async () 
   c.close();
   assert.throws(() => c.stats(), { name: 'InvalidConfigError', field: 'client' });
 });
+
+test('the addon refuses an option that is not a [name, value] pair instead of skipping it', () => {
+  const addon = require('../native.js').load('nameauth');
+  const { appid, src, key } = sb.credentials;
+  const r = addon.buildClient(appid, src, key, [['timeout_ms']]);
+  assert.equal(r.kind, 'internal');
+  assert.ok(addon.buildClient(appid, src, key, [['timeout_ms', '5000']]) instanceof addon.NativeClient);
+});

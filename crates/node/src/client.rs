@@ -64,9 +64,13 @@ pub fn build_client(
     let built = guarded(|| {
         let mut set = Options::new();
         for pair in &options {
-            if let [name, value] = pair.as_slice() {
-                set.set(name, value)?;
-            }
+            let [name, value] = pair.as_slice() else {
+                // index.js always sends pairs: anything else is a bug on that side.
+                return Err(nameauth::Error::internal(
+                    "internal: an option is not a [name, value] pair",
+                ));
+            };
+            set.set(name, value)?;
         }
         ClientBuilder::new(appid, src, key)
             .with_options(set)

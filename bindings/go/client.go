@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -19,6 +20,9 @@ type Client struct {
 	h      handle // nil once closed
 	logger *slog.Logger
 }
+
+// freed counts the C clients freed (Close or the finalizer), for the finalizer's test.
+var freed atomic.Uint64
 
 func newClient(h handle, logger *slog.Logger) *Client {
 	c := &Client{h: h, logger: logger}
@@ -68,6 +72,7 @@ func (c *Client) Close() error {
 	defer c.mu.Unlock()
 	if c.h != nil {
 		backendFree(c.h)
+		freed.Add(1)
 		c.h = nil
 		runtime.SetFinalizer(c, nil)
 	}

@@ -207,3 +207,28 @@ func TestValidateIDNamesTheRule(t *testing.T) {
 		t.Fatalf("ValidateID: %#v", err)
 	}
 }
+
+// VerifyMany with a context already done: every item ends cancelled, in order, and
+// nothing reaches the sandbox.
+func TestVerifyManyWithADoneContextSendsNothing(t *testing.T) {
+	c := newTestClient(t)
+	before := sandboxStats(t).Requests
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	items := make([]Item, 10)
+	for i := range items {
+		items[i] = Item{OpenID: zsOpenID, TrueName: zsName, CreID: zsID}
+	}
+	results := c.VerifyMany(ctx, items, 3)
+	if len(results) != len(items) {
+		t.Fatalf("%d results for %d items", len(results), len(items))
+	}
+	for i, r := range results {
+		if !errors.Is(r.Err, ErrCancelled) || !errors.Is(r.Err, context.Canceled) {
+			t.Fatalf("item %d: %v", i, r.Err)
+		}
+	}
+	if after := sandboxStats(t).Requests; after != before {
+		t.Fatalf("cancelled items reached the sandbox: %d -> %d", before, after)
+	}
+}

@@ -110,25 +110,21 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_credential<'local
     })
 }
 
+/// 0: the requests that reached the sandbox, 1: the connections it accepted.
 #[no_mangle]
-pub extern "system" fn Java_org_nameauth_testing_SandboxNative_requests<'local>(
+pub extern "system" fn Java_org_nameauth_testing_SandboxNative_count<'local>(
     unowned: EnvUnowned<'local>,
     _class: JClass<'local>,
     handle: jlong,
+    which: jni::sys::jint,
 ) -> jlong {
     native(unowned, |_env| -> Result<_, Fail> {
-        Ok(sandbox(handle)?.stats().requests as jlong)
-    })
-}
-
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_testing_SandboxNative_connections<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> jlong {
-    native(unowned, |_env| -> Result<_, Fail> {
-        Ok(sandbox(handle)?.stats().connections as jlong)
+        let stats = sandbox(handle)?.stats();
+        Ok(if which == 0 {
+            stats.requests
+        } else {
+            stats.connections
+        } as jlong)
     })
 }
 

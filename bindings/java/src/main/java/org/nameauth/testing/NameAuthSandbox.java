@@ -176,7 +176,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @return the count
    */
   public synchronized long requests() {
-    return SandboxNative.requests(live());
+    return SandboxNative.count(live(), 0);
   }
 
   /**
@@ -185,7 +185,7 @@ public final class NameAuthSandbox implements AutoCloseable {
    * @return the count
    */
   public synchronized long connections() {
-    return SandboxNative.connections(live());
+    return SandboxNative.count(live(), 1);
   }
 
   /**

@@ -53,9 +53,8 @@ final class SandboxNative {
   /** 0: the app id, 1: the src, 2: the key. */
   static native String credential(int which);
 
-  static native long requests(long handle);
-
-  static native long connections(long handle);
+  /** 0: the requests that reached the sandbox, 1: the connections it accepted. */
+  static native long count(long handle, int which);
 
   static native long hits(long handle, String openid);
 

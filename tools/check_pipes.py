@@ -9,7 +9,8 @@ the text (`out=$(cmd)`, then `[[ $out == *x* ]]`), or let grep read everything i
 command substitution (`test "$(cmd | grep -c x)" = 1`). The Makefile is held to the same
 rule, since its recipes are copied into scripts.
 
-Usage: check_pipes.py [FILE...] (default: the Makefile and the shell scripts of tools/);
+Usage: check_pipes.py [FILE...] (default: the Makefile, mk/*.mk and the shell scripts of
+tools/);
 check_pipes.py --self-test checks the rule against known good and bad lines.
 """
 
@@ -53,7 +54,7 @@ def offences(text: str) -> list[tuple[int, str]]:
 
 
 def default_files() -> list[Path]:
-    files = [ROOT / "Makefile"]
+    files = [ROOT / "Makefile", *sorted((ROOT / "mk").glob("*.mk"))]
     for path in sorted((ROOT / "tools").rglob("*")):
         if path.is_file() and (
             path.suffix == ".sh" or path.read_bytes()[:64].split(b"\n")[0].endswith(b"sh")

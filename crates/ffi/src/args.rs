@@ -1,17 +1,11 @@
-//! The arguments of C calls: C strings in (NULL and UTF-8 checked), C strings made for
-//! the caller, and out-pointers written.
+//! The arguments of C calls: C strings in (NULL and UTF-8 checked) and out-pointers
+//! written.
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, CStr};
 
 use nameauth::error::{Error, Rule};
 
 use crate::result::{fail, nameauth_result, null};
-
-/// A C string of `s`, with any NUL (impossible in our own texts, possible in a server's
-/// field) replaced so that nothing after it is lost.
-pub(crate) fn c_string(s: &str) -> CString {
-    CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default()
-}
 
 /// A required string argument: not NULL, valid UTF-8.
 ///

@@ -7,7 +7,8 @@ use std::ptr;
 use nameauth::frontend::catch_quietly;
 use nameauth::{CallOptions, Client, ClientBuilder, RESIDENT_ID_CARD};
 
-use crate::args::{arg_str, c_string, opt_str, put};
+use crate::args::{arg_str, opt_str, put};
+use crate::cstr::c_string;
 use crate::logs::log_call;
 use crate::options::nameauth_options;
 use crate::result::{boundary, fail, nameauth_result, null};

@@ -10,7 +10,8 @@
 //! | module | C |
 //! |---|---|
 //! | [`result`] | `nameauth_result`, `nameauth_result_str`/`_kind`, `nameauth_last_error*` |
-//! | [`args`] | (C strings in and out, out-pointers) |
+//! | [`cstr`] | (C strings out; imports nothing of ours) |
+//! | [`args`] | (C strings in, out-pointers) |
 //! | [`options`] | `nameauth_options` |
 //! | [`client`] | `nameauth_client`, `nameauth_verify` |
 //! | [`verdict`] | `nameauth_verdict` |
@@ -27,6 +28,7 @@ use std::ffi::{c_char, CStr};
 pub mod args;
 pub mod cancel;
 pub mod client;
+pub mod cstr;
 pub mod logs;
 pub mod options;
 pub mod pools;

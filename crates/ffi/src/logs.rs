@@ -8,7 +8,7 @@ use nameauth::error::Error;
 use nameauth::frontend::{capture_lines, level_number};
 use nameauth::Verdict;
 
-use crate::args::c_string;
+use crate::cstr::c_string;
 use crate::result::{
     boundary, boundary_value, copy_out, fail_with, nameauth_result, NAMEAUTH_INVALID_INPUT,
 };

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use nameauth::error::{Error, Rule};
 use nameauth::frontend::{catch_quietly, ResultCode};
 
-use crate::args::c_string;
+use crate::cstr::c_string;
 
 /// A result: `NAMEAUTH_OK` (0) or one of the errors. The numbers are fixed and never
 /// reused (they are the core's `nameauth::frontend::ResultCode`).

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use nameauth::frontend::catch_quietly;
 use nameauth::{Verdict, REASONS};
 
-use crate::args::c_string;
+use crate::cstr::c_string;
 use crate::result::boundary_value;
 
 /// A verdict: what the server answered, mapped to the table. Opaque. Created by

@@ -24,7 +24,8 @@ may come between) is an HTML comment that says how the block is kept true:
                              layout): the block has no language, so no code hides in it.
 
 A block without such a comment, or whose comment no longer holds, is an error that names
-the file, the line and what differs.
+the file, the line and what differs. So is a relative link `[text](path)` to a file that
+does not exist (the docs moved out of the README: their links must follow).
 
     python3 tools/check_snippets.py              # check the docs
     python3 tools/check_snippets.py --self-test  # plant bad blocks; each must be caught
@@ -107,10 +108,27 @@ def make_targets(root):
     return {ln.split()[0] for ln in out.splitlines() if ln.startswith("  ") and ln.split()}
 
 
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def broken_links(root, name, text):
+    out = []
+    base = os.path.dirname(os.path.join(root, name))
+    for n, ln in enumerate(text.split("\n"), 1):
+        for target in LINK.findall(ln):
+            path = target.split("#", 1)[0]
+            if not path or re.match(r"^[a-z]+:", path):
+                continue
+            if not os.path.exists(os.path.normpath(os.path.join(base, path))):
+                out.append(f"{name}:{n}: the link ({target}) leads to no file")
+    return out
+
+
 def check_doc(root, name, targets):
     problems = []
     with open(os.path.join(root, name), encoding="utf-8") as f:
         text = f.read()
+    problems += broken_links(root, name, text)
     for line, lang, marker, body in blocks(text):
         where = f"{name}:{line}"
         if marker is None:
@@ -210,6 +228,7 @@ def self_test():
             "output with language": "<!-- output: make demo -->\n```rust\nA\n```\n",
             "output without target": "<!-- output: cargo run -->\n```\nA\n```\n",
             "ini key not in test": "<!-- ini-keys: examples/t.py -->\n```ini\nffi.enable=1\n```\n",
+            "broken link": "See [the options](configuration.md).\n",
             "figure with code": "<!-- figure -->\n```c\nint x;\n```\n",
         }
         targets = {"demo", "test"}

@@ -5,6 +5,8 @@
 //
 //	peers steady CALLS ROUNDS   CPU per verify of each, in ROUNDS interleaved blocks
 //	peers first IMPL            one verify in this fresh process (IMPL: nameauth, nethttp)
+//	peers memory IMPL N         N clients, each after one verify, kept alive: the growth of
+//	                            the process's resident memory per client, in KiB
 //
 // CPU is this process's (getrusage: user + system, every thread, the GC's included).
 package main
@@ -19,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"syscall"
 	"time"
@@ -181,9 +184,60 @@ func steady(calls, rounds int) int {
 	return 0
 }
 
+// rssKiB is the process's resident set (/proc/self/statm), in KiB.
+func rssKiB() float64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	var size, resident int64
+	fmt.Sscan(string(b), &size, &resident)
+	return float64(resident * int64(os.Getpagesize()) / 1024)
+}
+
+// memory keeps n clients of impl, each after one verify (so each holds what a used client
+// holds: a pool, a kept-alive connection), and prints the resident growth per client.
+func memory(impl string, n int) int {
+	ctx := context.Background()
+	if httpVerify(ctx) != "A" { // the process's one-time set-up, counted for neither
+		return 1
+	}
+	c0 := newNameauth()
+	defer c0.Close()
+	if nameauthVerify(ctx, c0) != "A" {
+		return 1
+	}
+	runtime.GC()
+	before := rssKiB()
+	keep := make([]any, 0, n)
+	for i := 0; i < n; i++ {
+		var code string
+		if impl == "nameauth" {
+			c := newNameauth()
+			code = nameauthVerify(ctx, c)
+			keep = append(keep, c)
+		} else {
+			// What a shop writes per client: its own http.Client and Transport.
+			client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
+				MaxIdleConnsPerHost: 4, IdleConnTimeout: 7 * time.Second,
+			}}
+			code = httpVerify(ctx)
+			keep = append(keep, client)
+		}
+		if code != "A" {
+			return 1
+		}
+	}
+	runtime.GC()
+	b, _ := json.Marshal(map[string]any{"impl": impl, "kib_per_client": (rssKiB() - before) / float64(n)})
+	fmt.Println(string(b))
+	runtime.KeepAlive(keep)
+	return 0
+}
+
 func main() {
 	if len(os.Args) < 3 {
-		fmt.Fprintln(os.Stderr, "usage: peers steady CALLS ROUNDS | first IMPL")
+		fmt.Fprintln(os.Stderr, "usage: peers steady CALLS ROUNDS | first IMPL | memory IMPL N")
 		os.Exit(2)
 	}
 	appid, src, key = need("NAMEAUTH_APPID"), need("NAMEAUTH_SRC"), need("NAMEAUTH_KEY")
@@ -204,6 +258,9 @@ func main() {
 		if code != "A" {
 			os.Exit(1)
 		}
+	case os.Args[1] == "memory" && len(os.Args) >= 4:
+		n, _ := strconv.Atoi(os.Args[3])
+		os.Exit(memory(os.Args[2], n))
 	case os.Args[1] == "steady" && len(os.Args) >= 4:
 		calls, _ := strconv.Atoi(os.Args[2])
 		rounds, _ := strconv.Atoi(os.Args[3])

@@ -19,9 +19,11 @@ STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(GO_TOOLS)/staticcheck
 GO_STAGE := $(abspath $(BUILD))/go-stage
 
+##@ Go
+
 .PHONY: go-lib go-example peers-go test-go lint-go
 
-go-lib: lib
+go-lib: lib ## the static archive, libnameauth_sandbox.so and the header into bindings/go (git-ignored)
 	@mkdir -p $(dir $(GO_LIB)) $(dir $(GO_HEADER))
 	objcopy --strip-debug $(RELEASE)/libnameauth.a $(GO_LIB)
 	objcopy --strip-debug $(RELEASE)/libnameauth_sandbox.so $(dir $(GO_LIB))libnameauth_sandbox.so
@@ -30,24 +32,24 @@ go-lib: lib
 $(STATICCHECK):
 	GOBIN=$(GO_TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
-lint-go: go-lib $(STATICCHECK)
+lint-go: go-lib $(STATICCHECK) ## gofmt -l, go vet (with and without cgo) and staticcheck over the Go code
 	@out=$$(gofmt -l $(GO_SOURCES)); test -z "$$out" || { echo "gofmt -l: $$out" >&2; exit 1; }
 	cd $(GO_DIR) && $(GO) vet ./... && CGO_ENABLED=0 $(GO) vet ./... && $(STATICCHECK) ./...
 	cd $(GO_EXAMPLES) && $(GO) vet ./... && $(STATICCHECK) ./...
 	cd benches/peers/go && $(GO) vet ./... && $(STATICCHECK) ./...
 
 # examples/go/verify, the Go row of make test-conformance.
-go-example: go-lib
+go-example: go-lib ## examples/go/verify into build/go (the Go row of test-conformance)
 	cd $(GO_EXAMPLES) && $(GO) build -o $(abspath $(BUILD))/go/verify ./verify
 
 # The Go program of make bench-peers (benches/peers/go: nameauth against a kept-alive
 # net/http client and crypto/md5): built with the other peers, its rows in the table.
-peers-go: go-lib
+peers-go: go-lib ## benches/peers/go into build/peers-go (the Go rows of bench-peers)
 	cd benches/peers/go && $(GO) build -o $(abspath $(BUILD))/peers-go .
 peers-build: peers-go
 PEERS_ARGS += --go $(BUILD)/peers-go
 
-test-go: go-example cli
+test-go: go-example cli ## go test -race against the sandbox, the CGO_ENABLED=0 build, the dynamic tag
 	cd $(GO_DIR) && $(PYTHON) ../../tools/with_sandbox.py --bin $(abspath $(NAMEAUTH_BIN)) -- \
 		$(GO) test -race -count=1 ./...
 	@echo "== CGO_ENABLED=0: the module compiles, and every call says cgo is needed"

@@ -98,17 +98,13 @@ func (c *Client) Verify(ctx context.Context, openid, truename, creid string, opt
 	for _, o := range opts {
 		o(&vc)
 	}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.h == nil {
-		return Verdict{}, closedError()
-	}
 	var deadline time.Duration
 	if d, ok := ctx.Deadline(); ok {
 		// Passed deadlines still go in as 1ms: the token below is already cancelled then.
 		deadline = max(time.Until(d), time.Millisecond)
 	}
-	v, lines, err := backendVerify(ctx, c.h, openid, truename, creid, vc.cretype, deadline, logLevel(ctx, c.logger))
+	v, lines, err := c.verify(ctx, openid, truename, creid, vc.cretype, deadline)
+	// The logger runs after the lock is released: a handler may even close the client.
 	for _, l := range lines {
 		c.logger.Log(ctx, l.level, l.message)
 	}
@@ -116,6 +112,16 @@ func (c *Client) Verify(ctx context.Context, openid, truename, creid string, opt
 		return Verdict{}, withContext(asError(err), ctx)
 	}
 	return v, nil
+}
+
+// verify is the C call, under the read lock that keeps Close from freeing the client.
+func (c *Client) verify(ctx context.Context, openid, truename, creid, cretype string, deadline time.Duration) (Verdict, []logLine, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.h == nil {
+		return Verdict{}, nil, closedError()
+	}
+	return backendVerify(ctx, c.h, openid, truename, creid, cretype, deadline, logLevel(ctx, c.logger))
 }
 
 // Item is one user for VerifyMany.

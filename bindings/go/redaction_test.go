@@ -5,6 +5,7 @@ package nameauth
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -96,5 +97,41 @@ func TestEventsGoToTheLogger(t *testing.T) {
 	}
 	if logs.Len() != 0 {
 		t.Fatalf("a Warn logger got: %q", logs.String())
+	}
+}
+
+// closingHandler closes the client from inside a log call.
+type closingHandler struct{ c **Client }
+
+func (h closingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h closingHandler) Handle(context.Context, slog.Record) error {
+	return (*h.c).Close()
+}
+func (h closingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h closingHandler) WithGroup(string) slog.Handler      { return h }
+
+// The logger runs after the call has let go of the client: a handler that closes the
+// client neither deadlocks nor loses the verdict.
+func TestALoggerMayCloseTheClient(t *testing.T) {
+	var c *Client
+	c = newTestClient(t, WithLogger(slog.New(closingHandler{&c})))
+	done := make(chan error, 1)
+	go func() {
+		v, err := c.Verify(context.Background(), zsOpenID, zsName, zsID)
+		if err == nil && v.Code != "A" {
+			err = fmt.Errorf("verdict %v", v)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Verify deadlocked with a logger that closes the client")
+	}
+	if _, err := c.Verify(context.Background(), zsOpenID, zsName, zsID); !errors.Is(err, ErrInvalidConfig) {
+		t.Fatalf("after the logger closed it: %v", err)
 	}
 }

@@ -172,6 +172,8 @@ require "$missing_out" "the package nameauth-linux-x64-gnu is not installed" "re
 ok "npm: a missing platform package is named"
 
 # Go: `go get` from dist/goproxy in a fresh GOPATH, no cargo on PATH (tools/go_dist_check.sh).
-ok "$(bash "$ROOT/tools/go_dist_check.sh" "$DIST" "$VERSION")"
+# (assigned first: set -e ignores a failure inside an argument's command substitution)
+go_line=$(bash "$ROOT/tools/go_dist_check.sh" "$DIST" "$VERSION")
+ok "$go_line"
 
 echo "dist-check: $passed passed, 0 failed"

@@ -6,7 +6,8 @@
 #   bash tools/go_dist_check.sh DIST_DIR VERSION
 set -euo pipefail
 DIST=$(cd "$1" && pwd) VERSION=$2
-MOD=$(sed -n 's/^module //p' bindings/go/go.mod)
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MOD=$(sed -n 's/^module //p' "$ROOT/bindings/go/go.mod")
 GO=$(command -v go)
 WORK=$(mktemp -d)
 trap 'chmod -R u+w "$WORK"; rm -rf "$WORK"' EXIT

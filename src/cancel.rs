@@ -113,8 +113,14 @@ pub(crate) fn sleep_unless_cancelled(pause: Duration, options: &CallOptions) -> 
 
 thread_local! {
     /// The token of the call this thread is running (a call runs on one thread from start
-    /// to end, so the write point finds it here).
+    /// to end, so the write point finds it here). Touched only by calls that have a
+    /// token: a thread-local that needs dropping registers a destructor with the C
+    /// library, which keeps this library mapped while the thread lives (a JVM thread
+    /// after its web application's class loader is gone), so calls without a token,
+    /// the common case, never touch it.
     static ARMED: RefCell<Option<CancelToken>> = const { RefCell::new(None) };
+    /// Whether `ARMED` holds a token (a `Cell<bool>` needs no destructor).
+    static HAS_TOKEN: Cell<bool> = const { Cell::new(false) };
     /// Whether the write point refused an attempt's request since the last look.
     static STOPPED: Cell<bool> = const { Cell::new(false) };
 }
@@ -123,16 +129,24 @@ thread_local! {
 /// returned guard is dropped (which restores the previous one).
 pub(crate) fn arm(options: &CallOptions) -> Armed {
     STOPPED.with(|s| s.set(false));
-    Armed(ARMED.with(|a| a.replace(options.cancel.clone())))
+    let had = HAS_TOKEN.with(|h| h.replace(options.cancel.is_some()));
+    if !had && options.cancel.is_none() {
+        return Armed(None, false);
+    }
+    Armed(ARMED.with(|a| a.replace(options.cancel.clone())), had)
 }
 
-/// Restores the token armed before, when a call ends.
-pub(crate) struct Armed(Option<CancelToken>);
+/// Restores the token armed before (and whether there was one), when a call ends.
+pub(crate) struct Armed(Option<CancelToken>, bool);
 
 impl Drop for Armed {
     fn drop(&mut self) {
-        let previous = self.0.take();
-        ARMED.with(|a| *a.borrow_mut() = previous);
+        let had = self.1;
+        let now = HAS_TOKEN.with(|h| h.replace(had));
+        if had || now {
+            let previous = self.0.take();
+            ARMED.with(|a| *a.borrow_mut() = previous);
+        }
     }
 }
 
@@ -140,6 +154,9 @@ impl Drop for Armed {
 /// written. True (and remembered for [`take_stopped`]) if the armed token is cancelled:
 /// the caller must not write.
 pub(crate) fn refuse_first_write() -> bool {
+    if !HAS_TOKEN.with(Cell::get) {
+        return false;
+    }
     let cancelled = ARMED.with(|a| a.borrow().as_ref().is_some_and(CancelToken::is_cancelled));
     if cancelled {
         STOPPED.with(|s| s.set(true));

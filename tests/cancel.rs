@@ -12,13 +12,21 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use nameauth::{CallOptions, CancelToken, Client, ErrorKind, CANCELLED_MESSAGE};
-use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
+use nameauth_sandbox::Sandbox;
 
-const ZS_ID: &str = "110101199003074477"; // on file for oZhangSan (张三)
+mod sandbox_client;
+use sandbox_client::{builder, sandbox_with, wait_for, ZS_ID};
+
+/// A first attempt that meets a 503, then the fixture's verdict (E).
+const ONE_503: &str = r#"{"fault": "http_503", "fail_times": 1, "status": 2}"#;
+
+/// An answer (E) after `ms` milliseconds.
+fn slow(ms: u32) -> String {
+    format!(r#"{{"fault": "slow", "delay_ms": {ms}, "status": 2}}"#)
+}
 
 fn client(sb: &Sandbox, timeout: Duration, retries: u32) -> Client {
-    Client::builder(APPID, SRC, KEY)
-        .endpoint(sb.endpoint())
+    builder(sb)
         .timeout(timeout)
         .retries(retries)
         .build()
@@ -29,16 +37,6 @@ fn cancelled() -> (CancelToken, CallOptions) {
     let token = CancelToken::new();
     let options = CallOptions::new().with_cancel(token.clone());
     (token, options)
-}
-
-/// Waits until the sandbox has received `n` requests for `openid`. Bounded, so a broken
-/// client fails the test instead of hanging it.
-fn wait_for_hits(sb: &Sandbox, openid: &str, n: u64) {
-    let end = Instant::now() + Duration::from_secs(30);
-    while sb.hits(openid) < n {
-        assert!(Instant::now() < end, "{openid} never got {n} request(s)");
-        thread::sleep(Duration::from_millis(2));
-    }
 }
 
 thread_local! {
@@ -161,12 +159,7 @@ fn a_call_cancelled_just_before_the_write_is_never_written() {
 /// attempt was.
 #[test]
 fn a_retry_cancelled_before_its_write_is_never_sent() {
-    let sb = Sandbox::builder().start().unwrap();
-    sb.add_fixture(
-        "oRetry",
-        r#"{"fault": "http_503", "fail_times": 1, "status": 2}"#,
-    )
-    .unwrap();
+    let sb = sandbox_with("oRetry", ONE_503);
     let c = client(&sb, Duration::from_secs(5), 1);
     let (token, options) = cancelled();
     cancel_at_line(&token, REQUEST_LINE, 2);
@@ -181,11 +174,7 @@ fn a_retry_cancelled_before_its_write_is_never_sent() {
         "the second attempt never reached the server"
     );
     // Without a token the same fixture recovers on the retry: the test above could fail.
-    sb.add_fixture(
-        "oRetry",
-        r#"{"fault": "http_503", "fail_times": 1, "status": 2}"#,
-    )
-    .unwrap();
+    sb.add_fixture("oRetry", ONE_503).unwrap();
     let v = c
         .verify("oRetry", "张三", ZS_ID)
         .expect("the retry succeeds");
@@ -197,12 +186,7 @@ fn a_retry_cancelled_before_its_write_is_never_sent() {
 /// retry: the call stops there and the retry is never sent.
 #[test]
 fn a_call_cancelled_before_its_backoff_sends_no_retry() {
-    let sb = Sandbox::builder().start().unwrap();
-    sb.add_fixture(
-        "oBackoff",
-        r#"{"fault": "http_503", "fail_times": 1, "status": 2}"#,
-    )
-    .unwrap();
+    let sb = sandbox_with("oBackoff", ONE_503);
     let c = client(&sb, Duration::from_secs(20), 1);
     let (token, options) = cancelled();
     cancel_at_line(&token, RESPONSE_LINE, 1);
@@ -220,19 +204,16 @@ fn a_call_cancelled_before_its_backoff_sends_no_retry() {
 /// nothing, and the answer is returned.
 #[test]
 fn a_call_cancelled_after_its_request_was_written_returns_the_verdict() {
-    let sb = Sandbox::builder().start().unwrap();
-    sb.add_fixture(
-        "oSlowCancel",
-        r#"{"fault": "slow", "delay_ms": 1500, "status": 2}"#,
-    )
-    .unwrap();
+    let sb = sandbox_with("oSlowCancel", &slow(1500));
     let c = client(&sb, Duration::from_secs(20), 2);
     let (token, options) = cancelled();
     let call = {
         let c = c.clone();
         thread::spawn(move || c.verify_with("oSlowCancel", "张三", ZS_ID, "1", &options))
     };
-    wait_for_hits(&sb, "oSlowCancel", 1);
+    wait_for("the request for oSlowCancel", || {
+        sb.hits("oSlowCancel") >= 1
+    });
     token.cancel();
     let (r, _) = call.join().expect("no panic");
     let v = r.expect("the server's answer is returned");
@@ -243,12 +224,7 @@ fn a_call_cancelled_after_its_request_was_written_returns_the_verdict() {
 
 #[test]
 fn the_callers_deadline_ends_the_call_when_it_comes_before_the_timeout() {
-    let sb = Sandbox::builder().start().unwrap();
-    sb.add_fixture(
-        "oSlowDeadline",
-        r#"{"fault": "slow", "delay_ms": 8000, "status": 2}"#,
-    )
-    .unwrap();
+    let sb = sandbox_with("oSlowDeadline", &slow(8000));
     let c = client(&sb, Duration::from_secs(30), 2);
     let start = Instant::now();
     let options = CallOptions::new().with_deadline(start + Duration::from_millis(300));
@@ -264,12 +240,7 @@ fn the_callers_deadline_ends_the_call_when_it_comes_before_the_timeout() {
 
 #[test]
 fn the_timeout_ends_the_call_when_it_comes_before_the_callers_deadline() {
-    let sb = Sandbox::builder().start().unwrap();
-    sb.add_fixture(
-        "oSlowTimeout",
-        r#"{"fault": "slow", "delay_ms": 8000, "status": 2}"#,
-    )
-    .unwrap();
+    let sb = sandbox_with("oSlowTimeout", &slow(8000));
     let c = client(&sb, Duration::from_millis(300), 2);
     let start = Instant::now();
     let options = CallOptions::new().with_deadline(start + Duration::from_secs(60));

@@ -8,21 +8,8 @@ use std::time::{Duration, Instant};
 use nameauth::{Client, ClientBuilder, ErrorKind, SignCase};
 use nameauth_sandbox::{Sandbox, SignRule, APPID, KEY, SRC};
 
-const ZS_ID: &str = "110101199003074477"; // on file for oZhangSan (张三)
-
-fn builder(sb: &Sandbox) -> ClientBuilder {
-    let b = Client::builder(APPID, SRC, KEY)
-        .endpoint(sb.endpoint())
-        .timeout(Duration::from_secs(5));
-    match sb.ca_pem() {
-        Some(pem) => b.ca_pem(pem),
-        None => b,
-    }
-}
-
-fn client(sb: &Sandbox) -> Client {
-    builder(sb).build().expect("client builds")
-}
+mod sandbox_client;
+use sandbox_client::{builder, client, client_with_timeout, sandbox_with_latency, ZS_ID};
 
 /// The verdict cases of the conformance table (tests/conformance/cases.json) that need no
 /// change to the environment: every row of docs/SPEC.md §5, shared by every front end's tests.
@@ -225,10 +212,7 @@ fn a_trickled_answer_is_read_whole_and_sent_once() {
     assert_eq!((v.code().as_str(), v.reason().id()), ("F", "not_realname"));
     assert_eq!(sb.hits("oTrickle"), 1);
     // Cut short by the timeout, it is a timeout, and still never sent again.
-    let c = builder(&sb)
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
+    let c = client_with_timeout(&sb, Duration::from_millis(200));
     let e = c.verify("oTrickle", "张三", ZS_ID).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     assert_eq!(sb.hits("oTrickle"), 2);
@@ -236,14 +220,8 @@ fn a_trickled_answer_is_read_whole_and_sent_once() {
 
 #[test]
 fn an_answer_after_the_deadline_is_a_timeout_not_a_verdict() {
-    let sb = Sandbox::builder()
-        .latency(Duration::from_millis(700))
-        .start()
-        .unwrap();
-    let c = builder(&sb)
-        .timeout(Duration::from_millis(650))
-        .build()
-        .unwrap();
+    let sb = sandbox_with_latency(Duration::from_millis(700));
+    let c = client_with_timeout(&sb, Duration::from_millis(650));
     let e = c.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     assert_eq!(sb.hits("oZhangSan"), 1);
@@ -568,14 +546,8 @@ fn the_stats_endpoint_reports_counters_without_counting_itself() {
 
 #[test]
 fn sandbox_latency_applies_to_every_answer() {
-    let sb = Sandbox::builder()
-        .latency(Duration::from_millis(400))
-        .start()
-        .unwrap();
-    let impatient = builder(&sb)
-        .timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
+    let sb = sandbox_with_latency(Duration::from_millis(400));
+    let impatient = client_with_timeout(&sb, Duration::from_millis(100));
     let e = impatient.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     let patient = client(&sb);
@@ -703,10 +675,7 @@ fn a_fallback_endpoint_follows_the_route_rules() {
 
 #[test]
 fn stats_count_requests_connections_verdicts_errors_and_latency() {
-    let sb = Sandbox::builder()
-        .latency(Duration::from_millis(20))
-        .start()
-        .unwrap();
+    let sb = sandbox_with_latency(Duration::from_millis(20));
     let c = client(&sb);
     for _ in 0..5 {
         assert!(c.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());

@@ -14,19 +14,11 @@ use std::time::Duration;
 use nameauth::{Client, ClientBuilder, ErrorKind, Rule};
 use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
 
-const ZS_ID: &str = "110101199003074477"; // on file for oZhangSan (张三)
+mod sandbox_client;
+use sandbox_client::{builder, ZS_ID};
+
 /// A resident ID number whose check character is wrong: only the ID rules refuse it.
 const BAD_ID: &str = "110101199003074478";
-
-fn builder(sb: &Sandbox) -> ClientBuilder {
-    let b = Client::builder(APPID, SRC, KEY)
-        .endpoint(sb.endpoint())
-        .timeout(Duration::from_secs(5));
-    match sb.ca_pem() {
-        Some(pem) => b.ca_pem(pem),
-        None => b,
-    }
-}
 
 // ---- item 13: cretype ----------------------------------------------------------------
 

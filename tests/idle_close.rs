@@ -4,8 +4,10 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use nameauth::Client;
-use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
+use nameauth_sandbox::Sandbox;
+
+mod sandbox_client;
+use sandbox_client::{builder, ZS_ID};
 
 /// The process's open sockets (`socket:[inode]`).
 fn socket_set() -> HashSet<String> {
@@ -27,9 +29,7 @@ fn idle_connections_of_pools_never_used_again_are_closed() {
     for _ in 0..4 {
         // A sandbox per test and a client per test, as test suites do.
         let sb = Sandbox::builder().start().unwrap();
-        let client = Client::builder(APPID, SRC, KEY)
-            .endpoint(sb.endpoint())
-            .timeout(Duration::from_secs(5))
+        let client = builder(&sb)
             .idle_timeout(Duration::from_millis(3000))
             .build()
             .unwrap();
@@ -37,9 +37,7 @@ fn idle_connections_of_pools_never_used_again_are_closed() {
         std::thread::scope(|s| {
             for _ in 0..4 {
                 s.spawn(|| {
-                    let v = client
-                        .verify("oZhangSan", "张三", "110101199003074477")
-                        .unwrap();
+                    let v = client.verify("oZhangSan", "张三", ZS_ID).unwrap();
                     assert!(v.passed());
                 });
             }

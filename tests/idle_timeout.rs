@@ -2,24 +2,17 @@
 //! (`idle_timeout_ms`, default 7 s under WeChat Pay's 8 s), against the sandbox's
 //! `idle_close` fault (a server that closes idle keep-alive connections).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use nameauth::{Client, ErrorKind};
 use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
 
-fn verify(c: &Client) {
-    let v = c
-        .verify("oZhangSan", "张三", "110101199003074477")
-        .expect("a verdict");
-    assert!(v.passed());
-}
+mod sandbox_client;
+use sandbox_client::{builder, client, wait_for, ZS_ID};
 
-fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(Instant::now() < deadline, "waited 20 s for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn verify(c: &Client) {
+    let v = c.verify("oZhangSan", "张三", ZS_ID).expect("a verdict");
+    assert!(v.passed());
 }
 
 #[test]
@@ -29,11 +22,7 @@ fn a_verify_after_the_server_closed_the_idle_connection_succeeds_and_is_sent_onc
         .start()
         .unwrap();
     // The default idle timeout (7 s) is longer than this server's 200 ms.
-    let client = Client::builder(APPID, SRC, KEY)
-        .endpoint(sb.endpoint())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
+    let client = client(&sb);
     for round in 1..=3 {
         verify(&client);
         wait_for("the server's idle close", || sb.idle_closed() == round);
@@ -53,9 +42,7 @@ fn with_the_idle_timeout_below_the_servers_the_client_closes_first() {
         .idle_close(Duration::from_millis(3000))
         .start()
         .unwrap();
-    let client = Client::builder(APPID, SRC, KEY)
-        .endpoint(sb.endpoint())
-        .timeout(Duration::from_secs(5))
+    let client = builder(&sb)
         .idle_timeout(Duration::from_millis(200))
         .build()
         .unwrap();

@@ -275,52 +275,29 @@ mod tests {
     fn birth_dates_must_be_real_with_leap_years() {
         assert!(validate(&make("110101", "20000229", "001"), TODAY).is_ok()); // 400-year leap
         assert!(validate(&make("110101", "19960229", "001"), TODAY).is_ok());
-        assert_eq!(
-            rule_of(&make("110101", "19000229", "001")),
-            Rule::IdBirthDate
-        ); // 1900 no leap
-        assert_eq!(
-            rule_of(&make("110101", "19970229", "001")),
-            Rule::IdBirthDate
-        );
-        assert_eq!(
-            rule_of(&make("110101", "19900230", "001")),
-            Rule::IdBirthDate
-        );
-        assert_eq!(
-            rule_of(&make("110101", "19900431", "001")),
-            Rule::IdBirthDate
-        );
-        assert_eq!(
-            rule_of(&make("110101", "19901301", "001")),
-            Rule::IdBirthDate
-        );
-        assert_eq!(
-            rule_of(&make("110101", "19900001", "001")),
-            Rule::IdBirthDate
-        );
-        assert_eq!(
-            rule_of(&make("110101", "19900100", "001")),
-            Rule::IdBirthDate
-        );
+        // 1900: no leap year (a century not divisible by 400).
+        for date in [
+            "19000229", "19970229", "19900230", "19900431", "19901301", "19900001", "19900100",
+        ] {
+            assert_eq!(
+                rule_of(&make("110101", date, "001")),
+                Rule::IdBirthDate,
+                "{date}"
+            );
+        }
     }
 
     #[test]
     fn birth_dates_between_1900_and_today() {
         assert!(validate(&make("110101", "19000101", "001"), TODAY).is_ok());
         assert!(validate(&make("110101", "20261126", "001"), TODAY).is_ok());
-        assert_eq!(
-            rule_of(&make("110101", "18991231", "001")),
-            Rule::IdBirthDateBefore1900
-        );
-        assert_eq!(
-            rule_of(&make("110101", "20261127", "001")),
-            Rule::IdBirthDateFuture
-        );
-        assert_eq!(
-            rule_of(&make("110101", "20990101", "001")),
-            Rule::IdBirthDateFuture
-        );
+        for (date, rule) in [
+            ("18991231", Rule::IdBirthDateBefore1900),
+            ("20261127", Rule::IdBirthDateFuture),
+            ("20990101", Rule::IdBirthDateFuture),
+        ] {
+            assert_eq!(rule_of(&make("110101", date, "001")), rule, "{date}");
+        }
     }
 
     #[test]

@@ -20,6 +20,28 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
+/// A fresh sandbox, a private directory named `name`, and the path of an input file in it.
+fn setup(name: &str) -> (Sandbox, PathBuf, PathBuf) {
+    let d = dir(name);
+    let input = d.join("in");
+    (Sandbox::builder().start().unwrap(), d, input)
+}
+
+/// Writes `text` to `input` and runs `nameauth batch -i input args...` to the end.
+fn batch_rows(sb: &Sandbox, input: &Path, text: &str, args: &[&str]) -> (String, String, i32) {
+    std::fs::write(input, text).unwrap();
+    let mut all = vec!["-i", input.to_str().unwrap()];
+    all.extend(args);
+    batch(sb, &all)
+}
+
+/// Standard output, one JSON value a line.
+fn json_lines(out: &str) -> Vec<serde_json::Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 fn command(sb: &Sandbox, args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.arg("batch").args(args);
@@ -212,10 +234,7 @@ fn a_second_sigint_exits_at_once_and_resume_resends_at_most_the_window() {
 
 #[test]
 fn a_repeated_ref_stops_the_batch_before_anything_is_sent() {
-    let sb = Sandbox::builder().start().unwrap();
-    let d = dir("refs");
-    let input = d.join("in");
-    let i = input.to_str().unwrap();
+    let (sb, d, input) = setup("refs");
     let plain = format!(r#"{{"openid":"oZhangSan","truename":"张三","creid":"{ZS_ID}"}}"#);
     let cases = [
         // The same ref twice.
@@ -246,8 +265,7 @@ fn a_repeated_ref_stops_the_batch_before_anything_is_sent() {
         ),
     ];
     for (text, message) in cases {
-        std::fs::write(&input, text).unwrap();
-        let (out, err, code) = batch(&sb, &["-i", i]);
+        let (out, err, code) = batch_rows(&sb, &input, &text, &[]);
         assert_eq!((out.as_str(), code), ("", 2), "{err}");
         assert!(err.contains(message), "{err}");
         assert!(err.contains("nothing was sent"), "{err}");
@@ -291,10 +309,7 @@ fn resume_counts_only_lines_that_answer_a_row() {
 
 #[test]
 fn a_row_over_the_limit_is_its_own_error_and_the_next_rows_go_on() {
-    let sb = Sandbox::builder().start().unwrap();
-    let d = dir("limit");
-    let input = d.join("in");
-    let i = input.to_str().unwrap();
+    let (sb, d, input) = setup("limit");
     let long = "x".repeat(70_000);
     // JSON lines: a long line (valid JSON, a long openid) between two good rows.
     let text = format!(
@@ -302,13 +317,9 @@ fn a_row_over_the_limit_is_its_own_error_and_the_next_rows_go_on() {
         user("oZhangSan", "a"),
         user("oZhangSan", "c")
     );
-    std::fs::write(&input, text).unwrap();
-    let (out, err, code) = batch(&sb, &["-i", i]);
+    let (out, err, code) = batch_rows(&sb, &input, &text, &[]);
     assert_eq!(code, 0, "{err}");
-    let lines: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 3, "{out}");
     assert_eq!(lines[1]["ref"], 2);
     assert_eq!(lines[1]["error"], "invalid_input");
@@ -327,13 +338,9 @@ fn a_row_over_the_limit_is_its_own_error_and_the_next_rows_go_on() {
         "openid,truename,creid\noZhangSan,张三,{ZS_ID}\noZhangSan,\"{field}\",{ZS_ID}\n\
          oZhangSan,张三,{ZS_ID}\n"
     );
-    std::fs::write(&input, text).unwrap();
-    let (out, err, code) = batch(&sb, &["-i", i, "--format", "csv"]);
+    let (out, err, code) = batch_rows(&sb, &input, &text, &["--format", "csv"]);
     assert_eq!(code, 0, "{err}");
-    let lines: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 3, "{out}");
     assert_eq!(
         lines[1]["message"],
@@ -385,14 +392,11 @@ fn every_bad_flag_value_is_a_usage_error_naming_the_flag() {
 
 #[test]
 fn a_byte_order_mark_and_blank_lines_keep_the_rows_and_their_line_numbers() {
-    let sb = Sandbox::builder().start().unwrap();
-    let d = dir("bom");
-    let input = d.join("in");
-    let i = input.to_str().unwrap();
+    let (sb, d, input) = setup("bom");
     let plain = format!(r#"{{"openid":"oZhangSan","truename":"张三","creid":"{ZS_ID}"}}"#);
     // JSON lines with a BOM, read with --format auto.
-    std::fs::write(&input, format!("\u{feff}{plain}\n\n{plain}\n")).unwrap();
-    let (out, err, code) = batch(&sb, &["-i", i]);
+    let text = format!("\u{feff}{plain}\n\n{plain}\n");
+    let (out, err, code) = batch_rows(&sb, &input, &text, &[]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.matches("\"code\":\"A\"").count(), 2, "{out}");
     assert!(
@@ -400,32 +404,20 @@ fn a_byte_order_mark_and_blank_lines_keep_the_rows_and_their_line_numbers() {
         "{out}"
     );
     // CSV with a BOM and blank lines: a row's ref is the line it is on.
-    std::fs::write(
-        &input,
-        format!(
-            "\u{feff}openid,truename,creid\n\noZhangSan,张三,{ZS_ID}\n\n\n\
-             oZhangSan,张三,{ZS_ID}\r\n\r\noZhangSan,\"张\n三\",{ZS_ID}\n\noZhangSan,张三,{ZS_ID}\n"
-        ),
-    )
-    .unwrap();
-    let (out, err, code) = batch(&sb, &["-i", i]);
+    let text = format!(
+        "\u{feff}openid,truename,creid\n\noZhangSan,张三,{ZS_ID}\n\n\n\
+         oZhangSan,张三,{ZS_ID}\r\n\r\noZhangSan,\"张\n三\",{ZS_ID}\n\noZhangSan,张三,{ZS_ID}\n"
+    );
+    let (out, err, code) = batch_rows(&sb, &input, &text, &[]);
     assert_eq!(code, 0, "{err}");
-    let refs: Vec<u64> = out
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["ref"]
-                .as_u64()
-                .unwrap()
-        })
+    let refs: Vec<u64> = json_lines(&out)
+        .iter()
+        .map(|l| l["ref"].as_u64().unwrap())
         .collect();
     assert_eq!(refs, [3, 6, 8, 11], "{out}");
     // Lines ended by a lone CR (csv_core ends a record on it) are lines too.
-    std::fs::write(
-        &input,
-        format!("openid,truename,creid\roZhangSan,张三,{ZS_ID}\r\roZhangSan,张三,{ZS_ID}\r"),
-    )
-    .unwrap();
-    let (out, err, code) = batch(&sb, &["-i", i]);
+    let text = format!("openid,truename,creid\roZhangSan,张三,{ZS_ID}\r\roZhangSan,张三,{ZS_ID}\r");
+    let (out, err, code) = batch_rows(&sb, &input, &text, &[]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.starts_with("{\"ref\":2,") && out.contains("{\"ref\":4,"),
@@ -460,9 +452,7 @@ fn batch_in(sb: &Sandbox, kib: u64, args: &[&str]) -> (String, String, i32) {
 
 #[test]
 fn a_row_of_96_mib_is_read_in_bounded_memory() {
-    let sb = Sandbox::builder().start().unwrap();
-    let d = dir("huge");
-    let input = d.join("in");
+    let (sb, d, input) = setup("huge");
     let i = input.to_str().unwrap();
     let huge = "x".repeat(96 << 20);
     let (before, after) = (user("oZhangSan", "before"), user("oZhangSan", "after"));
@@ -488,10 +478,7 @@ fn a_row_of_96_mib_is_read_in_bounded_memory() {
         let args = ["-i", i, "--format", format, "--concurrency", "2"];
         let (out, err, code) = batch_in(&sb, 48 << 10, &args);
         assert_eq!(code, 0, "{format}: {err}");
-        let lines: Vec<serde_json::Value> = out
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let lines = json_lines(&out);
         let refs: Vec<String> = lines.iter().map(|l| l["ref"].to_string()).collect();
         assert_eq!(
             refs,

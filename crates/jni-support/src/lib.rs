@@ -5,6 +5,8 @@
 //! - [`native`] runs a method's body: a panic is caught (never unwound into the JVM) and
 //!   every failure becomes a pending Java exception and the method's default return value.
 //!   Each library says what it throws, and how it catches a panic, with [`Failure`].
+//! - [`native_method!`] writes a static native method's signature around such a body, so
+//!   that each method states only its name, its own arguments and what it does.
 //! - [`text`] turns a Java string argument into a Rust `String` (`None` for null).
 //! - [`into_handle`], [`borrow`] and [`free`] carry a boxed Rust value to Java as a `long`.
 //!
@@ -74,6 +76,48 @@ pub fn native<'local, T: Default, F: Failure>(
     unowned
         .with_env_no_catch(|env| F::catch(|| body(env)).unwrap_or_else(|| Err(F::panic())))
         .resolve::<Throw<F>>()
+}
+
+/// The `jni` crate, for the paths [`native_method!`] writes.
+#[doc(hidden)]
+pub use jni as __jni;
+
+/// Defines a static native method: `#[no_mangle] pub extern "system"`, the environment and
+/// the (unused) class arguments first, then the method's own arguments, its body run by
+/// [`native`] with failures of the type named first:
+///
+/// ```ignore
+/// native_method! {
+///     Fail,
+///     /// `Jni.version()`: the core's version.
+///     fn Java_org_nameauth_Jni_version<'local>(env) -> JString<'local> {
+///         Ok(env.new_string(nameauth::VERSION)?)
+///     }
+/// }
+/// ```
+///
+/// A method without a return type returns nothing (its body yields `Ok(())`).
+#[macro_export]
+macro_rules! native_method {
+    (
+        $fail:ty,
+        $(#[$attr:meta])*
+        fn $name:ident<$l:lifetime>($env:ident $(, $arg:ident: $ty:ty)* $(,)?) $(-> $ret:ty)?
+        { $($body:tt)* }
+    ) => {
+        $(#[$attr])*
+        #[no_mangle]
+        pub extern "system" fn $name<$l>(
+            unowned: $crate::__jni::EnvUnowned<$l>,
+            _class: $crate::__jni::objects::JClass<$l>,
+            $($arg: $ty),*
+        ) $(-> $ret)? {
+            $crate::native(
+                unowned,
+                |$env: &mut $crate::__jni::Env<$l>| -> ::core::result::Result<_, $fail> { $($body)* },
+            )
+        }
+    };
 }
 
 /// A Java string argument as a Rust string; `None` for null.

@@ -7,27 +7,26 @@
 
 use std::borrow::Cow;
 
-use jni::objects::{JClass, JObject, JObjectArray, JString};
+use jni::objects::{JObject, JObjectArray, JString};
 use jni::sys::{jint, jlong};
-use jni::{Env, EnvUnowned};
+use jni::Env;
 use nameauth::frontend::level_number;
 use nameauth::{Client, ClientBuilder, Options, RESIDENT_ID_CARD};
-use nameauth_jni_support::native;
+use nameauth_jni_support::native_method;
 
 use crate::error::{arg, Fail};
 use crate::handles::{client, free, into_handle};
 
-/// `Jni.clientBuild(appid, src, key, options)`: `options` alternates names and values.
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_Jni_clientBuild<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    appid: JString<'local>,
-    src: JString<'local>,
-    key: JString<'local>,
-    options: JObjectArray<'local, JString<'local>>,
-) -> jlong {
-    native(unowned, |env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    /// `Jni.clientBuild(appid, src, key, options)`: `options` alternates names and values.
+    fn Java_org_nameauth_Jni_clientBuild<'local>(
+        env,
+        appid: JString<'local>,
+        src: JString<'local>,
+        key: JString<'local>,
+        options: JObjectArray<'local, JString<'local>>,
+    ) -> jlong {
         let appid = arg(env, &appid, "appid")?;
         let src = arg(env, &src, "src")?;
         let key = arg(env, &key, "key")?;
@@ -36,7 +35,7 @@ pub extern "system" fn Java_org_nameauth_Jni_clientBuild<'local>(
             .with_options(set)
             .build()?;
         Ok(into_handle(built))
-    })
+    }
 }
 
 /// The options of `clientBuild`, set one by one (each checked by name).
@@ -62,45 +61,37 @@ fn read_options<'local>(
     Ok(set)
 }
 
-/// `Jni.clientFromEnv()`: the client of CONFORMANCE.md's variables.
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_Jni_clientFromEnv<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-) -> jlong {
-    native(unowned, |_env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    /// `Jni.clientFromEnv()`: the client of CONFORMANCE.md's variables.
+    fn Java_org_nameauth_Jni_clientFromEnv<'local>(_env) -> jlong {
         Ok(into_handle(Client::from_env()?))
-    })
+    }
 }
 
-/// `Jni.clientFree(handle)`: closes the client's connections and wipes its key.
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_Jni_clientFree<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) {
-    native(unowned, |_env| -> Result<(), Fail> {
+native_method! {
+    Fail,
+    /// `Jni.clientFree(handle)`: closes the client's connections and wipes its key.
+    fn Java_org_nameauth_Jni_clientFree<'local>(_env, handle: jlong) {
         free(handle);
         Ok(())
-    })
+    }
 }
 
-/// `Jni.verify(handle, openid, truename, creid, cretype, logLevel)`: the verdict, or a
-/// thrown `NameAuthException`. With `logLevel` 2 (WARN) or 3 (every call), the call's
-/// masked events at that level go to `NameAuthLog.emit` first.
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_Jni_verify<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    openid: JString<'local>,
-    truename: JString<'local>,
-    creid: JString<'local>,
-    cretype: JString<'local>,
-    log_level: jint,
-) -> JObject<'local> {
-    native(unowned, |env| {
+native_method! {
+    Fail,
+    /// `Jni.verify(handle, openid, truename, creid, cretype, logLevel)`: the verdict, or a
+    /// thrown `NameAuthException`. With `logLevel` 2 (WARN) or 3 (every call), the call's
+    /// masked events at that level go to `NameAuthLog.emit` first.
+    fn Java_org_nameauth_Jni_verify<'local>(
+        env,
+        handle: jlong,
+        openid: JString<'local>,
+        truename: JString<'local>,
+        creid: JString<'local>,
+        cretype: JString<'local>,
+        log_level: jint,
+    ) -> JObject<'local> {
         let client = client(handle)?;
         let log_level = u32::try_from(log_level).unwrap_or(0);
         let openid = arg(env, &openid, "openid")?;
@@ -129,28 +120,22 @@ pub extern "system" fn Java_org_nameauth_Jni_verify<'local>(
             env.exception_clear();
         }
         crate::verdict::to_java(env, &result?)
-    })
+    }
 }
 
-/// `Jni.version()`: the core's version, e.g. `"0.1.0"`.
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_Jni_version<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-) -> JString<'local> {
-    native(unowned, |env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    /// `Jni.version()`: the core's version, e.g. `"0.1.0"`.
+    fn Java_org_nameauth_Jni_version<'local>(env) -> JString<'local> {
         Ok(env.new_string(nameauth::VERSION)?)
-    })
+    }
 }
 
-/// `Jni.releasePools()`: as `nameauth_release_pools`.
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_Jni_releasePools<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-) {
-    native(unowned, |_env| -> Result<(), Fail> {
+native_method! {
+    Fail,
+    /// `Jni.releasePools()`: as `nameauth_release_pools`.
+    fn Java_org_nameauth_Jni_releasePools<'local>(_env) {
         nameauth::release_pools();
         Ok(())
-    })
+    }
 }

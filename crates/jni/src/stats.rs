@@ -1,22 +1,17 @@
 //! `Jni.stats`: a client's counters as one `long[]`, in `NameAuthStats`'s constructor order.
 
-use jni::objects::{JClass, JLongArray};
+use jni::objects::JLongArray;
 use jni::sys::jlong;
-use jni::EnvUnowned;
-use nameauth_jni_support::native;
+use nameauth_jni_support::native_method;
 
 use crate::error::Fail;
 use crate::handles::client;
 
-/// `Jni.stats(handle)`: calls, requests, retries, connections opened, failovers, the
-/// seven verdict counts, the six error counts, then p50, p90 and p99 in microseconds.
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_Jni_stats<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> JLongArray<'local> {
-    native(unowned, |env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    /// `Jni.stats(handle)`: calls, requests, retries, connections opened, failovers, the
+    /// seven verdict counts, the six error counts, then p50, p90 and p99 in microseconds.
+    fn Java_org_nameauth_Jni_stats<'local>(env, handle: jlong) -> JLongArray<'local> {
         let s = client(handle)?.stats();
         let mut all: Vec<jlong> = vec![
             s.calls as jlong,
@@ -33,5 +28,5 @@ pub extern "system" fn Java_org_nameauth_Jni_stats<'local>(
         let out = JLongArray::new(env, all.len())?;
         out.set_region(env, 0, &all)?;
         Ok(out)
-    })
+    }
 }

@@ -3,11 +3,11 @@
 //! `IllegalArgumentException` (a bad record); a panic is caught and thrown as an
 //! `IllegalStateException`, never unwound into the JVM (`nameauth_jni_support::native`).
 
-use jni::objects::{JClass, JString};
+use jni::objects::JString;
 use jni::strings::{JNIStr, JNIString};
 use jni::sys::{jboolean, jlong};
-use jni::{jni_str, Env, EnvUnowned};
-use nameauth_jni_support::{native, text, Failure};
+use jni::{jni_str, Env};
+use nameauth_jni_support::{native_method, text, Failure};
 use nameauth_sandbox::{Fixtures, Sandbox, APPID, KEY, SRC};
 
 /// Why a method did not return normally: the class to throw and the message.
@@ -44,15 +44,14 @@ fn sandbox<'a>(handle: jlong) -> Result<&'a Sandbox, Fail> {
         .ok_or_else(|| state("sandbox: is closed".into()))
 }
 
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_testing_SandboxNative_start<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    tls: jboolean,
-    fixtures_json: JString<'local>,
-    latency_ms: jlong,
-) -> jlong {
-    native(unowned, |env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    fn Java_org_nameauth_testing_SandboxNative_start<'local>(
+        env,
+        tls: jboolean,
+        fixtures_json: JString<'local>,
+        latency_ms: jlong,
+    ) -> jlong {
         let mut b = Sandbox::builder()
             .tls(tls)
             .latency(std::time::Duration::from_millis(latency_ms.max(0) as u64));
@@ -64,113 +63,103 @@ pub extern "system" fn Java_org_nameauth_testing_SandboxNative_start<'local>(
             .start()
             .map_err(|e| state(format!("the sandbox cannot start: {e}")))?;
         Ok(nameauth_jni_support::into_handle(server))
-    })
+    }
 }
 
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_testing_SandboxNative_endpoint<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> JString<'local> {
-    native(unowned, |env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    fn Java_org_nameauth_testing_SandboxNative_endpoint<'local>(
+        env,
+        handle: jlong,
+    ) -> JString<'local> {
         Ok(env.new_string(sandbox(handle)?.endpoint())?)
-    })
+    }
 }
 
-/// The CA file of an HTTPS sandbox, null for plain HTTP.
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_testing_SandboxNative_caFile<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) -> JString<'local> {
-    native(unowned, |env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    /// The CA file of an HTTPS sandbox, null for plain HTTP.
+    fn Java_org_nameauth_testing_SandboxNative_caFile<'local>(
+        env,
+        handle: jlong,
+    ) -> JString<'local> {
         match sandbox(handle)?.ca_file() {
             Some(p) => Ok(env.new_string(p.display().to_string())?),
             None => Ok(JString::default()),
         }
-    })
+    }
 }
 
-/// 0: the app id, 1: the src, 2: the key (a published test value).
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_testing_SandboxNative_credential<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    which: jni::sys::jint,
-) -> JString<'local> {
-    native(unowned, |env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    /// 0: the app id, 1: the src, 2: the key (a published test value).
+    fn Java_org_nameauth_testing_SandboxNative_credential<'local>(
+        env,
+        which: jni::sys::jint,
+    ) -> JString<'local> {
         let value = match which {
             0 => APPID,
             1 => SRC,
             _ => KEY,
         };
         Ok(env.new_string(value)?)
-    })
+    }
 }
 
-/// 0: the requests that reached the sandbox, 1: the connections it accepted.
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_testing_SandboxNative_count<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    which: jni::sys::jint,
-) -> jlong {
-    native(unowned, |_env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    /// 0: the requests that reached the sandbox, 1: the connections it accepted.
+    fn Java_org_nameauth_testing_SandboxNative_count<'local>(
+        _env,
+        handle: jlong,
+        which: jni::sys::jint,
+    ) -> jlong {
         let stats = sandbox(handle)?.stats();
         Ok(if which == 0 {
             stats.requests
         } else {
             stats.connections
         } as jlong)
-    })
+    }
 }
 
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_testing_SandboxNative_hits<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    openid: JString<'local>,
-) -> jlong {
-    native(unowned, |env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    fn Java_org_nameauth_testing_SandboxNative_hits<'local>(
+        env,
+        handle: jlong,
+        openid: JString<'local>,
+    ) -> jlong {
         let s = sandbox(handle)?;
         Ok(match text(env, &openid)? {
             Some(o) => s.hits(&o) as jlong,
             None => 0,
         })
-    })
+    }
 }
 
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_testing_SandboxNative_addFixture<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-    openid: JString<'local>,
-    record_json: JString<'local>,
-) {
-    native(unowned, |env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    fn Java_org_nameauth_testing_SandboxNative_addFixture<'local>(
+        env,
+        handle: jlong,
+        openid: JString<'local>,
+        record_json: JString<'local>,
+    ) {
         let s = sandbox(handle)?;
         let bad = |m: String| Fail(jni_str!("java/lang/IllegalArgumentException"), m);
         let openid = text(env, &openid)?.ok_or_else(|| bad("openid: is null".into()))?;
         let record = text(env, &record_json)?.ok_or_else(|| bad("recordJson: is null".into()))?;
         s.add_fixture(&openid, &record)
             .map_err(|e| bad(e.to_string()))
-    })
+    }
 }
 
-#[no_mangle]
-pub extern "system" fn Java_org_nameauth_testing_SandboxNative_free<'local>(
-    unowned: EnvUnowned<'local>,
-    _class: JClass<'local>,
-    handle: jlong,
-) {
-    native(unowned, |_env| -> Result<_, Fail> {
+native_method! {
+    Fail,
+    fn Java_org_nameauth_testing_SandboxNative_free<'local>(_env, handle: jlong) {
         // SAFETY: from `into_handle` in `start`, freed once (see `sandbox`).
         unsafe { nameauth_jni_support::free::<Sandbox>(handle) };
         Ok(())
-    })
+    }
 }

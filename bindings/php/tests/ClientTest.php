@@ -11,32 +11,19 @@ use NameAuth\ProtocolException;
 use NameAuth\TimeoutException;
 use NameAuth\TransportException;
 use NameAuth\Verdict;
-use PHPUnit\Framework\TestCase;
+
+require_once __DIR__ . '/SandboxTestCase.php';
 
 /**
  * The PHP binding against the sandbox. Run through tests/with_sandbox.py (make test-php),
  * which sets NAMEAUTH_ENDPOINT, NAMEAUTH_APPID, NAMEAUTH_SRC, NAMEAUTH_KEY and the HTTPS
  * sandbox's NAMEAUTH_TEST_TLS_ENDPOINT and NAMEAUTH_TEST_CA_FILE.
  */
-final class ClientTest extends TestCase
+final class ClientTest extends SandboxTestCase
 {
-    private const ZS_ID = '110101199003074477';
-
     protected function setUp(): void
     {
-        if (!getenv('NAMEAUTH_ENDPOINT')) {
-            $this->markTestSkipped('run through tools/with_sandbox.py');
-        }
-    }
-
-    private static function client(array $options = []): Client
-    {
-        return new Client(
-            (string) getenv('NAMEAUTH_APPID'),
-            (string) getenv('NAMEAUTH_SRC'),
-            (string) getenv('NAMEAUTH_KEY'),
-            $options + ['endpoint' => getenv('NAMEAUTH_ENDPOINT'), 'timeout_ms' => 5000]
-        );
+        self::requireSandbox();
     }
 
     /** The sandbox's counters (GET /__sandbox/stats is not itself counted). */

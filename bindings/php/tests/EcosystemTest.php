@@ -9,18 +9,16 @@ use NameAuth\InvalidConfigException;
 use NameAuth\InvalidInputException;
 use NameAuth\Testing\Sandbox;
 use NameAuth\TransportException;
-use PHPUnit\Framework\TestCase;
 
+require_once __DIR__ . '/SandboxTestCase.php';
 require_once __DIR__ . '/RecordingLogger.php';
 
 /**
  * NameAuth\Testing\Sandbox in a user's suite, the client's stats, PSR-3 logging and the
  * fallback endpoint. Each test starts its own sandbox from libnameauth_sandbox.
  */
-final class EcosystemTest extends TestCase
+final class EcosystemTest extends SandboxTestCase
 {
-    private const ZS_ID = '110101199003074477';
-
     public function testTheSandboxAnswersAClient(): void
     {
         $sb = Sandbox::start();

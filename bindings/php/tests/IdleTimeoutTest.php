@@ -6,15 +6,14 @@ namespace NameAuth\Tests;
 
 use NameAuth\InvalidConfigException;
 use NameAuth\Testing\Sandbox;
-use PHPUnit\Framework\TestCase;
+
+require_once __DIR__ . '/SandboxTestCase.php';
 
 /**
  * 'idle_timeout_ms': how long an unused keep-alive connection is kept (issue 17 item 20).
  */
-final class IdleTimeoutTest extends TestCase
+final class IdleTimeoutTest extends SandboxTestCase
 {
-    private const ZS_ID = '110101199003074477';
-
     public function testAConnectionIdlePastTheIdleTimeoutIsNotReused(): void
     {
         $sb = Sandbox::start();

@@ -4,10 +4,9 @@ declare(strict_types=1);
 
 namespace NameAuth\Tests;
 
-use NameAuth\Client;
 use NameAuth\InvalidInputException;
-use PHPUnit\Framework\TestCase;
 
+require_once __DIR__ . '/SandboxTestCase.php';
 require_once __DIR__ . '/ThrowingLogger.php';
 
 /**
@@ -15,10 +14,8 @@ require_once __DIR__ . '/ThrowingLogger.php';
  * takes neither the verdict nor the error, leaks nothing, and is reported through PHP's
  * error_log. Against the sandbox of tools/with_sandbox.py (make test-php).
  */
-final class LoggerFailureTest extends TestCase
+final class LoggerFailureTest extends SandboxTestCase
 {
-    private const ZS_ID = '110101199003074477';
-
     /** @var string|false */
     private $previousErrorLog = false;
 
@@ -27,9 +24,7 @@ final class LoggerFailureTest extends TestCase
 
     protected function setUp(): void
     {
-        if (!getenv('NAMEAUTH_ENDPOINT')) {
-            $this->markTestSkipped('run through tools/with_sandbox.py');
-        }
+        self::requireSandbox();
         $this->errorLog = (string) tempnam(sys_get_temp_dir(), 'nameauth-php-errlog');
         $this->previousErrorLog = ini_set('error_log', $this->errorLog);
     }
@@ -40,16 +35,6 @@ final class LoggerFailureTest extends TestCase
             ini_set('error_log', (string) $this->previousErrorLog);
             @unlink($this->errorLog);
         }
-    }
-
-    private static function client(): Client
-    {
-        return new Client(
-            (string) getenv('NAMEAUTH_APPID'),
-            (string) getenv('NAMEAUTH_SRC'),
-            (string) getenv('NAMEAUTH_KEY'),
-            ['endpoint' => (string) getenv('NAMEAUTH_ENDPOINT'), 'timeout_ms' => 5000]
-        );
     }
 
     /**

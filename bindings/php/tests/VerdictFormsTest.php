@@ -4,30 +4,21 @@ declare(strict_types=1);
 
 namespace NameAuth\Tests;
 
-use NameAuth\Client;
 use NameAuth\Verdict;
-use PHPUnit\Framework\TestCase;
+
+require_once __DIR__ . '/SandboxTestCase.php';
 
 /**
  * What each of PHP's ways of showing a value shows of a Verdict. Like Python's repr and
  * Java's toString, none but toArray() and var_export() shows name_mask (for a Latin name
  * it is nearly the whole name). Against the sandbox of tools/with_sandbox.py.
  */
-final class VerdictFormsTest extends TestCase
+final class VerdictFormsTest extends SandboxTestCase
 {
-    private const ZS_ID = '110101199003074477';
-
     private static function verdict(): Verdict
     {
-        if (!getenv('NAMEAUTH_ENDPOINT')) {
-            self::markTestSkipped('run through tools/with_sandbox.py');
-        }
-        $client = new Client(
-            (string) getenv('NAMEAUTH_APPID'),
-            (string) getenv('NAMEAUTH_SRC'),
-            (string) getenv('NAMEAUTH_KEY'),
-            ['endpoint' => (string) getenv('NAMEAUTH_ENDPOINT'), 'timeout_ms' => 5000]
-        );
+        self::requireSandbox();
+        $client = self::client();
         // The sandbox answers name_mask "*三" for this row.
         $v = $client->verify('oZhangSan', '李四', self::ZS_ID);
         self::assertSame('*三', $v->nameMask());

@@ -71,6 +71,20 @@ impl fmt::Debug for Params<'_> {
     }
 }
 
+/// The parameters the unit tests of this module and `frontend::sign` share: a valid
+/// resident ID card holder (张三, a well-formed number).
+#[cfg(test)]
+impl Params<'static> {
+    pub(crate) const SAMPLE: Params<'static> = Params {
+        appid: "wx1",
+        openid: "o1",
+        src: "s",
+        truename: "张三",
+        creid: "110101199003074477",
+        cretype: "1",
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,14 +99,7 @@ mod tests {
 
     #[test]
     fn debug_of_params_masks_name_and_id() {
-        let p = Params {
-            appid: "wx1",
-            openid: "o1",
-            src: "s",
-            truename: "张三",
-            creid: "110101199003074477",
-            cretype: "1",
-        };
+        let p = Params::SAMPLE;
         let d = format!("{p:?}");
         assert!(
             !d.contains("张三") && !d.contains("110101199003074477"),

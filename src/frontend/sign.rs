@@ -62,14 +62,7 @@ mod tests {
 
     #[test]
     fn signs_as_the_core_does_with_the_default_cretype() {
-        let p = Params {
-            appid: "wx1",
-            openid: "o1",
-            src: "s",
-            truename: "张三",
-            creid: "110101199003074477",
-            cretype: "1",
-        };
+        let p = Params::SAMPLE;
         let want = crate::sign(&p, "k", SignCase::Upper);
         let got = sign_strings(
             "wx1",

@@ -137,24 +137,24 @@ def check_doc(root, name, targets):
             )
             continue
         kind, arg = marker.group(1), marker.group(2)
-        if kind == "from":
-            path = os.path.join(root, arg)
-            if not os.path.isfile(path):
-                problems.append(f"{where}: from: {arg} does not exist")
-                continue
-            with open(path, encoding="utf-8") as f:
-                if not contiguous_in(body, f.read()):
+        if kind in ("from", "run-by", "ini-keys"):
+            target = file_text(root, arg)
+            if target is None:
+                problems.append(f"{where}: {kind}: {arg} does not exist")
+            elif kind == "from":
+                if not contiguous_in(body, target):
                     problems.append(
                         f"{where}: the block is not a run of lines of {arg} (it drifted)"
                     )
-        elif kind == "run-by":
-            path = os.path.join(root, arg)
-            if not os.path.isfile(path):
-                problems.append(f"{where}: run-by: {arg} does not exist")
-                continue
-            with open(path, encoding="utf-8") as f:
-                if os.path.basename(name) not in f.read():
+            elif kind == "run-by":
+                if os.path.basename(name) not in target:
                     problems.append(f"{where}: {arg} does not read {name}")
+            else:
+                have = {ln.split("=", 1)[0].strip() for ln in target.split("\n") if "=" in ln}
+                for ln in body:
+                    key = ln.split("=", 1)[0].strip()
+                    if "=" in ln and key not in have:
+                        problems.append(f"{where}: {key} is not set in {arg}")
         elif kind == "commands":
             for n, ln in enumerate(body):
                 for t in MAKE_WORD.findall(ln):
@@ -167,17 +167,6 @@ def check_doc(root, name, targets):
                     p = p.rstrip(".,;:)")
                     if "*" not in p and not os.path.exists(os.path.join(root, p)):
                         problems.append(f"{name}:{line + 1 + n}: {p} does not exist")
-        elif kind == "ini-keys":
-            path = os.path.join(root, arg)
-            if not os.path.isfile(path):
-                problems.append(f"{where}: ini-keys: {arg} does not exist")
-                continue
-            with open(path, encoding="utf-8") as f:
-                have = {ln.split("=", 1)[0].strip() for ln in f.read().split("\n") if "=" in ln}
-            for ln in body:
-                key = ln.split("=", 1)[0].strip()
-                if "=" in ln and key not in have:
-                    problems.append(f"{where}: {key} is not set in {arg}")
         elif kind == "figure":
             if lang not in ("", "text"):
                 problems.append(f"{where}: a figure has no language (```{lang})")
@@ -190,6 +179,15 @@ def check_doc(root, name, targets):
                     f"{where}: output: `{arg}` is not `make <a target make help lists>`"
                 )
     return problems
+
+
+def file_text(root, rel):
+    """The text of the file a marker names (relative to `root`); None if there is none."""
+    path = os.path.join(root, rel)
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 def check(root, targets=None):

@@ -102,14 +102,8 @@ final class Verdict
      */
     public function toArray(): array
     {
-        return [
-            'code' => $this->code(),
-            'reason' => $this->reason(),
-            'error_code' => $this->errorCode(),
-            'nameauth_status' => $this->nameauthStatus(),
-            'notmatch_param' => $this->notmatchParam(),
-            'name_mask' => $this->nameMask(),
-        ];
+        // The fields __debugInfo() shows, then the one it leaves out.
+        return $this->__debugInfo() + ['name_mask' => $this->nameMask()];
     }
 
     /**

@@ -59,25 +59,35 @@ class JniTest {
     return assertThrows(type, call);
   }
 
+  /** {@code call} throws a {@code type} carrying the C header's {@code NAMEAUTH_<name>}. */
+  static void assertResultCode(
+      Map<String, Integer> h,
+      String name,
+      Class<? extends NameAuthException> type,
+      Executable call) {
+    assertEquals((int) h.get(name), thrown(type, call).resultCode());
+  }
+
   @Test
   void everyKindCarriesTheResultCodeOfTheCHeader() throws IOException {
     Map<String, Integer> h = header();
     try (NameAuthClient c =
         NameAuthClient.builder(appid, src, key).endpoint(endpoint).timeoutMs(400).build()) {
-      assertEquals(
-          (int) h.get("INVALID_INPUT"),
-          thrown(InvalidInputException.class, () -> c.verify("oZhangSan", "张三", "1101"))
-              .resultCode());
-      assertEquals(
-          (int) h.get("TIMEOUT"),
-          thrown(TimeoutException.class, () -> c.verify("oSlow", "张三", "110101199003074477"))
-              .resultCode());
-      assertEquals(
-          (int) h.get("PROTOCOL"),
-          thrown(
-                  ProtocolException.class,
-                  () -> c.verify("oDuplicateKeys", "张三", "110101199003074477"))
-              .resultCode());
+      assertResultCode(
+          h,
+          "INVALID_INPUT",
+          InvalidInputException.class,
+          () -> c.verify("oZhangSan", "张三", "1101"));
+      assertResultCode(
+          h,
+          "TIMEOUT",
+          TimeoutException.class,
+          () -> c.verify("oSlow", "张三", "110101199003074477"));
+      assertResultCode(
+          h,
+          "PROTOCOL",
+          ProtocolException.class,
+          () -> c.verify("oDuplicateKeys", "张三", "110101199003074477"));
     }
     InvalidConfigException config =
         thrown(
@@ -91,12 +101,11 @@ class JniTest {
             .endpoint("http://127.0.0.1:9/cgi-bin/nameauth/nameautheasy")
             .retries(0)
             .build()) {
-      assertEquals(
-          (int) h.get("TRANSPORT"),
-          thrown(
-                  TransportException.class,
-                  () -> refused.verify("oZhangSan", "张三", "110101199003074477"))
-              .resultCode());
+      assertResultCode(
+          h,
+          "TRANSPORT",
+          TransportException.class,
+          () -> refused.verify("oZhangSan", "张三", "110101199003074477"));
     }
   }
 

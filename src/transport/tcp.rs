@@ -228,6 +228,20 @@ fn needs_update(set: Option<Duration>, want: Option<Duration>) -> bool {
     }
 }
 
+/// Applies `want` to a socket whose timeout is `*set` (with `apply`, the read or write
+/// setter) unless [`needs_update`] says it is close enough already, and records it.
+fn update_timeout(
+    set: &mut Option<Duration>,
+    want: Option<Duration>,
+    apply: impl FnOnce(Option<Duration>) -> io::Result<()>,
+) -> io::Result<()> {
+    if needs_update(*set, want) {
+        apply(want)?;
+        *set = want;
+    }
+    Ok(())
+}
+
 /// The timeout this I/O may wait, or the timeout error if none is left.
 fn budget(t: NextTimeout) -> Result<Option<Duration>, ureq::Error> {
     if t.after.is_zero() {
@@ -252,10 +266,9 @@ impl Transport for Tcp {
         let t = timeout.for_write();
         let want = budget(t)?;
         let stream = self.conn.begin()?;
-        if needs_update(self.write_timeout, want) {
-            stream.set_write_timeout(want)?;
-            self.write_timeout = want;
-        }
+        update_timeout(&mut self.write_timeout, want, |d| {
+            stream.set_write_timeout(d)
+        })?;
         let output = &self.buffers.output()[..amount];
         (&*stream).write_all(output).map_err(|e| io_error(e, t))
     }
@@ -264,10 +277,7 @@ impl Transport for Tcp {
         let t = timeout.for_read();
         let want = budget(t)?;
         let stream = self.conn.begin()?;
-        if needs_update(self.read_timeout, want) {
-            stream.set_read_timeout(want)?;
-            self.read_timeout = want;
-        }
+        update_timeout(&mut self.read_timeout, want, |d| stream.set_read_timeout(d))?;
         let started = Instant::now();
         let input = self.buffers.input_append_buf();
         let amount = loop {

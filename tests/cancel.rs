@@ -11,7 +11,9 @@ use std::sync::Once;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use nameauth::{CallOptions, CancelToken, Client, ErrorKind, CANCELLED_MESSAGE};
+use nameauth::{
+    CallOptions, CancelToken, Client, Error, ErrorKind, Report, Verdict, CANCELLED_MESSAGE,
+};
 use nameauth_sandbox::Sandbox;
 
 mod sandbox_client;
@@ -155,19 +157,43 @@ fn a_call_cancelled_just_before_the_write_is_never_written() {
     assert_eq!(c.stats().error_count(ErrorKind::Cancelled), 2);
 }
 
+/// A call for `openid`, whose first attempt meets a 503, by a client with one retry and a
+/// `timeout_s` timeout, with a token cancelled at the `nth` ureq line starting with `line`:
+/// the sandbox, the client, the token and what the call returned.
+fn one_503_cancelled_at(
+    openid: &str,
+    timeout_s: u64,
+    line: &'static str,
+    nth: u32,
+) -> (
+    Sandbox,
+    Client,
+    CancelToken,
+    (Result<Verdict, Error>, Report),
+) {
+    let sb = sandbox_with(openid, ONE_503);
+    let c = client(&sb, Duration::from_secs(timeout_s), 1);
+    let (token, options) = cancelled();
+    cancel_at_line(&token, line, nth);
+    let call = c.verify_with(openid, "张三", ZS_ID, "1", &options);
+    (sb, c, token, call)
+}
+
+/// The call (`why` it has no verdict) was cancelled before attempt 2 was sent, after
+/// `attempts` attempts.
+fn assert_retry_cancelled(r: Result<Verdict, Error>, why: &str, report: &Report, attempts: u32) {
+    let e = r.expect_err(why);
+    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
+    assert!(e.message().contains("before attempt 2 was sent"), "{e}");
+    assert_eq!(report.attempts, attempts);
+}
+
 /// A retry is a new write: cancelled before it, it is never sent, even though the first
 /// attempt was.
 #[test]
 fn a_retry_cancelled_before_its_write_is_never_sent() {
-    let sb = sandbox_with("oRetry", ONE_503);
-    let c = client(&sb, Duration::from_secs(5), 1);
-    let (token, options) = cancelled();
-    cancel_at_line(&token, REQUEST_LINE, 2);
-    let (r, report) = c.verify_with("oRetry", "张三", ZS_ID, "1", &options);
-    let e = r.expect_err("the retry was cancelled");
-    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
-    assert!(e.message().contains("before attempt 2 was sent"), "{e}");
-    assert_eq!(report.attempts, 2);
+    let (sb, c, _, (r, report)) = one_503_cancelled_at("oRetry", 5, REQUEST_LINE, 2);
+    assert_retry_cancelled(r, "the retry was cancelled", &report, 2);
     assert_eq!(
         sb.hits("oRetry"),
         1,
@@ -186,16 +212,9 @@ fn a_retry_cancelled_before_its_write_is_never_sent() {
 /// retry: the call stops there and the retry is never sent.
 #[test]
 fn a_call_cancelled_before_its_backoff_sends_no_retry() {
-    let sb = sandbox_with("oBackoff", ONE_503);
-    let c = client(&sb, Duration::from_secs(20), 1);
-    let (token, options) = cancelled();
-    cancel_at_line(&token, RESPONSE_LINE, 1);
-    let (r, report) = c.verify_with("oBackoff", "张三", ZS_ID, "1", &options);
+    let (sb, c, token, (r, report)) = one_503_cancelled_at("oBackoff", 20, RESPONSE_LINE, 1);
     assert!(token.is_cancelled(), "the logger saw the 503's head");
-    let e = r.expect_err("cancelled before the retry");
-    assert_eq!(e.kind(), ErrorKind::Cancelled, "{e}");
-    assert!(e.message().contains("before attempt 2 was sent"), "{e}");
-    assert_eq!(report.attempts, 1);
+    assert_retry_cancelled(r, "cancelled before the retry", &report, 1);
     assert_eq!(sb.hits("oBackoff"), 1, "no second attempt");
     assert_eq!(c.stats().retries, 0);
 }
@@ -222,14 +241,25 @@ fn a_call_cancelled_after_its_request_was_written_returns_the_verdict() {
     assert_eq!(c.stats().error_count(ErrorKind::Cancelled), 0);
 }
 
+/// A call for `openid`, answered after 8 s, by a client with a `timeout_ms` timeout and a
+/// caller's deadline `deadline_ms` from now: the sandbox, what the call returned and how
+/// long it took.
+fn slow_call(
+    openid: &str,
+    timeout_ms: u64,
+    deadline_ms: u64,
+) -> (Sandbox, Result<Verdict, Error>, Duration) {
+    let sb = sandbox_with(openid, &slow(8000));
+    let c = client(&sb, Duration::from_millis(timeout_ms), 2);
+    let start = Instant::now();
+    let options = CallOptions::new().with_deadline(start + Duration::from_millis(deadline_ms));
+    let (r, _) = c.verify_with(openid, "张三", ZS_ID, "1", &options);
+    (sb, r, start.elapsed())
+}
+
 #[test]
 fn the_callers_deadline_ends_the_call_when_it_comes_before_the_timeout() {
-    let sb = sandbox_with("oSlowDeadline", &slow(8000));
-    let c = client(&sb, Duration::from_secs(30), 2);
-    let start = Instant::now();
-    let options = CallOptions::new().with_deadline(start + Duration::from_millis(300));
-    let (r, _) = c.verify_with("oSlowDeadline", "张三", ZS_ID, "1", &options);
-    let took = start.elapsed();
+    let (sb, r, took) = slow_call("oSlowDeadline", 30_000, 300);
     let e = r.expect_err("no answer before the deadline");
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     assert!(e.message().contains("caller's deadline"), "{e}");
@@ -240,16 +270,12 @@ fn the_callers_deadline_ends_the_call_when_it_comes_before_the_timeout() {
 
 #[test]
 fn the_timeout_ends_the_call_when_it_comes_before_the_callers_deadline() {
-    let sb = sandbox_with("oSlowTimeout", &slow(8000));
-    let c = client(&sb, Duration::from_millis(300), 2);
-    let start = Instant::now();
-    let options = CallOptions::new().with_deadline(start + Duration::from_secs(60));
-    let (r, _) = c.verify_with("oSlowTimeout", "张三", ZS_ID, "1", &options);
+    let (_, r, took) = slow_call("oSlowTimeout", 300, 60_000);
     let e = r.expect_err("no answer within the timeout");
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
     assert!(e.message().contains("300 ms timeout"), "{e}");
     assert!(!e.message().contains("deadline"), "{e}");
-    assert!(start.elapsed() < Duration::from_secs(6));
+    assert!(took < Duration::from_secs(6));
 }
 
 #[test]

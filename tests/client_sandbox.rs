@@ -205,6 +205,13 @@ fn every_fault_gives_its_error_kind_within_the_timeout_over_https() {
     check_faults(&sb, HTTPS_ONLY_FAULTS);
 }
 
+/// A client of `sb` with `timeout` gets a timeout, not a verdict, for `openid`.
+fn assert_times_out(sb: &Sandbox, timeout: Duration, openid: &str) {
+    let c = client_with_timeout(sb, timeout);
+    let e = c.verify(openid, "张三", ZS_ID).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+}
+
 #[test]
 fn a_trickled_answer_is_read_whole_and_sent_once() {
     let sb = Sandbox::builder().start().unwrap();
@@ -212,18 +219,14 @@ fn a_trickled_answer_is_read_whole_and_sent_once() {
     assert_eq!((v.code().as_str(), v.reason().id()), ("F", "not_realname"));
     assert_eq!(sb.hits("oTrickle"), 1);
     // Cut short by the timeout, it is a timeout, and still never sent again.
-    let c = client_with_timeout(&sb, Duration::from_millis(200));
-    let e = c.verify("oTrickle", "张三", ZS_ID).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert_times_out(&sb, Duration::from_millis(200), "oTrickle");
     assert_eq!(sb.hits("oTrickle"), 2);
 }
 
 #[test]
 fn an_answer_after_the_deadline_is_a_timeout_not_a_verdict() {
     let sb = sandbox_with_latency(Duration::from_millis(700));
-    let c = client_with_timeout(&sb, Duration::from_millis(650));
-    let e = c.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert_times_out(&sb, Duration::from_millis(650), "oZhangSan");
     assert_eq!(sb.hits("oZhangSan"), 1);
 }
 
@@ -547,9 +550,7 @@ fn the_stats_endpoint_reports_counters_without_counting_itself() {
 #[test]
 fn sandbox_latency_applies_to_every_answer() {
     let sb = sandbox_with_latency(Duration::from_millis(400));
-    let impatient = client_with_timeout(&sb, Duration::from_millis(100));
-    let e = impatient.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    assert_times_out(&sb, Duration::from_millis(100), "oZhangSan");
     let patient = client(&sb);
     let started = Instant::now();
     assert!(patient.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());

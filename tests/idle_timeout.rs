@@ -15,12 +15,17 @@ fn verify(c: &Client) {
     assert!(v.passed());
 }
 
+/// A sandbox that closes a keep-alive connection idle for `idle`.
+fn closing_idle_connections_after(idle: Duration) -> Sandbox {
+    Sandbox::builder()
+        .idle_close(idle)
+        .start()
+        .expect("sandbox starts")
+}
+
 #[test]
 fn a_verify_after_the_server_closed_the_idle_connection_succeeds_and_is_sent_once() {
-    let sb = Sandbox::builder()
-        .idle_close(Duration::from_millis(200))
-        .start()
-        .unwrap();
+    let sb = closing_idle_connections_after(Duration::from_millis(200));
     // The default idle timeout (7 s) is longer than this server's 200 ms.
     let client = client(&sb);
     for round in 1..=3 {
@@ -38,10 +43,7 @@ fn a_verify_after_the_server_closed_the_idle_connection_succeeds_and_is_sent_onc
 
 #[test]
 fn with_the_idle_timeout_below_the_servers_the_client_closes_first() {
-    let sb = Sandbox::builder()
-        .idle_close(Duration::from_millis(3000))
-        .start()
-        .unwrap();
+    let sb = closing_idle_connections_after(Duration::from_millis(3000));
     let client = builder(&sb)
         .idle_timeout(Duration::from_millis(200))
         .build()

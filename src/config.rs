@@ -163,18 +163,9 @@ impl Options {
         label: &'static str,
     ) -> Result<(), Error> {
         match spec.name {
-            "endpoint" => {
-                // An empty endpoint is a mistake, never a request for the default: the
-                // default is the real WeChat Pay, where personal data would go.
-                if value.is_empty() {
-                    return Err(Error::config(
-                        label,
-                        Rule::Empty,
-                        "must not be empty (leave it unset for the real WeChat Pay endpoint)",
-                    ));
-                }
-                self.endpoint = Some(value.to_owned());
-            }
+            // An empty endpoint is a mistake, never a request for the default: the default
+            // is the real WeChat Pay, where personal data would go.
+            "endpoint" => self.endpoint = Some(url(label, value, "the real WeChat Pay endpoint")?),
             "timeout_ms" => self.timeout = millis(label, value)?,
             "connect_timeout_ms" => self.connect_timeout = millis(label, value)?,
             "idle_timeout_ms" => {
@@ -198,16 +189,7 @@ impl Options {
             }
             "proxy" => self.proxy = Some(Zeroizing::new(value.to_owned())),
             "ca_file" => self.ca_file = Some(PathBuf::from(value)),
-            "fallback_endpoint" => {
-                if value.is_empty() {
-                    return Err(Error::config(
-                        label,
-                        Rule::Empty,
-                        "must not be empty (leave it unset for no fallback)",
-                    ));
-                }
-                self.fallback_endpoint = Some(value.to_owned());
-            }
+            "fallback_endpoint" => self.fallback_endpoint = Some(url(label, value, "no fallback")?),
             "id_rules" => self.id_rules = boolean(label, value)?,
             "allow_http" => self.allow_http = boolean(label, value)?,
             other => unreachable!("option {other} is in OPTIONS but not handled"),
@@ -402,24 +384,32 @@ fn credential(field: &'static str, var: &str, v: Option<String>) -> Result<Strin
     Ok(v)
 }
 
+/// An endpoint URL option, refused when empty; `unset` says what leaving the option unset
+/// gives.
+fn url(label: &'static str, value: &str, unset: &str) -> Result<String, Error> {
+    if value.is_empty() {
+        return Err(Error::config(
+            label,
+            Rule::Empty,
+            format_args!("must not be empty (leave it unset for {unset})"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
 fn millis(label: &'static str, value: &str) -> Result<Duration, Error> {
-    let d = value
+    value
         .parse::<u64>()
+        .ok()
         .map(Duration::from_millis)
-        .map_err(|_| {
+        .filter(|d| timeout_limit(label, *d).is_ok())
+        .ok_or_else(|| {
             Error::config(
                 label,
                 Rule::BadValue,
                 "must be a whole number of milliseconds from 1 to 86400000",
             )
-        })?;
-    timeout_limit(label, d).map(|()| d).map_err(|_| {
-        Error::config(
-            label,
-            Rule::BadValue,
-            "must be a whole number of milliseconds from 1 to 86400000",
-        )
-    })
+        })
 }
 
 fn boolean(label: &'static str, value: &str) -> Result<bool, Error> {
@@ -461,6 +451,7 @@ impl fmt::Debug for Options {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     #[test]
     fn every_option_has_a_variable_and_a_flag_of_its_name() {
@@ -468,5 +459,51 @@ mod tests {
             assert_eq!(o.var, format!("NAMEAUTH_{}", o.name.to_uppercase()));
             assert_eq!(o.flag, format!("--{}", o.name.replace('_', "-")));
         }
+    }
+
+    #[test]
+    fn empty_urls_and_bad_milliseconds_are_refused_with_their_words() {
+        let refused = |name: &str, value: &str| Options::new().set(name, value).unwrap_err();
+        for (name, value, rule, text) in [
+            (
+                "endpoint",
+                "",
+                Rule::Empty,
+                "endpoint: must not be empty (leave it unset for the real WeChat Pay endpoint)",
+            ),
+            (
+                "fallback_endpoint",
+                "",
+                Rule::Empty,
+                "fallback_endpoint: must not be empty (leave it unset for no fallback)",
+            ),
+            (
+                "timeout_ms",
+                "x",
+                Rule::BadValue,
+                "timeout_ms: must be a whole number of milliseconds from 1 to 86400000",
+            ),
+            (
+                "timeout_ms",
+                "0",
+                Rule::BadValue,
+                "timeout_ms: must be a whole number of milliseconds from 1 to 86400000",
+            ),
+            (
+                "connect_timeout_ms",
+                "86400001",
+                Rule::BadValue,
+                "connect_timeout_ms: must be a whole number of milliseconds from 1 to 86400000",
+            ),
+        ] {
+            let e = refused(name, value);
+            assert_eq!(
+                (e.kind(), e.rule()),
+                (ErrorKind::InvalidConfig, Some(rule)),
+                "{name}={value}"
+            );
+            assert_eq!(e.message(), text, "{name}={value}");
+        }
+        assert!(Options::new().set("timeout_ms", "86400000").is_ok());
     }
 }

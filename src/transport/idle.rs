@@ -161,18 +161,21 @@ static WAKE: Condvar = Condvar::new();
 /// The process whose registry it is, readable without the lock (see the `fork` note).
 static REGISTRY_PID: AtomicU32 = AtomicU32::new(0);
 
+/// How long a process that finds the registry tagged with another process's id tries
+/// for its lock before it decides that a parent's thread held it at `fork`.
+const FORKED_LOCK_PATIENCE: Duration = Duration::from_millis(200);
+
 /// The registry, for this process: a parent's entries are dropped unseen. `None` if a
 /// parent's thread held the lock when this process was forked.
 fn registry() -> Option<MutexGuard<'static, Registry>> {
     let pid = std::process::id();
-    let mut reg = if REGISTRY_PID.load(Ordering::Acquire) == pid {
+    let tagged = REGISTRY_PID.load(Ordering::Acquire);
+    // Untagged (first use in a process whose parent, if any, never used it) or ours: the
+    // lock is only ever held by a thread of this process.
+    let mut reg = if tagged == pid || tagged == 0 {
         lock(&REGISTRY)
     } else {
-        match REGISTRY.try_lock() {
-            Ok(g) => g,
-            Err(TryLockError::Poisoned(p)) => p.into_inner(),
-            Err(TryLockError::WouldBlock) => return None,
-        }
+        forked_lock(pid)?
     };
     if reg.pid != pid {
         // The parent's: never dropped here (a `Weak` drop could free a parent's `Conn`
@@ -184,6 +187,29 @@ fn registry() -> Option<MutexGuard<'static, Registry>> {
         REGISTRY_PID.store(pid, Ordering::Release);
     }
     Some(reg)
+}
+
+/// The lock in a process whose registry is tagged with its parent's id: the lock may be
+/// held by a sibling thread of this process (which will let it go and tag the registry
+/// as ours), or by a parent's thread that does not exist here (never let go). Try for
+/// [`FORKED_LOCK_PATIENCE`], then give up: connections are then closed lazily by ureq.
+fn forked_lock(pid: u32) -> Option<MutexGuard<'static, Registry>> {
+    let give_up = Instant::now() + FORKED_LOCK_PATIENCE;
+    loop {
+        match REGISTRY.try_lock() {
+            Ok(g) => return Some(g),
+            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => {}
+        }
+        if REGISTRY_PID.load(Ordering::Acquire) == pid {
+            // A sibling tagged it: the holder is one of ours and lets it go.
+            return Some(lock(&REGISTRY));
+        }
+        if Instant::now() >= give_up {
+            return None;
+        }
+        thread::sleep(Duration::from_millis(1));
+    }
 }
 
 fn register(conn: &Arc<Conn>) {

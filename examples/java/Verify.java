@@ -19,39 +19,23 @@ import org.nameauth.Verdict;
 public final class Verify {
   private Verify() {}
 
+  /** The characters JSON escapes with a letter, and (at the same index) their escapes. */
+  private static final String SHORT_ESCAPED = "\"\\\n\r\t\b\f";
+
+  private static final String[] SHORT_ESCAPES = {"\\\"", "\\\\", "\\n", "\\r", "\\t", "\\b", "\\f"};
+
   /** A JSON string: UTF-8 as is, quotes, backslashes and control characters escaped. */
   static String json(String s) {
     StringBuilder out = new StringBuilder("\"");
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          out.append("\\\"");
-          break;
-        case '\\':
-          out.append("\\\\");
-          break;
-        case '\n':
-          out.append("\\n");
-          break;
-        case '\r':
-          out.append("\\r");
-          break;
-        case '\t':
-          out.append("\\t");
-          break;
-        case '\b':
-          out.append("\\b");
-          break;
-        case '\f':
-          out.append("\\f");
-          break;
-        default:
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
+      int k = SHORT_ESCAPED.indexOf(c);
+      if (k >= 0) {
+        out.append(SHORT_ESCAPES[k]);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
       }
     }
     return out.append('"').toString();

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nameauth::{Client, ClientBuilder, ErrorKind, SignCase};
-use nameauth_sandbox::{Sandbox, SignRule, APPID, KEY, SRC};
+use nameauth_sandbox::{Builder as SandboxBuilder, Sandbox, SignRule, APPID, KEY, SRC};
 
 mod sandbox_client;
-use sandbox_client::{builder, client, client_with_timeout, sandbox_with_latency, ZS_ID};
+use sandbox_client::{
+    builder, client, client_with_timeout, sandbox_with_latency, verify_zhang_san, ZS_ID,
+};
 
 /// The verdict cases of the conformance table (tests/conformance/cases.json) that need no
 /// change to the environment: every row of docs/SPEC.md §5, shared by every front end's tests.
@@ -381,64 +383,43 @@ fn id_validation_can_be_switched_off() {
     assert_eq!(v.code().as_str(), "C");
 }
 
+/// A plain sandbox started with `f` applied to its builder.
+fn sandbox(f: impl FnOnce(SandboxBuilder) -> SandboxBuilder) -> Sandbox {
+    f(Sandbox::builder()).start().expect("sandbox starts")
+}
+
 #[test]
 fn sign_case_follows_the_configuration() {
-    let upper_only = Sandbox::builder()
-        .sign_rule(SignRule::Upper)
-        .start()
-        .unwrap();
-    let lower = client(&upper_only);
-    let v = lower.verify("oZhangSan", "张三", ZS_ID).unwrap();
+    let upper_only = sandbox(|b| b.sign_rule(SignRule::Upper));
+    let v = verify_zhang_san(&client(&upper_only));
     assert_eq!(v.reason().id(), "sign_invalid");
     assert!(v.is_config_problem());
-    let upper = builder(&upper_only)
-        .sign_case(SignCase::Upper)
-        .build()
-        .unwrap();
-    assert!(upper.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
-    let either = Sandbox::builder()
-        .sign_rule(SignRule::Either)
-        .start()
-        .unwrap();
-    assert!(builder(&either)
-        .sign_case(SignCase::Upper)
-        .build()
-        .unwrap()
-        .verify("oZhangSan", "张三", ZS_ID)
-        .unwrap()
-        .passed());
+    let upper = |sb: &Sandbox| builder(sb).sign_case(SignCase::Upper).build().unwrap();
+    assert!(verify_zhang_san(&upper(&upper_only)).passed());
+    let either = sandbox(|b| b.sign_rule(SignRule::Either));
+    assert!(verify_zhang_san(&upper(&either)).passed());
 }
 
 #[test]
 fn wrong_credentials_and_ip_get_their_real_error_codes() {
     let sb = Sandbox::builder().start().unwrap();
-    let wrong_key = Client::builder(APPID, SRC, "not-the-key")
-        .endpoint(sb.endpoint())
-        .build()
-        .unwrap();
-    let v = wrong_key.verify("oZhangSan", "张三", ZS_ID).unwrap();
-    assert_eq!((v.error_code(), v.reason().id()), (1002, "sign_invalid"));
-    let wrong_src = Client::builder(APPID, "other", KEY)
-        .endpoint(sb.endpoint())
-        .build()
-        .unwrap();
-    let v = wrong_src.verify("oZhangSan", "张三", ZS_ID).unwrap();
-    assert_eq!((v.error_code(), v.reason().id()), (1001, "src_invalid"));
-
-    let fenced = Sandbox::builder()
-        .allow_ips(["192.0.2.1".parse().unwrap()])
-        .start()
-        .unwrap();
-    let v = client(&fenced).verify("oZhangSan", "张三", ZS_ID).unwrap();
-    assert_eq!((v.error_code(), v.reason().id()), (1007, "ip_unauthorized"));
-    let open = Sandbox::builder()
-        .allow_ips(["127.0.0.1".parse().unwrap()])
-        .start()
-        .unwrap();
-    assert!(client(&open)
-        .verify("oZhangSan", "张三", ZS_ID)
-        .unwrap()
-        .passed());
+    let with = |src: &str, key: &str| {
+        Client::builder(APPID, src, key)
+            .endpoint(sb.endpoint())
+            .build()
+            .unwrap()
+    };
+    let fenced = sandbox(|b| b.allow_ips(["192.0.2.1".parse().unwrap()]));
+    for (c, error_code, reason) in [
+        (with(SRC, "not-the-key"), 1002, "sign_invalid"),
+        (with("other", KEY), 1001, "src_invalid"),
+        (client(&fenced), 1007, "ip_unauthorized"),
+    ] {
+        let v = verify_zhang_san(&c);
+        assert_eq!((v.error_code(), v.reason().id()), (error_code, reason));
+    }
+    let open = sandbox(|b| b.allow_ips(["127.0.0.1".parse().unwrap()]));
+    assert!(verify_zhang_san(&client(&open)).passed());
 }
 
 #[test]

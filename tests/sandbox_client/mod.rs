@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use nameauth::{Client, ClientBuilder};
+use nameauth::{Client, ClientBuilder, Verdict};
 use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
 
 /// On file for oZhangSan (张三).
@@ -31,6 +31,12 @@ pub fn client(sb: &Sandbox) -> Client {
 /// [`builder`] with another timeout, built.
 pub fn client_with_timeout(sb: &Sandbox, timeout: Duration) -> Client {
     builder(sb).timeout(timeout).build().expect("client builds")
+}
+
+/// `c`'s verdict for oZhangSan (张三, [`ZS_ID`]): a pass where the sandbox lets it.
+pub fn verify_zhang_san(c: &Client) -> Verdict {
+    c.verify("oZhangSan", "张三", ZS_ID)
+        .expect("a verdict for oZhangSan")
 }
 
 /// A plain sandbox that answers `openid` with `fixture` (a JSON fixture, see

@@ -3,13 +3,14 @@
 #
 #   make node        both addons (debug) in bindings/node, native.d.ts regenerated
 #   make test-node   node --test against the sandbox (bindings/node/test), and
-#                    nameauth/testing under Vitest (bindings/node/vitest)
+#                    nameauth/testing under Vitest (bindings/node/vitest) and Jest
+#                    (bindings/node/jest)
 #   make lint-node   biome, tsc --strict over the types and the example, native.d.ts fresh
 #
-# The development tools (@napi-rs/cli, typescript, biome, @types/node) come from npm into
-# bindings/node/node_modules with `npm ci` (package-lock.json). The published package's
-# optionalDependencies entry for its platform package is written by tools/dist.sh, so a
-# development install never asks the registry for a platform package.
+# The development tools (@napi-rs/cli, typescript, biome, @types/node, vitest, jest) come
+# from npm into bindings/node/node_modules with `npm ci` (package-lock.json). The published
+# package's optionalDependencies entry for its platform package is written by
+# tools/dist.sh, so a development install never asks the registry for a platform package.
 
 ##@ Node.js
 
@@ -40,6 +41,7 @@ node: $(NODE_MODULES) ## the Node.js addons (debug) in bindings/node, native.d.t
 test-node: node cli ## node --test against the sandbox (bindings/node/test)
 	cd $(NODE_DIR) && UV_THREADPOOL_SIZE=4 node --expose-gc --test test/
 	cd $(NODE_DIR) && node_modules/.bin/vitest run --dir vitest
+	cd $(NODE_DIR) && node_modules/.bin/jest --ci --rootDir jest
 
 lint-node: node ## biome, tsc --strict over the types and the example, native.d.ts fresh
 	git diff --exit-code -- $(NODE_DIR)/native.d.ts || \

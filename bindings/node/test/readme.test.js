@@ -1,13 +1,13 @@
-// README.md is the package's page: both of its examples run here, as a user would paste
-// them, the first against the sandbox (its endpoint given the way the example's comment
-// says), the second under node --test.
+// README.md is the package's page: its examples run here, as a user would paste them, the
+// first against the sandbox (its endpoint given the way the example's comment says), the
+// second under node --test, the third under Jest.
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const { pathToFileURL } = require('node:url');
 const { sandbox } = require('nameauth/testing');
 
@@ -21,8 +21,8 @@ function paste(block) {
     .replace("require('nameauth/testing')", `require(${JSON.stringify(path.join(PKG, 'testing.js'))})`);
 }
 
-test('the README has its two examples', () => {
-  assert.equal(blocks.length, 2);
+test('the README has its three examples', () => {
+  assert.equal(blocks.length, 3);
 });
 
 test('the first example verifies a user', () => {
@@ -56,6 +56,19 @@ test('the second example passes under node --test', () => {
     delete env.NODE_TEST_CONTEXT;
     const out = execFileSync(process.execPath, ['--test', '--test-reporter=tap', file], { env }).toString();
     assert.match(out, /# pass 1\n/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the third example passes under Jest', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nameauth-readme-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'example.test.js'), paste(blocks[2]));
+    // Jest as make test-node runs it (from this folder); it reports on stderr.
+    const r = spawnSync(path.join(PKG, 'node_modules', '.bin', 'jest'), ['--ci', '--rootDir', dir], { cwd: PKG, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /Tests: +1 passed, 1 total/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

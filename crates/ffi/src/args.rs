@@ -1,9 +1,10 @@
-//! The arguments of C calls: C strings in (NULL and UTF-8 checked) and out-pointers
-//! written.
+//! The arguments of C calls: C strings in (NULL and UTF-8 checked), out-pointers
+//! written, and the handles (boxed Rust values) C holds: made, borrowed and freed.
 
 use std::ffi::{c_char, CStr};
 
 use nameauth::error::{Error, Rule};
+use nameauth::frontend::catch_quietly;
 
 use crate::result::{fail, nameauth_result, null};
 
@@ -54,4 +55,42 @@ pub(crate) unsafe fn put<T>(out: *mut T, value: T) {
         // SAFETY: valid for writes per the caller's contract.
         unsafe { out.write(value) };
     }
+}
+
+/// Hands `value` to C as a handle: boxed, its address written to `*out`. A NULL `out` is
+/// `NAMEAUTH_NULL_ARGUMENT` naming `out` (and nothing is made).
+///
+/// # Safety
+/// `out` is NULL or valid for one write.
+pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) -> Result<(), nameauth_result> {
+    if out.is_null() {
+        return Err(null("out"));
+    }
+    // SAFETY: non-NULL and valid for one write per the caller's contract.
+    unsafe { out.write(Box::into_raw(Box::new(value))) };
+    Ok(())
+}
+
+/// The value behind a handle argument; NULL is `NAMEAUTH_NULL_ARGUMENT` naming `field`.
+///
+/// # Safety
+/// `p` is NULL or a live handle from [`give`], not freed while the reference lives.
+pub(crate) unsafe fn live<'a, T>(p: *const T, field: &str) -> Result<&'a T, nameauth_result> {
+    // SAFETY: per the caller's contract.
+    unsafe { p.as_ref() }.ok_or_else(|| null(field))
+}
+
+/// Frees a handle [`give`] made; NULL is a no-op. A panic in the value's `Drop` is caught
+/// (quietly): nothing unwinds into C.
+///
+/// # Safety
+/// `p` is NULL or a handle from [`give`] with this `T`, freed once and used by no call
+/// still running.
+pub(crate) unsafe fn free_handle<T>(p: *mut T) {
+    let _ = catch_quietly(|| {
+        if !p.is_null() {
+            // SAFETY: a pointer from `Box::into_raw` in `give`, freed once.
+            drop(unsafe { Box::from_raw(p) });
+        }
+    });
 }

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use nameauth::frontend::catch_quietly;
 use nameauth::{CallOptions, CancelToken};
 
+use crate::args::{free_handle, give};
 use crate::client::{nameauth_client, verify};
-use crate::result::{boundary, nameauth_result, null};
+use crate::result::{boundary, nameauth_result};
 use crate::verdict::nameauth_verdict;
 
 /// A cancellation token: cancelling it stops every call given it whose request has not
@@ -30,17 +31,11 @@ pub struct nameauth_cancel {
 /// `out` is NULL or valid for one write.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_cancel_new(out: *mut *mut nameauth_cancel) -> nameauth_result {
-    boundary(|| {
-        if out.is_null() {
-            return Err(null("out"));
-        }
-        let handle = Box::into_raw(Box::new(nameauth_cancel {
-            token: CancelToken::new(),
-        }));
-        // SAFETY: `out` is non-NULL and valid for one write per the contract.
-        unsafe { out.write(handle) };
-        Ok(())
-    })
+    let token = || nameauth_cancel {
+        token: CancelToken::new(),
+    };
+    // SAFETY: `out` is NULL or valid for one write per the contract.
+    boundary(|| unsafe { give(out, token()) })
 }
 
 /// Cancels the calls given `cancel`: those that have not written their request yet end
@@ -69,12 +64,8 @@ pub unsafe extern "C" fn nameauth_cancel_cancel(cancel: *const nameauth_cancel) 
 /// still running.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_cancel_free(cancel: *mut nameauth_cancel) {
-    let _ = catch_quietly(|| {
-        if !cancel.is_null() {
-            // SAFETY: a pointer from `Box::into_raw` in `nameauth_cancel_new`, freed once.
-            drop(unsafe { Box::from_raw(cancel) });
-        }
-    });
+    // SAFETY: a token from `nameauth_cancel_new` (`give`) or NULL, freed once.
+    unsafe { free_handle(cancel) }
 }
 
 /// `nameauth_verify` with a cancellation token and a deadline of the caller's own.

@@ -4,10 +4,9 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use nameauth::frontend::catch_quietly;
 use nameauth::{CallOptions, Client, ClientBuilder, RESIDENT_ID_CARD};
 
-use crate::args::{arg_str, opt_str, put};
+use crate::args::{arg_str, free_handle, give, live, opt_str, put};
 use crate::cstr::c_string;
 use crate::logs::log_call;
 use crate::options::nameauth_options;
@@ -93,10 +92,8 @@ fn finish_client(
     out: *mut *mut nameauth_client,
 ) -> Result<(), nameauth_result> {
     let client = builder.build().map_err(|e| fail(&e))?;
-    let handle = Box::into_raw(Box::new(nameauth_client { client }));
     // SAFETY: `out` was checked non-NULL by the caller of this function.
-    unsafe { out.write(handle) };
-    Ok(())
+    unsafe { give(out, nameauth_client { client }) }
 }
 
 /// Frees a client: closes its connections and wipes its key. NULL is a no-op. The client
@@ -106,12 +103,8 @@ fn finish_client(
 /// `client` is NULL or a client from `nameauth_client_new*` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_client_free(client: *mut nameauth_client) {
-    let _ = catch_quietly(|| {
-        if !client.is_null() {
-            // SAFETY: a pointer from `Box::into_raw` in `finish_client`, freed once.
-            drop(unsafe { Box::from_raw(client) });
-        }
-    });
+    // SAFETY: a client from `finish_client` (`give`) or NULL, freed once.
+    unsafe { free_handle(client) }
 }
 
 /// Verifies one user: checks every rule of docs/SPEC.md §3 (nothing is sent if one fails), signs,
@@ -163,9 +156,7 @@ pub(crate) unsafe fn verify(
     // SAFETY: `out` is NULL or valid for one write.
     unsafe { put(out, ptr::null_mut()) };
     // SAFETY: a live client per the contract, or NULL (checked).
-    let Some(client) = (unsafe { client.as_ref() }) else {
-        return Err(null("client"));
-    };
+    let client = unsafe { live(client, "client") }?;
     // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
     let (openid, truename, creid, cretype) = unsafe {
         (
@@ -189,8 +180,6 @@ pub(crate) unsafe fn verify(
         c_string(verdict.notmatch_param()),
         c_string(verdict.name_mask()),
     ];
-    let handle = Box::into_raw(Box::new(nameauth_verdict { verdict, raw }));
     // SAFETY: `out` checked non-NULL above.
-    unsafe { out.write(handle) };
-    Ok(())
+    unsafe { give(out, nameauth_verdict { verdict, raw }) }
 }

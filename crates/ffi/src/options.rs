@@ -2,10 +2,9 @@
 
 use std::ffi::c_char;
 
-use nameauth::frontend::catch_quietly;
 use nameauth::Options;
 
-use crate::args::arg_str;
+use crate::args::{arg_str, free_handle, give};
 use crate::result::{boundary, fail, nameauth_result, null};
 
 /// Client options set one by one, by name: any value may hold any character (a proxy
@@ -23,17 +22,11 @@ pub struct nameauth_options {
 /// `out` is NULL or valid for one write.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_options_new(out: *mut *mut nameauth_options) -> nameauth_result {
-    boundary(|| {
-        if out.is_null() {
-            return Err(null("out"));
-        }
-        let handle = Box::into_raw(Box::new(nameauth_options {
-            options: Options::new(),
-        }));
-        // SAFETY: `out` is non-NULL and valid for one write per the contract.
-        unsafe { out.write(handle) };
-        Ok(())
-    })
+    let options = || nameauth_options {
+        options: Options::new(),
+    };
+    // SAFETY: `out` is NULL or valid for one write per the contract.
+    boundary(|| unsafe { give(out, options()) })
 }
 
 /// Sets one option by name; `value` is taken whole, whatever characters it holds. The
@@ -74,10 +67,6 @@ pub unsafe extern "C" fn nameauth_options_set(
 /// `options` is NULL or an options handle from `nameauth_options_new` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_options_free(options: *mut nameauth_options) {
-    let _ = catch_quietly(|| {
-        if !options.is_null() {
-            // SAFETY: a pointer from `Box::into_raw` in `nameauth_options_new`, freed once.
-            drop(unsafe { Box::from_raw(options) });
-        }
-    });
+    // SAFETY: options from `nameauth_options_new` (`give`) or NULL, freed once.
+    unsafe { free_handle(options) }
 }

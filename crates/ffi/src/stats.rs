@@ -4,6 +4,7 @@ use std::ptr;
 
 use nameauth::error::ErrorKind;
 
+use crate::args::live;
 use crate::client::nameauth_client;
 use crate::result::{boundary, fail_with, nameauth_result, null, NAMEAUTH_BUFFER_TOO_SMALL};
 
@@ -58,9 +59,7 @@ pub unsafe extern "C" fn nameauth_client_stats(
 ) -> nameauth_result {
     boundary(|| {
         // SAFETY: a live client per the contract, or NULL (checked).
-        let Some(client) = (unsafe { client.as_ref() }) else {
-            return Err(null("client"));
-        };
+        let client = unsafe { live(client, "client") }?;
         if out.is_null() {
             return Err(null("out"));
         }

@@ -3,9 +3,9 @@
 use std::ffi::{c_char, CString};
 use std::sync::OnceLock;
 
-use nameauth::frontend::catch_quietly;
 use nameauth::{Verdict, REASONS};
 
+use crate::args::free_handle;
 use crate::cstr::c_string;
 use crate::result::boundary_value;
 
@@ -204,10 +204,6 @@ pub unsafe extern "C" fn nameauth_verdict_is_config_problem(v: *const nameauth_v
 /// `v` is NULL or a verdict from `nameauth_verify` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_verdict_free(v: *mut nameauth_verdict) {
-    let _ = catch_quietly(|| {
-        if !v.is_null() {
-            // SAFETY: a pointer from `Box::into_raw` in `nameauth_verify`, freed once.
-            drop(unsafe { Box::from_raw(v) });
-        }
-    });
+    // SAFETY: a verdict from `nameauth_verify` (`give`) or NULL, freed once.
+    unsafe { free_handle(v) }
 }

@@ -277,13 +277,17 @@ mod tests {
 
     #[test]
     fn openid_refuses_other_characters_and_lengths() {
-        assert_eq!(rule_of(openid("")), Rule::Empty);
-        assert_eq!(rule_of(openid(&"a".repeat(129))), Rule::TooLong);
-        assert_eq!(rule_of(openid("o.1")), Rule::Charset);
-        assert_eq!(rule_of(openid("o 1")), Rule::Charset);
-        assert_eq!(rule_of(openid("o+1")), Rule::Charset);
-        assert_eq!(rule_of(openid("о1")), Rule::Charset); // Cyrillic о
-        assert_eq!(rule_of(openid("o\n")), Rule::ControlCharacter);
+        for (value, rule) in [
+            ("", Rule::Empty),
+            (&"a".repeat(129), Rule::TooLong),
+            ("o.1", Rule::Charset),
+            ("o 1", Rule::Charset),
+            ("o+1", Rule::Charset),
+            ("о1", Rule::Charset), // Cyrillic о
+            ("o\n", Rule::ControlCharacter),
+        ] {
+            assert_eq!(rule_of(openid(value)), rule, "{value:?}");
+        }
     }
 
     #[test]
@@ -314,20 +318,24 @@ mod tests {
 
     #[test]
     fn truename_refuses_what_no_name_holds() {
-        assert_eq!(rule_of(truename("")), Rule::Empty);
-        assert_eq!(rule_of(truename(&"名".repeat(65))), Rule::TooLong);
-        assert_eq!(rule_of(truename("张三1")), Rule::Digit);
-        assert_eq!(rule_of(truename("张三١")), Rule::Digit); // Arabic-Indic one
-        assert_eq!(rule_of(truename(" 张三")), Rule::Whitespace);
-        assert_eq!(rule_of(truename("张三 ")), Rule::Whitespace);
-        assert_eq!(rule_of(truename("张三\u{3000}")), Rule::Whitespace);
-        assert_eq!(rule_of(truename("ZHANG  SAN")), Rule::Whitespace);
-        assert_eq!(rule_of(truename("张\u{3000}三")), Rule::Charset);
-        assert_eq!(rule_of(truename("张_三")), Rule::Charset);
-        assert_eq!(rule_of(truename("张三!")), Rule::Charset);
-        assert_eq!(rule_of(truename("阿卜杜・买买提")), Rule::Charset); // U+30FB
-        assert_eq!(rule_of(truename("张\t三")), Rule::ControlCharacter);
-        assert_eq!(rule_of(truename("·-.")), Rule::NoLetter);
+        for (value, rule) in [
+            ("", Rule::Empty),
+            (&"名".repeat(65), Rule::TooLong),
+            ("张三1", Rule::Digit),
+            ("张三١", Rule::Digit), // Arabic-Indic one
+            (" 张三", Rule::Whitespace),
+            ("张三 ", Rule::Whitespace),
+            ("张三\u{3000}", Rule::Whitespace),
+            ("ZHANG  SAN", Rule::Whitespace),
+            ("张\u{3000}三", Rule::Charset),
+            ("张_三", Rule::Charset),
+            ("张三!", Rule::Charset),
+            ("阿卜杜・买买提", Rule::Charset), // U+30FB
+            ("张\t三", Rule::ControlCharacter),
+            ("·-.", Rule::NoLetter),
+        ] {
+            assert_eq!(rule_of(truename(value)), rule, "{value:?}");
+        }
     }
 
     #[test]

@@ -22,11 +22,10 @@ namespace NameAuth;
  */
 final class Client
 {
+    use NativeHandle;
+
     /** The document type of a resident ID card (居民身份证), cretype 1, the default. */
     public const RESIDENT_ID_CARD = '1';
-
-    /** @var \FFI\CData|null nameauth_client* */
-    private $handle;
 
     /** @var object|null a PSR-3 logger (Psr\Log\LoggerInterface), or null */
     private $logger = null;
@@ -320,23 +319,10 @@ final class Client
         return $this->handle === null;
     }
 
-    /** Frees the native client (its connections and key). Idempotent. */
-    public function close(): void
+    /** A nameauth_client*: its connections closed, its key wiped (NativeHandle::close()). */
+    protected function freeHandle(\FFI\CData $handle): void
     {
-        if ($this->handle !== null) {
-            Native::ffi()->nameauth_client_free($this->handle);
-            $this->handle = null;
-        }
-    }
-
-    public function __destruct()
-    {
-        $this->close();
-    }
-
-    /** A clone would share the native handle, and both would free it: refused. */
-    private function __clone()
-    {
+        Native::ffi()->nameauth_client_free($handle);
     }
 
     /**

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace NameAuth\Testing;
 
 use NameAuth\Client;
+use NameAuth\NativeHandle;
 
 /**
  * The nameauth sandbox in your own tests: a faithful stand-in for the WeChat Pay
@@ -19,11 +20,10 @@ use NameAuth\Client;
  */
 final class Sandbox
 {
+    use NativeHandle;
+
     /** @var \FFI|null */
     private static $ffi = null;
-
-    /** @var \FFI\CData|null */
-    private $handle;
 
     private function __construct(\FFI\CData $handle)
     {
@@ -184,21 +184,9 @@ final class Sandbox
         }
     }
 
-    /** Stops the sandbox. Closing twice is harmless. */
-    public function close(): void
+    /** Stops the sandbox (NativeHandle::close(); closing twice is harmless). */
+    protected function freeHandle(\FFI\CData $handle): void
     {
-        if ($this->handle !== null) {
-            self::ffi()->nameauth_sandbox_free($this->handle);
-            $this->handle = null;
-        }
-    }
-
-    public function __destruct()
-    {
-        $this->close();
-    }
-
-    private function __clone()
-    {
+        self::ffi()->nameauth_sandbox_free($handle);
     }
 }

@@ -26,6 +26,8 @@ import shutil
 import sys
 import tempfile
 
+from report import report
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOC = os.path.join(ROOT, "docs", "architecture.md")
 SRC = os.path.join(ROOT, "src")
@@ -218,17 +220,12 @@ def main(argv):
         for module, targets in sorted(edges(SRC).items()):
             print(f"{module}: {' '.join(sorted(targets))}")
         return 0
-    problems = check(SRC, DOC)
-    for p in problems:
-        print(p, file=sys.stderr)
-    if problems:
-        print(
-            f"check_layers: {len(problems)} problem(s); the layers are in docs/architecture.md",
-            file=sys.stderr,
-        )
-        return 1
-    print("check_layers: ok (every src/ module imports only from layers below it)")
-    return 0
+    return report(
+        "check_layers",
+        check(SRC, DOC),
+        "the layers are in docs/architecture.md",
+        "ok (every src/ module imports only from layers below it)",
+    )
 
 
 if __name__ == "__main__":

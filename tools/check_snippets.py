@@ -38,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 
+from report import report
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FENCE = re.compile(r"^(\s*)```(\S*)\s*$")
 MARKER = re.compile(
@@ -251,19 +253,15 @@ def main():
     if "--self-test" in sys.argv[1:]:
         return self_test()
     problems = check(ROOT)
-    for p in problems:
-        print(p, file=sys.stderr)
-    if problems:
-        print(
-            f"check_snippets: {len(problems)} problem(s); see tools/check_snippets.py",
-            file=sys.stderr,
-        )
-        return 1
     n = sum(
         len(blocks(open(os.path.join(ROOT, d), encoding="utf-8").read())) for d in doc_files(ROOT)
     )
-    print(f"check_snippets: {n} code blocks in {len(doc_files(ROOT))} docs, each tested")
-    return 0
+    return report(
+        "check_snippets",
+        problems,
+        "see tools/check_snippets.py",
+        f"{n} code blocks in {len(doc_files(ROOT))} docs, each tested",
+    )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 """make bench-peers: nameauth against the hand-written client of each language.
 
     python tools/bench_peers.py --bin NAMEAUTH --c PEERS_C --java-cp CP --python PY
-                                [--calls N] [--rounds R] [--fresh K]
+                                [--go PEERS_GO] [--calls N] [--rounds R] [--fresh K]
 
 Starts the sandbox (plain and HTTPS) in other processes, so its work is not counted, then
 runs each language's program in benches/peers/, which interleaves nameauth and the peer
@@ -98,6 +98,7 @@ def main():
     ap.add_argument("--java-cp", required=True, help="class path with Peers and the jar")
     ap.add_argument("--python", required=True, help="a python with nameauth and requests")
     ap.add_argument("--library-dir", required=True, help="where libnameauth.so.0 is (PHP)")
+    ap.add_argument("--go", help="benches/peers/go, built (adds the Go rows)")
     ap.add_argument(
         "--node-package",
         help="the nameauth npm package's folder, with its addon (adds the Node.js rows)",
@@ -226,6 +227,12 @@ def main():
         )
         add_fresh("Java", lambda i: [*java, "first", i], env, ["urlconnection", "httpclient"])
 
+        if a.go:
+            add_steady(
+                "Go", "steady: CPU per verify", [a.go, "steady", calls, rounds], env, ["nethttp"]
+            )
+            add_fresh("Go", lambda i: [a.go, "first", i], env, ["nethttp"])
+
         if a.node_package:
             node = ["node", os.path.join(PEERS, "peers.mjs")]
             node_env = dict(env, NAMEAUTH_NODE_PACKAGE=os.path.abspath(a.node_package))
@@ -245,6 +252,7 @@ def main():
         ("Java", "urlconnection"): "HttpURLConnection + MessageDigest",
         ("Java", "httpclient"): "java.net.http.HttpClient + MessageDigest",
         ("Node.js", "fetch"): "global fetch (undici, keep-alive) + crypto md5",
+        ("Go", "nethttp"): "net/http keep-alive Client + crypto/md5",
     }
     print(
         f"bench-peers, {time.strftime('%Y-%m-%d')}: {cpu_model()}, {os.cpu_count()} cores, "

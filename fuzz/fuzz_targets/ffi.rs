@@ -3,9 +3,13 @@
 //! ABI's source is compiled in as a module, as the C library compiles it.
 #![no_main]
 
-#[allow(dead_code, clippy::all)]
+#[allow(dead_code, unused_imports, clippy::all)]
 #[path = "../../crates/ffi/src/lib.rs"]
 mod ffi;
+// The ABI's modules refer to each other as `crate::args`, `crate::result`, ...: here
+// they live under `ffi`, so they are named at this crate's root too.
+#[allow(unused_imports)]
+use ffi::*;
 
 use std::ffi::{c_char, CString};
 use std::ptr;
@@ -13,7 +17,14 @@ use std::ptr;
 use libfuzzer_sys::fuzz_target;
 
 fn c(bytes: &[u8]) -> CString {
-    CString::new(bytes.iter().copied().filter(|b| *b != 0).collect::<Vec<u8>>()).unwrap()
+    CString::new(
+        bytes
+            .iter()
+            .copied()
+            .filter(|b| *b != 0)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap()
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -52,7 +63,8 @@ fuzz_target!(|data: &[u8]| {
         ffi::nameauth_client_free(client);
         ffi::nameauth_options_free(o);
         let mut client = ptr::null_mut();
-        let r = ffi::nameauth_client_new(a.as_ptr(), s.as_ptr(), k.as_ptr(), ptr::null(), &mut client);
+        let r =
+            ffi::nameauth_client_new(a.as_ptr(), s.as_ptr(), k.as_ptr(), ptr::null(), &mut client);
         assert_ne!(r, ffi::NAMEAUTH_PANIC);
         assert_eq!(r == ffi::NAMEAUTH_OK, !client.is_null());
         ffi::nameauth_client_free(client);

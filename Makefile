@@ -82,7 +82,7 @@ deps: ## install what the machine lacks from Debian (PHP with FFI, php-fpm, PHPU
 	@php -r 'exit(extension_loaded("ffi") ? 0 : 1);' || \
 		{ echo "missing: the PHP FFI extension (php -m lists no FFI)" >&2; exit 1; }
 
-lint: lint-rust lint-python lint-java lint-php lint-pipes lint-layers lint-node lint-go ## every linter and formatter check
+lint: lint-rust lint-python lint-java lint-php lint-pipes lint-layers lint-node lint-go lint-docs ## every linter and formatter check
 
 # Every code block of README.md and docs/ is run by a test or copied from a file the
 # tests build and run (tools/check_snippets.py says which, from a marker line per block).

@@ -192,7 +192,7 @@ def main():
             php_env,
             ["curl"],
         )
-        # php-fpm's setup (README, "PHP under php-fpm"): the binding preloaded by opcache,
+        # php-fpm's setup (docs/packaging.md, php-fpm): the binding preloaded by opcache,
         # the declarations by ffi.preload; the peer gets the same opcache.
         add_fresh(
             "PHP",

@@ -4,7 +4,7 @@
  * opcache.preload script for php-fpm: loads the binding's classes at server start, so
  * they count as preloaded code, the only code allowed to use FFI under PHP's default
  * ffi.enable=preload. Pair it with ffi.preload=.../bindings/php/nameauth_ffi.h (the
- * NAMEAUTH scope); the php.ini lines are in the README ("PHP under php-fpm").
+ * NAMEAUTH scope); the php.ini lines are in docs/packaging.md ("PHP under php-fpm").
  */
 
 declare(strict_types=1);

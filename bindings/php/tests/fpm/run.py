@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""The PHP binding under php-fpm, configured exactly as the README says.
+"""The PHP binding under php-fpm, configured exactly as docs/packaging.md says.
 
     python3 tools/with_sandbox.py -- python3 bindings/php/tests/fpm/run.py
 
-Writes the README's php.ini lines and a pool, starts php-fpm8.2 (PHP's default
+Writes the php.ini lines of docs/packaging.md and a pool, starts php-fpm8.2 (PHP's default
 ffi.enable=preload: FFI only in preloaded code) with LD_LIBRARY_PATH pointing at the
 library, sends FastCGI requests with cgi-fcgi to a page that verifies against the sandbox,
 and checks every answer. Prints "N passed, M failed"; exits 1 on any failure.
@@ -29,7 +29,7 @@ LIB_DIR = os.environ.get(
 )
 FPM = os.environ.get("PHP_FPM", "php-fpm8.2")
 
-# The php.ini lines of the README's "PHP under php-fpm".
+# The php.ini lines of docs/packaging.md, "PHP under php-fpm".
 INI = f"""
 ffi.enable=preload
 ffi.preload={PHP_DIR}/nameauth_ffi.h

@@ -63,7 +63,7 @@ pub struct OptionSpec {
 
 macro_rules! options {
     ($($name:literal, $var:literal, $flag:literal;)*) => {
-        /// Every option, in the order the README's configuration table lists them.
+        /// Every option, in the order the table of docs/configuration.md lists them.
         pub const OPTIONS: &[OptionSpec] = &[$(OptionSpec { name: $name, var: $var, flag: $flag },)*];
         /// The option names [`Options::set`] knows.
         pub const OPTION_NAMES: &[&str] = &[$($name,)*];

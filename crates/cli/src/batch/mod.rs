@@ -230,5 +230,5 @@ fn progress(total: u64, show: bool) -> ProgressBar {
 
 const _: () = assert!(
     ROW_LIMIT == 65536,
-    "the --help text and the README say 65536"
+    "the --help text and docs/cli-and-batch.md say 65536"
 );

@@ -126,4 +126,4 @@ test-install: lib cli ## install into build/stage; the C example via pkg-config 
 		'$(CC) examples/c/verify.c $$(pkg-config --cflags --static --libs nameauth) -o $(STAGE)/verify-st2'
 	@test "$$(readelf -d $(STAGE)/verify-st2 | grep -c 'libnameauth')" = 0
 	LD_LIBRARY_PATH=$(STAGE)/lib python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- sh -c \
-		'test "$$($(STAGE)/verify oZhangSan 张三 110101199003074477 | tee /dev/stderr | grep -c "\"code\":\"A\"")" = 1'
+		'test "$$($(STAGE)/verify oZhangSan 张三 110101199003074477 | tee -a /dev/stderr | grep -c "\"code\":\"A\"")" = 1'

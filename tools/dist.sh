@@ -51,8 +51,10 @@ lay_out() {
       "$top/$libdir/cmake/nameauth/nameauthConfig.cmake"
   fi
   install -m 755 "$RELEASE/nameauth" "$top/bin/"
-  install -m 644 README.md LICENSE-MIT LICENSE-APACHE docs/SPEC.md docs/CONFORMANCE.md \
-    "$top/share/doc/nameauth/"
+  install -m 644 README.md LICENSE-MIT LICENSE-APACHE "$top/share/doc/nameauth/"
+  # The README links into docs/: the pages go along, at the same relative place.
+  mkdir -p "$top/share/doc/nameauth/docs"
+  install -m 644 docs/*.md "$top/share/doc/nameauth/docs/"
   cp -r bindings/php/src bindings/php/autoload.php bindings/php/preload.php \
     bindings/php/nameauth_ffi.h bindings/php/composer.json bindings/php/README.md \
     "$top/share/php/nameauth/"

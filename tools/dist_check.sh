@@ -39,6 +39,13 @@ P=$WORK/libnameauth-$VERSION-linux-x86_64
 glibc_at_most_2_17 "$P/lib/libnameauth.so.$VERSION"
 glibc_at_most_2_17 "$P/bin/nameauth"
 glibc_at_most_2_17 "$P/lib/libnameauth_sandbox.so.$VERSION"
+# The shipped README's links into docs/ lead to the shipped pages.
+links=$(grep -o '](docs/[^)#]*' "$P/share/doc/nameauth/README.md" | sed 's/^](//' | sort -u)
+test -n "$links" || { echo "FAIL: the shipped README links to no docs/ page" >&2; exit 1; }
+for l in $links; do
+  test -e "$P/share/doc/nameauth/$l" || { echo "FAIL: the tarball lacks share/doc/nameauth/$l" >&2; exit 1; }
+done
+ok "tarball: the README's docs/ links lead to shipped pages"
 require "$(readelf -d "$P/lib/libnameauth.so.$VERSION")" "Library soname: [libnameauth.so.${VERSION%%.*}]" \
   "readelf -d of the tarball's libnameauth.so"
 cc "$ROOT/examples/c/verify.c" $(PKG_CONFIG_PATH=$P/lib/pkgconfig pkg-config --cflags --libs nameauth) \
@@ -70,7 +77,8 @@ D=$WORK/deb/usr
 for f in include/nameauth.h lib/x86_64-linux-gnu/libnameauth.so.0 lib/x86_64-linux-gnu/libnameauth.a \
   include/nameauth_sandbox.h lib/x86_64-linux-gnu/libnameauth_sandbox.so.0 \
   lib/x86_64-linux-gnu/pkgconfig/nameauth.pc lib/x86_64-linux-gnu/cmake/nameauth/nameauthConfig.cmake \
-  bin/nameauth share/php/nameauth/nameauth_ffi.h share/doc/nameauth/LICENSE-MIT; do
+  bin/nameauth share/php/nameauth/nameauth_ffi.h share/doc/nameauth/LICENSE-MIT \
+  share/doc/nameauth/docs/configuration.md; do
   test -e "$D/$f" || { echo "FAIL: the .deb lacks /usr/$f" >&2; exit 1; }
 done
 require "$(dpkg-deb -f "$DIST/nameauth_${VERSION}_amd64.deb" Depends)" 'libc6 (>= 2.17)' "the .deb's Depends"

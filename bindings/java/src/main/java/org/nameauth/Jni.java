@@ -1,7 +1,6 @@
 package org.nameauth;
 
 import org.nameauth.internal.LoadOnce;
-import org.nameauth.internal.NativeLibraries;
 
 /**
  * The native methods of libnameauth_jni (crates/jni): the core behind one JNI call per verify.
@@ -10,7 +9,36 @@ import org.nameauth.internal.NativeLibraries;
  * methods need not, since a client handle exists only once the library is loaded.
  */
 final class Jni {
-  private static final LoadOnce LIBRARY = new Library();
+  /**
+   * libnameauth_jni, checked once loaded; a failure to load it is an {@link
+   * InvalidConfigException}.
+   */
+  private static final LoadOnce LIBRARY =
+      new LoadOnce("nameauth_jni", "nameauth.library", "NAMEAUTH_LIBRARY", Jni.class) {
+        @Override
+        protected void load() {
+          startLogSetup();
+          super.load();
+          // A library without these methods (the C library libnameauth.so, named by a setting
+          // from the JNA days) fails here, not at the first verify.
+          version();
+        }
+
+        @Override
+        protected RuntimeException unloadable(Throwable why) {
+          return new InvalidConfigException(
+              0,
+              "nameauth.library: cannot load libnameauth_jni (the jar carries it for"
+                  + " linux-x86-64; elsewhere set the system property nameauth.library to the"
+                  + " file or nameauth.library.path to its directory, or the variable"
+                  + " NAMEAUTH_LIBRARY or NAMEAUTH_LIBRARY_PATH; if the temporary directory is"
+                  + " mounted noexec, set nameauth.tmpdir; the C library libnameauth.so will not"
+                  + " do): "
+                  + why.getMessage(),
+              "nameauth.library",
+              "missing");
+        }
+      };
 
   private Jni() {}
 
@@ -23,38 +51,17 @@ final class Jni {
     LIBRARY.ensure();
   }
 
-  /** libnameauth_jni. */
-  private static final class Library extends LoadOnce {
-    @Override
-    protected void load() {
-      // The logging setup (java.util.logging's LogManager, or SLF4J's provider: about 20 ms
-      // in a fresh JVM) on another thread while this one copies and loads the library.
-      try {
-        Thread logs = new Thread(new LogSetup(), "nameauth-log-setup");
-        logs.setDaemon(true);
-        logs.start();
-      } catch (RuntimeException | OutOfMemoryError e) {
-        // No thread: the first verify sets logging up itself.
-      }
-      NativeLibraries.load("nameauth_jni", "nameauth.library", "NAMEAUTH_LIBRARY", Jni.class);
-      // A library without these methods (the C library libnameauth.so, named by a setting
-      // from the JNA days) fails here, not at the first verify.
-      version();
-    }
-
-    @Override
-    protected RuntimeException unloadable(Throwable why) {
-      return new InvalidConfigException(
-          0,
-          "nameauth.library: cannot load libnameauth_jni (the jar carries it for"
-              + " linux-x86-64; elsewhere set the system property nameauth.library to the"
-              + " file or nameauth.library.path to its directory, or the variable"
-              + " NAMEAUTH_LIBRARY or NAMEAUTH_LIBRARY_PATH; if the temporary directory is"
-              + " mounted noexec, set nameauth.tmpdir; the C library libnameauth.so will not"
-              + " do): "
-              + why.getMessage(),
-          "nameauth.library",
-          "missing");
+  /**
+   * Sets up logging (java.util.logging's LogManager, or SLF4J's provider: about 20 ms in a fresh
+   * JVM) on another thread while this one copies and loads the library.
+   */
+  private static void startLogSetup() {
+    try {
+      Thread logs = new Thread(new LogSetup(), "nameauth-log-setup");
+      logs.setDaemon(true);
+      logs.start();
+    } catch (RuntimeException | OutOfMemoryError e) {
+      // No thread: the first verify sets logging up itself.
     }
   }
 

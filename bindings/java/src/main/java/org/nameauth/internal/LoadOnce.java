@@ -1,20 +1,48 @@
 package org.nameauth.internal;
 
 /**
- * Loads a native library once, on first use. Internal to nameauth (public only so that {@code
- * org.nameauth.testing} can use it); not part of the API.
+ * One native library, loaded once, on first use, by {@link NativeLibraries#load} from the
+ * constructor's arguments. Internal to nameauth (public only so that {@code org.nameauth.testing}
+ * can use it); not part of the API.
  *
  * <p>Until a load succeeds, every {@link #ensure()} tries again and throws {@link
  * #unloadable(Throwable)}'s exception (not an {@code ExceptionInInitializerError} once and a {@code
  * NoClassDefFoundError} after, as a static initialiser would), so a service can report it and go
- * on. Once one has succeeded, {@link #ensure()} is a volatile read. A subclass, not a lambda: a
- * fresh JVM would spend milliseconds setting up lambdas before its first call.
+ * on. Once one has succeeded, {@link #ensure()} is a volatile read.
+ *
+ * <p>Each library is one anonymous subclass that says which exception a failure is (and, if need
+ * be, overrides {@link #load()} to add a step before or after). A subclass, not a lambda passed in:
+ * a fresh JVM would spend milliseconds setting up lambdas before its first call.
  */
 public abstract class LoadOnce {
+  private final String name;
+  private final String fileProperty;
+  private final String fileVariable;
+  private final Class<?> anchor;
   private volatile boolean loaded;
 
-  /** Loads the library (with {@link NativeLibraries#load}), and checks it if need be. */
-  protected abstract void load();
+  /**
+   * The library {@code lib<name>.so}, as {@link NativeLibraries#load} looks for it.
+   *
+   * @param name the library's name without {@code lib} and {@code .so}, e.g. {@code nameauth_jni}
+   * @param fileProperty the system property naming the file itself
+   * @param fileVariable the environment variable naming the file itself
+   * @param anchor a class of the jar that carries the library
+   */
+  protected LoadOnce(String name, String fileProperty, String fileVariable, Class<?> anchor) {
+    this.name = name;
+    this.fileProperty = fileProperty;
+    this.fileVariable = fileVariable;
+    this.anchor = anchor;
+  }
+
+  /**
+   * Loads the library with {@link NativeLibraries#load}. An override that adds a step calls {@code
+   * super.load()}.
+   */
+  protected void load() {
+    NativeLibraries.load(name, fileProperty, fileVariable, anchor);
+  }
 
   /**
    * The exception to throw when {@link #load()} failed with {@code why} (an {@code

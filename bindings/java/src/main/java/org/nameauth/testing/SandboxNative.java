@@ -1,14 +1,28 @@
 package org.nameauth.testing;
 
 import org.nameauth.internal.LoadOnce;
-import org.nameauth.internal.NativeLibraries;
 
 /**
  * The native methods of libnameauth_sandbox (crates/sandbox-ffi/src/jni_methods.rs). Internal: use
  * {@link NameAuthSandbox}.
  */
 final class SandboxNative {
-  private static final LoadOnce LIBRARY = new Library();
+  /** libnameauth_sandbox; a failure to load it is an {@code IllegalStateException}. */
+  private static final LoadOnce LIBRARY =
+      new LoadOnce(
+          "nameauth_sandbox",
+          "nameauth.sandbox.library",
+          "NAMEAUTH_SANDBOX_LIBRARY",
+          SandboxNative.class) {
+        @Override
+        protected RuntimeException unloadable(Throwable why) {
+          return new IllegalStateException(
+              "nameauth.sandbox.library: cannot load libnameauth_sandbox (the jar carries it"
+                  + " for linux-x86-64; elsewhere set the system property"
+                  + " nameauth.sandbox.library or nameauth.library.path): "
+                  + why.getMessage());
+        }
+      };
 
   private SandboxNative() {}
 
@@ -19,27 +33,6 @@ final class SandboxNative {
    */
   static void ensure() {
     LIBRARY.ensure();
-  }
-
-  /** libnameauth_sandbox. */
-  private static final class Library extends LoadOnce {
-    @Override
-    protected void load() {
-      NativeLibraries.load(
-          "nameauth_sandbox",
-          "nameauth.sandbox.library",
-          "NAMEAUTH_SANDBOX_LIBRARY",
-          SandboxNative.class);
-    }
-
-    @Override
-    protected RuntimeException unloadable(Throwable why) {
-      return new IllegalStateException(
-          "nameauth.sandbox.library: cannot load libnameauth_sandbox (the jar carries it"
-              + " for linux-x86-64; elsewhere set the system property"
-              + " nameauth.sandbox.library or nameauth.library.path): "
-              + why.getMessage());
-    }
   }
 
   /** A running sandbox's handle; throws IllegalStateException if it cannot start. */

@@ -3,7 +3,9 @@ package org.nameauth.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +20,7 @@ class LoadOnceTest {
     final long holdMs;
 
     Counted(int failures, long holdMs) {
+      super("example", "nameauth.example.library", "NAMEAUTH_EXAMPLE_LIBRARY", LoadOnceTest.class);
       this.failures = failures;
       this.holdMs = holdMs;
     }
@@ -52,6 +55,32 @@ class LoadOnceTest {
     once.ensure();
     once.ensure();
     assertEquals(3, once.runs.get());
+  }
+
+  @Test
+  void theDefaultLoadLooksWhereItsArgumentsSay() {
+    String property = "nameauth.loadoncetest.library";
+    String file = new File("no-such-dir", "libnameauth_loadoncetest.so").getAbsolutePath();
+    LoadOnce missing =
+        new LoadOnce(
+            "nameauth_loadoncetest",
+            property,
+            "NAMEAUTH_LOADONCETEST_LIBRARY",
+            LoadOnceTest.class) {
+          @Override
+          protected RuntimeException unloadable(Throwable why) {
+            return new IllegalStateException("cannot load: " + why.getMessage());
+          }
+        };
+    System.setProperty(property, file);
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class, missing::ensure);
+      // The file the property names is the one it tried.
+      assertTrue(e.getMessage().contains(file), e.getMessage());
+      assertSame(UnsatisfiedLinkError.class, e.getCause().getClass());
+    } finally {
+      System.clearProperty(property);
+    }
   }
 
   @Test

@@ -58,6 +58,22 @@ pub struct Params<'a> {
     pub cretype: &'a str,
 }
 
+impl<'a> Params<'a> {
+    /// The six fields by name, in the order of the query (the original document's
+    /// example): what the query writer, the signer (which sorts them by name) and the
+    /// checks of `sign_checked` walk, so the field list is written once.
+    pub fn fields(&self) -> [(&'static str, &'a str); 6] {
+        [
+            ("appid", self.appid),
+            ("openid", self.openid),
+            ("src", self.src),
+            ("truename", self.truename),
+            ("creid", self.creid),
+            ("cretype", self.cretype),
+        ]
+    }
+}
+
 impl fmt::Debug for Params<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Params")

@@ -33,16 +33,13 @@ pub fn normalise_creid<'a>(creid: &'a str, cretype: &str) -> Cow<'a, str> {
 /// in the order of the original document's example.
 pub fn write_query(out: &mut String, params: &Params<'_>, key: &str, case: SignCase) {
     let signature = sign(params, key, case);
-    for (name, value) in [
-        ("appid=", params.appid),
-        ("&openid=", params.openid),
-        ("&src=", params.src),
-        ("&truename=", params.truename),
-        ("&creid=", params.creid),
-        ("&cretype=", params.cretype),
-        ("&sign=", signature.as_str()),
-    ] {
+    let signature = [("sign", signature.as_str())];
+    for (i, (name, value)) in params.fields().into_iter().chain(signature).enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
         out.push_str(name);
+        out.push('=');
         // The encoder yields slices; pushing them skips the formatting machinery.
         utf8_percent_encode(value, QUERY_VALUE).for_each(|piece| out.push_str(piece));
     }

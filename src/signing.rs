@@ -41,18 +41,19 @@ impl fmt::Debug for Signature {
 /// `x` → `X` normalisation of the verify path.
 pub fn sign(params: &Params<'_>, key: &str, case: SignCase) -> Signature {
     let mut md5 = Md5::new();
-    for (prefix, value) in [
-        ("appid=", params.appid),
-        ("&creid=", params.creid),
-        ("&cretype=", params.cretype),
-        ("&openid=", params.openid),
-        ("&src=", params.src),
-        ("&truename=", params.truename),
-        ("&key=", key),
-    ] {
-        md5.update(prefix.as_bytes());
+    // The fields sorted by name (ASCII order), each as `name=value`, joined by `&`.
+    let mut fields = params.fields();
+    fields.sort_unstable_by_key(|&(name, _)| name);
+    for (i, (name, value)) in fields.into_iter().enumerate() {
+        if i > 0 {
+            md5.update(b"&");
+        }
+        md5.update(name.as_bytes());
+        md5.update(b"=");
         md5.update(value.as_bytes());
     }
+    md5.update(b"&key=");
+    md5.update(key.as_bytes());
     let digest = md5.finalize();
     let mut out = [0u8; 32];
     let encoded = hex::encode_to_slice(digest, &mut out);
@@ -69,14 +70,7 @@ pub fn sign(params: &Params<'_>, key: &str, case: SignCase) -> Signature {
 /// would otherwise give a signature the server refuses). Values are signed exactly as
 /// given.
 pub fn sign_checked(params: &Params<'_>, key: &str, case: SignCase) -> Result<Signature, Error> {
-    for (field, value) in [
-        ("appid", params.appid),
-        ("openid", params.openid),
-        ("src", params.src),
-        ("truename", params.truename),
-        ("creid", params.creid),
-        ("cretype", params.cretype),
-    ] {
+    for (field, value) in params.fields() {
         crate::validate::generic(field, value)?;
     }
     crate::validate::key(key).map_err(Error::into_config)?;

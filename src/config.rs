@@ -267,14 +267,17 @@ pub(crate) fn check(
     if let Some(e) = deferred {
         return Err(e);
     }
-    let o = options;
+    let mut o = options;
     timeout_limit("connect_timeout_ms", o.connect_timeout)?;
     timeout_limit("timeout_ms", o.timeout)?;
     idle_limit("idle_timeout_ms", o.idle_timeout)?;
     if o.retries > MAX_RETRIES {
         return Err(retries_error("retries"));
     }
-    let endpoint = o.endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
+    let endpoint = o
+        .endpoint
+        .take()
+        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
     crate::url::check_route(
         "endpoint",
         &endpoint,
@@ -291,19 +294,8 @@ pub(crate) fn check(
     }
     Ok(Settings {
         credentials: Credentials { appid, src, key },
-        sign_case: o.sign_case,
-        id_rules: o.id_rules,
-        transport: TransportSettings {
-            endpoint,
-            fallback_endpoint: o.fallback_endpoint,
-            connect_timeout: o.connect_timeout,
-            timeout: o.timeout,
-            idle_timeout: o.idle_timeout,
-            retries: o.retries,
-            proxy: o.proxy,
-            ca_file: o.ca_file,
-            ca_pem: o.ca_pem,
-        },
+        endpoint,
+        options: o,
     })
 }
 
@@ -314,25 +306,14 @@ pub(crate) struct Credentials {
     pub(crate) key: Zeroizing<String>,
 }
 
-/// A checked configuration: what a client is made of.
+/// A checked configuration: what a client is made of. The transport reads the endpoint
+/// and the options (never the credentials).
 pub(crate) struct Settings {
     pub(crate) credentials: Credentials,
-    pub(crate) sign_case: SignCase,
-    pub(crate) id_rules: bool,
-    pub(crate) transport: TransportSettings,
-}
-
-/// What the transport needs, and nothing more (no credentials).
-pub(crate) struct TransportSettings {
+    /// The endpoint: the option's (taken out of `options`), or the real WeChat Pay one.
     pub(crate) endpoint: String,
-    pub(crate) fallback_endpoint: Option<String>,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) timeout: Duration,
-    pub(crate) idle_timeout: Duration,
-    pub(crate) retries: u32,
-    pub(crate) proxy: Option<Zeroizing<String>>,
-    pub(crate) ca_file: Option<PathBuf>,
-    pub(crate) ca_pem: Option<Vec<u8>>,
+    /// The options, every limit and route checked.
+    pub(crate) options: Options,
 }
 
 fn timeout_limit(field: &'static str, v: Duration) -> Result<(), Error> {

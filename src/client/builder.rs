@@ -316,11 +316,11 @@ mod tests {
             ("NAMEAUTH_ID_RULES", "false"),
         ]);
         let s = env(&vars).check().unwrap();
-        assert_eq!(s.transport.endpoint, "http://127.0.0.1:9/x");
-        assert_eq!(s.transport.timeout, Duration::from_millis(250));
-        assert_eq!(s.transport.retries, 0);
-        assert_eq!(s.sign_case, SignCase::Upper);
-        assert!(!s.id_rules);
+        assert_eq!(s.endpoint, "http://127.0.0.1:9/x");
+        assert_eq!(s.options.timeout, Duration::from_millis(250));
+        assert_eq!(s.options.retries, 0);
+        assert_eq!(s.options.sign_case, SignCase::Upper);
+        assert!(!s.options.id_rules);
 
         for (var, value, message) in [
             (
@@ -352,7 +352,7 @@ mod tests {
         let mut empty = CREDS.to_vec();
         empty.push(("NAMEAUTH_TIMEOUT_MS", ""));
         assert_eq!(
-            env(&empty).check().unwrap().transport.timeout,
+            env(&empty).check().unwrap().options.timeout,
             DEFAULT_TIMEOUT
         );
     }
@@ -367,13 +367,13 @@ mod tests {
             .unwrap()
             .check()
             .unwrap();
-        let t = &s.transport;
-        assert_eq!(t.endpoint, "https://example.test/x");
+        let t = &s.options;
+        assert_eq!(s.endpoint, "https://example.test/x");
         assert_eq!(t.timeout, Duration::from_millis(1500));
         assert_eq!(t.connect_timeout, Duration::from_millis(200));
-        assert_eq!(s.sign_case, SignCase::Upper);
+        assert_eq!(s.options.sign_case, SignCase::Upper);
         assert_eq!(t.retries, 0);
-        assert!(!s.id_rules);
+        assert!(!s.options.id_rules);
         assert_eq!(
             t.ca_file.as_deref(),
             Some(std::path::Path::new("/tmp/ca.pem"))

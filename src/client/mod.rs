@@ -67,19 +67,20 @@ impl Client {
         ClientBuilder::from_env().build()
     }
 
-    /// A client of checked settings: the transport gets only what it needs.
+    /// A client of checked settings: the transport gets the endpoint and the options,
+    /// never the credentials.
     pub(crate) fn from_settings(s: Settings) -> Result<Client, Error> {
         let counters = Arc::new(Counters::default());
-        let transport = Transport::new(&s.transport, counters.clone())?;
+        let transport = Transport::new(&s.endpoint, &s.options, counters.clone())?;
         Ok(Client {
             inner: Arc::new(Inner {
                 counters,
-                fallback: s.transport.fallback_endpoint.as_deref().map(redact_url),
+                fallback: s.options.fallback_endpoint.as_deref().map(redact_url),
                 credentials: s.credentials,
-                proxy: s.transport.proxy.as_deref().map(|p| redact_url(p)),
-                endpoint: s.transport.endpoint,
-                sign_case: s.sign_case,
-                id_rules: s.id_rules,
+                proxy: s.options.proxy.as_deref().map(|p| redact_url(p)),
+                endpoint: s.endpoint,
+                sign_case: s.options.sign_case,
+                id_rules: s.options.id_rules,
                 transport,
             }),
         })

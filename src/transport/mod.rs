@@ -19,7 +19,7 @@ use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use zeroize::Zeroizing;
 
 use crate::cancel::{self, CallOptions};
-use crate::config::TransportSettings;
+use crate::config::Options;
 use crate::error::{Error, Rule, CANCELLED_MESSAGE};
 use crate::report::{Level, Report};
 use crate::response::MAX_BODY_BYTES;
@@ -99,9 +99,13 @@ impl Fallback {
 }
 
 impl Transport {
-    /// Reads the extra roots and builds the agent. The route (endpoint and proxy) was
-    /// checked with the rest of the configuration.
-    pub(crate) fn new(b: &TransportSettings, counters: Arc<Counters>) -> Result<Transport, Error> {
+    /// Reads the extra roots and builds the agent for `endpoint`. The route (endpoint and
+    /// proxy) was checked with the rest of the options.
+    pub(crate) fn new(
+        endpoint: &str,
+        b: &Options,
+        counters: Arc<Counters>,
+    ) -> Result<Transport, Error> {
         let proxy = match &b.proxy {
             Some(p) => Some(ureq::Proxy::new(&proxy_url(p)).map_err(|_| {
                 Error::config(
@@ -161,7 +165,7 @@ impl Transport {
             .accept("application/json, text/javascript")
             .build();
         let key = PoolKey {
-            endpoint: b.endpoint.clone(),
+            endpoint: endpoint.to_owned(),
             fallback: b.fallback_endpoint.clone(),
             proxy: b.proxy.clone(),
             roots: pems,
@@ -182,7 +186,7 @@ impl Transport {
             timeout: b.timeout,
             connect_timeout: b.connect_timeout,
             retries: b.retries,
-            label: redact_url(&b.endpoint),
+            label: redact_url(endpoint),
             via_proxy: b.proxy.is_some(),
         })
     }

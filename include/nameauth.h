@@ -320,34 +320,6 @@ void nameauth_cancel_cancel(const nameauth_cancel *cancel);
 void nameauth_cancel_free(nameauth_cancel *cancel);
 
 /**
- * `nameauth_verify` with a cancellation token and a deadline of the caller's own.
- *
- * `cancel` may be NULL (no token). If it is cancelled before the call's request is
- * written (before the call, or from another thread while the call connects or waits to
- * retry), the request is never written, on any attempt: the status is
- * `NAMEAUTH_CANCELLED` (kind `"cancelled"`) and nothing was sent. Once a byte was
- * written the server may be running the check, and cancelling changes nothing: the call
- * returns what the server said.
- *
- * `deadline_ms`: the most milliseconds the call may take from now, together with the
- * client's `timeout_ms` (whichever ends first); 0 for none. Reaching it is
- * `NAMEAUTH_TIMEOUT`, with a message naming the caller's deadline.
- *
- * Everything else is as `nameauth_verify`: thread-safe, `*out` set to NULL on failure.
- *
- * # Safety
- * As for `nameauth_verify`; `cancel` is NULL or a live token.
- */
-nameauth_result nameauth_verify_with(const nameauth_client *client,
-                                     const char *openid,
-                                     const char *truename,
-                                     const char *creid,
-                                     const char *cretype,
-                                     const nameauth_cancel *cancel,
-                                     uint64_t deadline_ms,
-                                     nameauth_verdict **out);
-
-/**
  * Creates a client from the three credentials WeChat Pay issues and options (`opts` may
  * be NULL for every default; it is copied, so it may be freed or reused at once).
  *
@@ -413,6 +385,34 @@ nameauth_result nameauth_verify(const nameauth_client *client,
                                 const char *creid,
                                 const char *cretype,
                                 nameauth_verdict **out);
+
+/**
+ * `nameauth_verify` with a cancellation token and a deadline of the caller's own.
+ *
+ * `cancel` may be NULL (no token). If it is cancelled before the call's request is
+ * written (before the call, or from another thread while the call connects or waits to
+ * retry), the request is never written, on any attempt: the status is
+ * `NAMEAUTH_CANCELLED` (kind `"cancelled"`) and nothing was sent. Once a byte was
+ * written the server may be running the check, and cancelling changes nothing: the call
+ * returns what the server said.
+ *
+ * `deadline_ms`: the most milliseconds the call may take from now, together with the
+ * client's `timeout_ms` (whichever ends first); 0 for none. Reaching it is
+ * `NAMEAUTH_TIMEOUT`, with a message naming the caller's deadline.
+ *
+ * Everything else is as `nameauth_verify`: thread-safe, `*out` set to NULL on failure.
+ *
+ * # Safety
+ * As for `nameauth_verify`; `cancel` is NULL or a live token.
+ */
+nameauth_result nameauth_verify_with(const nameauth_client *client,
+                                     const char *openid,
+                                     const char *truename,
+                                     const char *creid,
+                                     const char *cretype,
+                                     const nameauth_cancel *cancel,
+                                     uint64_t deadline_ms,
+                                     nameauth_verdict **out);
 
 /**
  * Sends every event at or above `level` (`NAMEAUTH_LOG_INFO`: each call and each retry

@@ -6,7 +6,7 @@ use std::ffi::{c_char, CStr};
 use nameauth::error::{Error, Rule};
 use nameauth::frontend::catch_quietly;
 
-use crate::result::{fail, nameauth_result, null};
+use crate::result::{boundary, fail, nameauth_result, null};
 
 /// A required string argument: not NULL, valid UTF-8.
 ///
@@ -69,6 +69,16 @@ pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) -> Result<(), nameauth_
     // SAFETY: non-NULL and valid for one write per the caller's contract.
     unsafe { out.write(Box::into_raw(Box::new(value))) };
     Ok(())
+}
+
+/// The body of every `nameauth_*_new` that takes only `out`: makes the value inside the
+/// panic boundary and hands it to C with [`give`].
+///
+/// # Safety
+/// `out` is NULL or valid for one write.
+pub(crate) unsafe fn new_handle<T>(out: *mut *mut T, make: impl FnOnce() -> T) -> nameauth_result {
+    // SAFETY: forwarded contract.
+    boundary(|| unsafe { give(out, make()) })
 }
 
 /// The value behind a handle argument; NULL is `NAMEAUTH_NULL_ARGUMENT` naming `field`.

@@ -1,12 +1,15 @@
 //! `nameauth_client`: building one (from credentials and options, or from the
-//! environment), freeing it, and `nameauth_verify`.
+//! environment), freeing it, and `nameauth_verify` (with a token and a deadline:
+//! `nameauth_verify_with`).
 
 use std::ffi::c_char;
 use std::ptr;
+use std::time::{Duration, Instant};
 
 use nameauth::{CallOptions, Client, ClientBuilder, RESIDENT_ID_CARD};
 
 use crate::args::{arg_str, free_handle, give, live, opt_str, put};
+use crate::cancel::nameauth_cancel;
 use crate::cstr::c_string;
 use crate::logs::log_call;
 use crate::options::nameauth_options;
@@ -131,55 +134,90 @@ pub unsafe extern "C" fn nameauth_verify(
     cretype: *const c_char,
     out: *mut *mut nameauth_verdict,
 ) -> nameauth_result {
-    // SAFETY: forwarded contract.
-    boundary(|| unsafe {
-        verify(client, openid, truename, creid, cretype, out, || {
-            Ok(CallOptions::default())
-        })
-    })
+    // SAFETY: forwarded contract; no token, no deadline.
+    unsafe {
+        nameauth_verify_with(
+            client,
+            openid,
+            truename,
+            creid,
+            cretype,
+            ptr::null(),
+            0,
+            out,
+        )
+    }
 }
 
-/// The body of `nameauth_verify` and `nameauth_verify_with`: `options` is asked for once
-/// the arguments were checked.
+/// `nameauth_verify` with a cancellation token and a deadline of the caller's own.
+///
+/// `cancel` may be NULL (no token). If it is cancelled before the call's request is
+/// written (before the call, or from another thread while the call connects or waits to
+/// retry), the request is never written, on any attempt: the status is
+/// `NAMEAUTH_CANCELLED` (kind `"cancelled"`) and nothing was sent. Once a byte was
+/// written the server may be running the check, and cancelling changes nothing: the call
+/// returns what the server said.
+///
+/// `deadline_ms`: the most milliseconds the call may take from now, together with the
+/// client's `timeout_ms` (whichever ends first); 0 for none. Reaching it is
+/// `NAMEAUTH_TIMEOUT`, with a message naming the caller's deadline.
+///
+/// Everything else is as `nameauth_verify`: thread-safe, `*out` set to NULL on failure.
 ///
 /// # Safety
-/// As for `nameauth_verify`.
-pub(crate) unsafe fn verify(
+/// As for `nameauth_verify`; `cancel` is NULL or a live token.
+#[no_mangle]
+pub unsafe extern "C" fn nameauth_verify_with(
     client: *const nameauth_client,
     openid: *const c_char,
     truename: *const c_char,
     creid: *const c_char,
     cretype: *const c_char,
+    cancel: *const nameauth_cancel,
+    deadline_ms: u64,
     out: *mut *mut nameauth_verdict,
-    options: impl FnOnce() -> Result<CallOptions, nameauth_result>,
-) -> Result<(), nameauth_result> {
-    // SAFETY: `out` is NULL or valid for one write.
-    unsafe { put(out, ptr::null_mut()) };
-    // SAFETY: a live client per the contract, or NULL (checked).
-    let client = unsafe { live(client, "client") }?;
-    // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
-    let (openid, truename, creid, cretype) = unsafe {
-        (
-            arg_str(openid, "openid")?,
-            arg_str(truename, "truename")?,
-            arg_str(creid, "creid")?,
-            opt_str(cretype, "cretype")?.unwrap_or(RESIDENT_ID_CARD),
-        )
-    };
-    if out.is_null() {
-        return Err(null("out"));
-    }
-    let options = options()?;
-    let (result, report) = client
-        .client
-        .verify_with(openid, truename, creid, cretype, &options);
-    log_call(&report, openid, truename, creid, result.as_ref());
-    let verdict = result.map_err(|e| fail(&e))?;
-    let raw = [
-        c_string(verdict.nameauth_status()),
-        c_string(verdict.notmatch_param()),
-        c_string(verdict.name_mask()),
-    ];
-    // SAFETY: `out` checked non-NULL above.
-    unsafe { give(out, nameauth_verdict { verdict, raw }) }
+) -> nameauth_result {
+    let start = Instant::now();
+    boundary(|| {
+        // SAFETY: `out` is NULL or valid for one write.
+        unsafe { put(out, ptr::null_mut()) };
+        // SAFETY: a live client per the contract, or NULL (checked).
+        let client = unsafe { live(client, "client") }?;
+        // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
+        let (openid, truename, creid, cretype) = unsafe {
+            (
+                arg_str(openid, "openid")?,
+                arg_str(truename, "truename")?,
+                arg_str(creid, "creid")?,
+                opt_str(cretype, "cretype")?.unwrap_or(RESIDENT_ID_CARD),
+            )
+        };
+        if out.is_null() {
+            return Err(null("out"));
+        }
+        let mut options = CallOptions::new();
+        // SAFETY: a live token per the contract, or NULL.
+        if let Some(c) = unsafe { cancel.as_ref() } {
+            options = options.with_cancel(c.token.clone());
+        }
+        // A deadline too far to represent is no deadline.
+        if let Some(d) = (deadline_ms > 0)
+            .then(|| start.checked_add(Duration::from_millis(deadline_ms)))
+            .flatten()
+        {
+            options = options.with_deadline(d);
+        }
+        let (result, report) = client
+            .client
+            .verify_with(openid, truename, creid, cretype, &options);
+        log_call(&report, openid, truename, creid, result.as_ref());
+        let verdict = result.map_err(|e| fail(&e))?;
+        let raw = [
+            c_string(verdict.nameauth_status()),
+            c_string(verdict.notmatch_param()),
+            c_string(verdict.name_mask()),
+        ];
+        // SAFETY: `out` checked non-NULL above.
+        unsafe { give(out, nameauth_verdict { verdict, raw }) }
+    })
 }

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use nameauth::Options;
 
-use crate::args::{arg_str, free_handle, give};
+use crate::args::{arg_str, free_handle, new_handle};
 use crate::result::{boundary, fail, nameauth_result, null};
 
 /// Client options set one by one, by name: any value may hold any character (a proxy
@@ -22,11 +22,12 @@ pub struct nameauth_options {
 /// `out` is NULL or valid for one write.
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_options_new(out: *mut *mut nameauth_options) -> nameauth_result {
-    let options = || nameauth_options {
-        options: Options::new(),
-    };
     // SAFETY: `out` is NULL or valid for one write per the contract.
-    boundary(|| unsafe { give(out, options()) })
+    unsafe {
+        new_handle(out, || nameauth_options {
+            options: Options::new(),
+        })
+    }
 }
 
 /// Sets one option by name; `value` is taken whole, whatever characters it holds. The

@@ -4,19 +4,11 @@
 //! same declarations flat (no preprocessor lines, no comments) for PHP's `FFI::cdef`:
 //! not committed (.gitignore), written by every build, so it cannot drift.
 
-use std::env;
-use std::fs;
-use std::path::{Path, PathBuf};
+#[path = "../ffi/headers.rs"]
+mod headers;
 
 fn main() {
-    println!("cargo:rerun-if-changed=src/lib.rs");
-    println!("cargo:rerun-if-env-changed=NAMEAUTH_UPDATE_HEADERS");
-    let major = env::var("CARGO_PKG_VERSION_MAJOR").unwrap_or_default();
-    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libnameauth_sandbox.so.{major}");
-    }
-    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets it"));
+    let (dir, out) = headers::start("nameauth_sandbox");
     let config = cbindgen::Config {
         language: cbindgen::Language::C,
         include_guard: Some("NAMEAUTH_SANDBOX_H".into()),
@@ -37,45 +29,13 @@ fn main() {
         ),
         ..Default::default()
     };
-    let flat = cbindgen::Config {
-        include_guard: None,
-        cpp_compat: false,
-        documentation: false,
-        sys_includes: Vec::new(),
-        header: None,
-        ..config.clone()
-    };
-    let text = render(&dir, config);
-    let mut decls = String::new();
-    for line in String::from_utf8(render(&dir, flat))
-        .expect("UTF-8")
-        .lines()
-    {
-        let skip = line.starts_with('#') || (line.is_empty() && decls.ends_with("\n\n"));
-        if !skip {
-            decls.push_str(line.trim_end());
-            decls.push('\n');
-        }
-    }
-    fs::write(out.join("nameauth_sandbox.h"), &text).expect("write header");
-    fs::write(out.join("nameauth_sandbox_decls.h"), &decls).expect("write declarations");
-    let derived = dir.join("../../include/nameauth_sandbox_decls.h");
-    if fs::read_to_string(&derived).ok().as_deref() != Some(decls.as_str()) {
-        fs::write(&derived, &decls).expect("write include/nameauth_sandbox_decls.h");
-    }
-    if env::var("NAMEAUTH_UPDATE_HEADERS").as_deref() == Ok("1") {
-        fs::write(dir.join("../../include/nameauth_sandbox.h"), &text)
-            .expect("update include/nameauth_sandbox.h");
-    }
-}
-
-fn render(dir: &Path, config: cbindgen::Config) -> Vec<u8> {
-    let mut text = Vec::new();
-    cbindgen::Builder::new()
-        .with_crate(dir)
-        .with_config(config)
-        .generate()
-        .expect("cbindgen reads src/lib.rs")
-        .write(&mut text);
-    text
+    let header = headers::render(&dir, config.clone());
+    let decls = headers::flat(&dir, &config);
+    headers::write(
+        &dir,
+        &out,
+        "nameauth_sandbox.h",
+        &header,
+        &[("include/nameauth_sandbox_decls.h", &decls)],
+    );
 }

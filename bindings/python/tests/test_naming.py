@@ -34,6 +34,13 @@ def test_each_error_class_has_its_kind_and_builtin(name):
     assert cls is getattr(nameauth.exceptions, name) and name in nameauth.__all__
 
 
+def test_the_package_exports_every_exception_class_and_no_other_error():
+    # exceptions.py keeps no __all__ of its own: nameauth.__all__ is the one list.
+    module = vars(nameauth.exceptions)
+    defined = {n for n, v in module.items() if isinstance(v, type) and issubclass(v, Exception)}
+    assert defined == {n for n in nameauth.__all__ if n.endswith("Error")}
+
+
 def test_timeout_and_cancelled_are_nameauths_own_classes():
     # Not the builtins themselves: `except nameauth.TimeoutError` catches only ours.
     assert nameauth.TimeoutError is not builtins.TimeoutError

@@ -10,18 +10,6 @@ import builtins
 import concurrent.futures
 from typing import Optional
 
-__all__ = [
-    "CancelledError",
-    "InternalError",
-    "InvalidConfigError",
-    "InvalidInputError",
-    "NameAuthError",
-    "ProtocolError",
-    "QueueFullError",
-    "TimeoutError",
-    "TransportError",
-]
-
 
 class NameAuthError(Exception):
     """Base of every nameauth error."""

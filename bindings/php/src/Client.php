@@ -192,24 +192,21 @@ final class Client
         return $verdict;
     }
 
+    /** A verdict's fields: each is read by the C accessor nameauth_verdict_<field>. */
+    private const VERDICT_FIELDS = [
+        'code', 'reason', 'message_zh', 'message_en', 'advice_zh', 'advice_en',
+        'error_code', 'nameauth_status', 'notmatch_param', 'name_mask', 'passed', 'is_config_problem',
+    ];
+
     /** The PHP copy of a native verdict (which the caller frees). */
     private static function verdictOf(\FFI\CData $out): Verdict
     {
         $ffi = Native::ffi();
-        return new Verdict([
-            'code' => $ffi->nameauth_verdict_code($out),
-            'reason' => $ffi->nameauth_verdict_reason($out),
-            'message_zh' => $ffi->nameauth_verdict_message_zh($out),
-            'message_en' => $ffi->nameauth_verdict_message_en($out),
-            'advice_zh' => $ffi->nameauth_verdict_advice_zh($out),
-            'advice_en' => $ffi->nameauth_verdict_advice_en($out),
-            'error_code' => $ffi->nameauth_verdict_error_code($out),
-            'nameauth_status' => $ffi->nameauth_verdict_nameauth_status($out),
-            'notmatch_param' => $ffi->nameauth_verdict_notmatch_param($out),
-            'name_mask' => $ffi->nameauth_verdict_name_mask($out),
-            'passed' => $ffi->nameauth_verdict_passed($out),
-            'config_problem' => $ffi->nameauth_verdict_is_config_problem($out),
-        ]);
+        $fields = [];
+        foreach (self::VERDICT_FIELDS as $field) {
+            $fields[$field] = $ffi->{"nameauth_verdict_$field"}($out);
+        }
+        return new Verdict($fields);
     }
 
     /**

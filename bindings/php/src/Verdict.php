@@ -43,7 +43,7 @@ final class Verdict
     /** True for error codes 1000, 1001, 1002, 1007: fix the configuration; never retry. */
     public function isConfigProblem(): bool
     {
-        return (bool) $this->fields['config_problem'];
+        return (bool) $this->fields['is_config_problem'];
     }
 
     /** The meaning, in Chinese. */

@@ -7,8 +7,9 @@
 //!   [`ResultCode::of`] an [`Error`](crate::Error), and [`ResultCode::kind`] its
 //!   docs/CONFORMANCE.md kind. The C header, JNI and Python take their numbers from here.
 //! - [`events`]: the level numbers and the captured-lines form of a call's log events.
-//! - [`sign`](mod@sign): the sign case as front ends spell it, and [`sign_strings`], the one
-//!   function that signs from a front end's strings.
+//! - [`sign`](mod@sign): the sign case as front ends spell it, [`SIGN_ARGS`] (the names
+//!   and order of every front end's `sign` arguments) and [`sign_args`], the one function
+//!   that signs from them.
 //!
 //! Only translation lives here; every rule is the core's.
 
@@ -20,4 +21,4 @@ pub mod sign;
 pub use boundary::catch_quietly;
 pub use events::{capture_lines, level_number};
 pub use result_code::ResultCode;
-pub use sign::{sign_case, sign_case_number, sign_strings};
+pub use sign::{sign_args, sign_case, sign_case_number, SIGN_ARGS};

@@ -28,29 +28,36 @@ fn bad_sign_case() -> Error {
     Error::front_end_input("sign_case", Rule::BadValue, "must be lower or upper")
 }
 
-/// Signs a request from a front end's strings (docs/SPEC.md §2): `cretype` `None` is a
-/// resident ID card (`"1"`), `sign_case` as [`sign_case`] reads it. Every value is
-/// checked as [`sign_checked`] checks it (the error names the field, and never shows the
-/// key) and signed exactly as given.
-#[allow(clippy::too_many_arguments)] // the six signed fields, the key and the case
-pub fn sign_strings(
-    appid: &str,
-    openid: &str,
-    src: &str,
-    truename: &str,
-    creid: &str,
-    cretype: Option<&str>,
-    key: &str,
-    sign_case: Option<&str>,
-) -> Result<Signature, Error> {
-    let case = self::sign_case(sign_case)?;
+/// The names of `sign`'s arguments in every front end, in their order: the six signed
+/// fields of docs/SPEC.md §2, the key and the sign case. A front end reads its arguments
+/// in this order, names each by its entry here in its own errors, and hands them to
+/// [`sign_args`].
+pub const SIGN_ARGS: [&str; 8] = [
+    "appid",
+    "openid",
+    "src",
+    "truename",
+    "creid",
+    "cretype",
+    "key",
+    "sign_case",
+];
+
+/// Signs a request from a front end's arguments, in the order of [`SIGN_ARGS`]
+/// (docs/SPEC.md §2). `None` is the default for `cretype` (a resident ID card, `"1"`) and
+/// for `sign_case` (as [`sign_case`] reads it); for the others it is checked as an empty
+/// value. Every value is checked as [`sign_checked`] checks it (the error names the
+/// field, and never shows the key) and signed exactly as given.
+pub fn sign_args(args: [Option<&str>; 8]) -> Result<Signature, Error> {
+    let [appid, openid, src, truename, creid, cretype, key, _] = args.map(|a| a.unwrap_or(""));
+    let case = self::sign_case(args[7])?;
     let params = Params {
         appid,
         openid,
         src,
         truename,
         creid,
-        cretype: cretype.unwrap_or(RESIDENT_ID_CARD),
+        cretype: args[5].map_or(RESIDENT_ID_CARD, |_| cretype),
     };
     sign_checked(&params, key, case)
 }
@@ -60,41 +67,33 @@ mod tests {
     use super::*;
     use crate::ErrorKind;
 
+    /// The arguments of the sample request, as a front end passes them.
+    fn sample(
+        cretype: Option<&'static str>,
+        case: Option<&'static str>,
+    ) -> [Option<&'static str>; 8] {
+        let p = Params::SAMPLE;
+        let f = [p.appid, p.openid, p.src, p.truename, p.creid].map(Some);
+        [f[0], f[1], f[2], f[3], f[4], cretype, Some("k"), case]
+    }
+
     #[test]
     fn signs_as_the_core_does_with_the_default_cretype() {
         let p = Params::SAMPLE;
+        assert_eq!(p.cretype, RESIDENT_ID_CARD);
         let want = crate::sign(&p, "k", SignCase::Upper);
-        let got = sign_strings(
-            "wx1",
-            "o1",
-            "s",
-            "张三",
-            "110101199003074477",
-            None,
-            "k",
-            Some("upper"),
-        )
-        .unwrap();
+        let got = sign_args(sample(None, Some("upper"))).unwrap();
         assert_eq!(got.as_str(), want.as_str());
-        let lower = sign_strings(
-            "wx1",
-            "o1",
-            "s",
-            "张三",
-            "110101199003074477",
-            Some("1"),
-            "k",
-            None,
-        );
+        let lower = sign_args(sample(Some("1"), None)).unwrap();
         assert_eq!(
-            lower.unwrap().as_str(),
+            lower.as_str(),
             crate::sign(&p, "k", SignCase::Lower).as_str()
         );
     }
 
     #[test]
     fn a_bad_sign_case_or_field_names_it() {
-        let e = sign_strings("a", "o", "s", "n", "c", None, "k", Some("Upper")).unwrap_err();
+        let e = sign_args(sample(None, Some("Upper"))).unwrap_err();
         assert_eq!(
             (e.kind(), e.field()),
             (ErrorKind::InvalidInput, Some("sign_case"))
@@ -102,7 +101,18 @@ mod tests {
         let e = sign_case_number(2).unwrap_err();
         assert_eq!(e.rule(), Some(Rule::BadValue));
         assert_eq!(sign_case_number(1).unwrap(), SignCase::Upper);
-        let e = sign_strings("a", "", "s", "n", "c", None, "k", None).unwrap_err();
-        assert_eq!(e.field(), Some("openid"));
+        for (i, name) in SIGN_ARGS.iter().enumerate().take(5) {
+            let mut args = sample(None, None);
+            args[i] = None;
+            let e = sign_args(args).unwrap_err();
+            assert_eq!((e.field(), e.rule()), (Some(*name), Some(Rule::Empty)));
+        }
+        let mut args = sample(None, None);
+        args[6] = None;
+        let e = sign_args(args).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::InvalidConfig, Some("key"))
+        );
     }
 }

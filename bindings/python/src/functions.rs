@@ -1,6 +1,6 @@
 //! The module's functions: `sign`, `validate_id`, `release_pools`.
 
-use nameauth::frontend;
+use nameauth::frontend::{self, SIGN_ARGS};
 use pyo3::prelude::*;
 use zeroize::Zeroizing;
 
@@ -30,26 +30,22 @@ pub(crate) fn sign(
     key: &Bound<'_, PyAny>,
     sign_case: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
-    let (appid, openid, src) = (
-        text(py, "appid", appid, false)?,
-        text(py, "openid", openid, false)?,
-        text(py, "src", src, false)?,
-    );
-    let truename = Zeroizing::new(text(py, "truename", truename, false)?);
-    let creid = Zeroizing::new(text(py, "creid", creid, false)?);
-    let cretype = text(py, "cretype", cretype, false)?;
-    let key = Zeroizing::new(text(py, "key", key, true)?);
-    let sign_case = opt_text(py, "sign_case", sign_case, false)?;
-    frontend::sign_strings(
-        &appid,
-        &openid,
-        &src,
-        &truename,
-        &creid,
-        Some(&cretype),
-        &key,
-        sign_case.as_deref(),
-    )
+    // In the order of `SIGN_ARGS`; a bad key is a configuration error. Every value is
+    // wiped when dropped (the name, the ID number and the key among them).
+    let given = [appid, openid, src, truename, creid, cretype, key];
+    let mut args = Vec::with_capacity(SIGN_ARGS.len());
+    for (field, value) in SIGN_ARGS.into_iter().zip(given) {
+        args.push(Some(Zeroizing::new(text(
+            py,
+            field,
+            value,
+            field == "key",
+        )?)));
+    }
+    args.push(opt_text(py, "sign_case", sign_case, false)?.map(Zeroizing::new));
+    frontend::sign_args(std::array::from_fn(|i| {
+        args[i].as_deref().map(String::as_str)
+    }))
     .map(|s| s.as_str().to_owned())
     .map_err(|e| to_py_err(py, &e))
 }

@@ -4,7 +4,7 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use nameauth::frontend::{sign_case_number, sign_strings};
+use nameauth::frontend::{sign_args, sign_case_number, SIGN_ARGS};
 
 use crate::args::{arg_str, opt_str};
 use crate::result::{boundary, fail, fail_with, nameauth_result, null, NAMEAUTH_BUFFER_TOO_SMALL};
@@ -57,18 +57,16 @@ pub unsafe extern "C" fn nameauth_sign(
             // SAFETY: `out` is valid for `out_len` (> 0) bytes.
             unsafe { out.write(0) };
         }
-        // SAFETY (all `arg_str`/`opt_str` calls): NUL-terminated per the contract.
-        let (appid, openid, src, truename, creid, cretype, key) = unsafe {
-            (
-                arg_str(appid, "appid")?,
-                arg_str(openid, "openid")?,
-                arg_str(src, "src")?,
-                arg_str(truename, "truename")?,
-                arg_str(creid, "creid")?,
-                opt_str(cretype, "cretype")?,
-                arg_str(key, "key")?,
-            )
-        };
+        // The strings in the order of `SIGN_ARGS`; only `cretype` may be NULL.
+        let given = [appid, openid, src, truename, creid, cretype, key];
+        let mut args = [None; 8];
+        for (i, p) in given.into_iter().enumerate() {
+            // SAFETY: NUL-terminated per the contract.
+            args[i] = match SIGN_ARGS[i] {
+                "cretype" => unsafe { opt_str(p, "cretype") }?,
+                field => Some(unsafe { arg_str(p, field) }?),
+            };
+        }
         if out.is_null() {
             return Err(null("out"));
         }
@@ -81,17 +79,8 @@ pub unsafe extern "C" fn nameauth_sign(
                 &format!("needs {NAMEAUTH_SIGN_LEN} bytes (got {out_len})"),
             ));
         }
-        let sig = sign_strings(
-            appid,
-            openid,
-            src,
-            truename,
-            creid,
-            cretype,
-            key,
-            Some(case.as_str()),
-        )
-        .map_err(|e| fail(&e))?;
+        args[7] = Some(case.as_str());
+        let sig = sign_args(args).map_err(|e| fail(&e))?;
         // SAFETY: `out` holds at least 33 bytes; the signature is 32 ASCII bytes.
         unsafe {
             ptr::copy_nonoverlapping(sig.as_str().as_ptr().cast::<c_char>(), out, 32);

@@ -21,17 +21,11 @@ pub fn sign(
     sign_case: Option<String>,
 ) -> Either<String, Failure> {
     match guarded(|| {
-        nameauth::frontend::sign_strings(
-            &appid,
-            &openid,
-            &src,
-            &truename,
-            &creid,
-            cretype.as_deref(),
-            &key,
-            sign_case.as_deref(),
-        )
-        .map(|s| s.as_str().to_owned())
+        // In the order of `SIGN_ARGS`.
+        let [a, o, s, t, c, k] =
+            [&appid, &openid, &src, &truename, &creid, &key].map(|v| Some(v.as_str()));
+        nameauth::frontend::sign_args([a, o, s, t, c, cretype.as_deref(), k, sign_case.as_deref()])
+            .map(|s| s.as_str().to_owned())
     }) {
         Ok(s) => Either::A(s),
         Err(f) => Either::B(f),

@@ -96,16 +96,11 @@ final class Jni {
   /** The counters of {@link NameAuthStats}, in its constructor's order. */
   static native long[] stats(long handle);
 
-  /** The signature; {@code signCase} is {@code "lower"} or {@code "upper"}. */
-  static native String sign(
-      String appid,
-      String openid,
-      String src,
-      String truename,
-      String creid,
-      String cretype,
-      String key,
-      String signCase);
+  /**
+   * The signature of {@code args}: appid, openid, src, truename, creid, cretype, key and the sign
+   * case ({@code "lower"} or {@code "upper"}), the order of the core's {@code SIGN_ARGS}.
+   */
+  static native String sign(String[] args);
 
   static native void validateId(String creid);
 

@@ -229,7 +229,8 @@ public final class NameAuthClient implements AutoCloseable {
     noNul("cretype", cretype);
     configValue("key", key);
     Jni.ensure();
-    return Jni.sign(appid, openid, src, truename, creid, cretype, key, caseName(signCase));
+    return Jni.sign(
+        new String[] {appid, openid, src, truename, creid, cretype, key, caseName(signCase)});
   }
 
   /** The {@code sign_case} option's value for {@code c}: {@code "upper"}, else {@code "lower"}. */

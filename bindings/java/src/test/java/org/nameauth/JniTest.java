@@ -123,8 +123,10 @@ class JniTest {
     fields.add("key");
     calls.add(() -> Jni.clientBuild(appid, src, key, new String[] {"timeout_ms", null}));
     fields.add("timeout_ms");
-    calls.add(() -> Jni.sign("a", null, "s", "n", "c", "1", "k", "lower"));
+    calls.add(() -> Jni.sign(new String[] {"a", null, "s", "n", "c", "1", "k", "lower"}));
     fields.add("openid");
+    calls.add(() -> Jni.sign(null));
+    fields.add("args");
     calls.add(() -> Jni.validateId(null));
     fields.add("creid");
     calls.add(() -> Jni.stats(0));

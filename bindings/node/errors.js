@@ -16,34 +16,27 @@ class NameauthError extends Error {
     this.httpStatus = failure.httpStatus ?? null;
   }
 }
-/** A user input breaks a rule; nothing was sent. */
-class InvalidInputError extends NameauthError {}
-/** The configuration is unusable (credentials, endpoint, options). */
-class InvalidConfigError extends NameauthError {}
-/** No complete answer within the timeout. */
-class TimeoutError extends NameauthError {}
-/** Connection refused or reset, TLS failure, non-2xx HTTP status. */
-class TransportError extends NameauthError {}
-/** The server's answer is not a well-formed nameauth response. */
-class ProtocolError extends NameauthError {}
-/** A bug in nameauth. */
-class InternalError extends NameauthError {}
-/** The caller's AbortSignal stopped the call before its request was written: nothing was sent. */
-class CancelledError extends NameauthError {}
-
+// One subclass per kind, declared here once; `name` is the class's own name.
 const CLASSES = {
-  invalid_input: InvalidInputError,
-  invalid_config: InvalidConfigError,
-  timeout: TimeoutError,
-  transport: TransportError,
-  protocol: ProtocolError,
-  internal: InternalError,
-  cancelled: CancelledError,
+  /** A user input breaks a rule; nothing was sent. */
+  invalid_input: class InvalidInputError extends NameauthError {},
+  /** The configuration is unusable (credentials, endpoint, options). */
+  invalid_config: class InvalidConfigError extends NameauthError {},
+  /** No complete answer within the timeout. */
+  timeout: class TimeoutError extends NameauthError {},
+  /** Connection refused or reset, TLS failure, non-2xx HTTP status. */
+  transport: class TransportError extends NameauthError {},
+  /** The server's answer is not a well-formed nameauth response. */
+  protocol: class ProtocolError extends NameauthError {},
+  /** A bug in nameauth. */
+  internal: class InternalError extends NameauthError {},
+  /** The caller's AbortSignal stopped the call before its request was written: nothing was sent. */
+  cancelled: class CancelledError extends NameauthError {},
 };
 
 /** The error of a native failure object. */
 function fromFailure(failure) {
-  const Class = CLASSES[failure.kind] ?? InternalError;
+  const Class = CLASSES[failure.kind] ?? CLASSES.internal;
   return new Class(failure);
 }
 
@@ -52,15 +45,7 @@ function make(kind, field, rule, text) {
   return fromFailure({ kind, field, rule, message: `${field}: ${text}` });
 }
 
-module.exports = {
-  NameauthError,
-  InvalidInputError,
-  InvalidConfigError,
-  TimeoutError,
-  TransportError,
-  ProtocolError,
-  InternalError,
-  CancelledError,
-  fromFailure,
-  make,
-};
+/** The public classes by name, which index.js exports (index.mjs and index.d.ts list them). */
+const classes = { NameauthError, ...Object.fromEntries(Object.values(CLASSES).map((C) => [C.name, C])) };
+
+module.exports = { classes, fromFailure, make };

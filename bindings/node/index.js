@@ -2,11 +2,10 @@
 // addon; see crates/node). Every verify runs on libuv's thread pool, off the event loop.
 
 const { load } = require('./native.js');
-const errors = require('./errors.js');
+const { classes, fromFailure, make } = require('./errors.js');
 const { Verdict } = require('./verdict.js');
 
 const native = load('nameauth');
-const { fromFailure, make } = errors;
 
 /** Options in camel case and the core's names (src/config.rs OPTIONS), with their types. */
 const OPTIONS = {
@@ -230,7 +229,7 @@ class Client {
           out[i] = await one(list[i]);
         } catch (e) {
           out[i] =
-            e instanceof errors.NameauthError ? e : fromFailure({ kind: 'internal', message: 'internal: a verify failed unexpectedly' });
+            e instanceof classes.NameauthError ? e : fromFailure({ kind: 'internal', message: 'internal: a verify failed unexpectedly' });
         }
       }
     };
@@ -301,12 +300,5 @@ module.exports = {
   sign,
   validateId,
   version: native.version(),
-  NameauthError: errors.NameauthError,
-  InvalidInputError: errors.InvalidInputError,
-  InvalidConfigError: errors.InvalidConfigError,
-  TimeoutError: errors.TimeoutError,
-  TransportError: errors.TransportError,
-  ProtocolError: errors.ProtocolError,
-  InternalError: errors.InternalError,
-  CancelledError: errors.CancelledError,
+  ...classes,
 };

@@ -195,8 +195,18 @@ test('sign and validateId take every front end argument order and agree with the
 
 test('the ES module entry point is the same module', async () => {
   const esm = await import('nameauth');
-  assert.equal(esm.Client, Client);
-  assert.equal(esm.default.NameauthError, nameauth.NameauthError);
+  assert.equal(esm.default, nameauth);
+  // Every CommonJS export is the very same object in ESM (so instanceof works across both),
+  // the error classes included; ESM has nothing more (the internal helpers stay out).
+  const errors = ['InvalidInput', 'InvalidConfig', 'Timeout', 'Transport', 'Protocol', 'Internal', 'Cancelled', 'Nameauth'];
+  const names = ['Client', 'Verdict', 'sign', 'validateId', 'version', ...errors.map((e) => `${e}Error`)];
+  assert.deepEqual(Object.keys(nameauth).sort(), names.sort());
+  for (const name of names) assert.equal(esm[name], nameauth[name], name);
+  assert.deepEqual(
+    Object.keys(esm).filter((n) => !names.includes(n)),
+    ['default', ...(Object.hasOwn(esm, 'module.exports') ? ['module.exports'] : [])],
+  );
+  assert.throws(() => nameauth.validateId('110101199003074478'), esm.InvalidInputError);
   const t = await import('nameauth/testing');
   assert.equal(typeof t.sandbox, 'function');
 });

@@ -71,14 +71,14 @@ pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) -> Result<(), nameauth_
     Ok(())
 }
 
-/// The body of every `nameauth_*_new` that takes only `out`: makes the value inside the
-/// panic boundary and hands it to C with [`give`].
+/// The body of every `nameauth_*_new` that takes only `out`: makes the handle's default
+/// value inside the panic boundary and hands it to C with [`give`].
 ///
 /// # Safety
 /// `out` is NULL or valid for one write.
-pub(crate) unsafe fn new_handle<T>(out: *mut *mut T, make: impl FnOnce() -> T) -> nameauth_result {
+pub(crate) unsafe fn new_handle<T: Default>(out: *mut *mut T) -> nameauth_result {
     // SAFETY: forwarded contract.
-    boundary(|| unsafe { give(out, make()) })
+    boundary(|| unsafe { give(out, T::default()) })
 }
 
 /// The value behind a handle argument; NULL is `NAMEAUTH_NULL_ARGUMENT` naming `field`.

@@ -15,6 +15,7 @@ use crate::result::nameauth_result;
 /// set by `nameauth_cancel_cancel` (from any thread, at any time), freed by
 /// `nameauth_cancel_free`. Cancelling cannot be undone: use a new token per call, or per
 /// group of calls given up together.
+#[derive(Default)]
 pub struct nameauth_cancel {
     pub(crate) token: CancelToken,
 }
@@ -27,11 +28,7 @@ pub struct nameauth_cancel {
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_cancel_new(out: *mut *mut nameauth_cancel) -> nameauth_result {
     // SAFETY: `out` is NULL or valid for one write per the contract.
-    unsafe {
-        new_handle(out, || nameauth_cancel {
-            token: CancelToken::new(),
-        })
-    }
+    unsafe { new_handle(out) }
 }
 
 /// Cancels the calls given `cancel`: those that have not written their request yet end

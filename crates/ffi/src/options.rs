@@ -11,6 +11,7 @@ use crate::result::{boundary, fail, nameauth_result, null};
 /// password with `;`, `=` or `\\`). Opaque. Created by `nameauth_options_new`, filled by
 /// `nameauth_options_set`, used by `nameauth_client_new` (which copies it), freed by
 /// `nameauth_options_free`. Not for use by two threads at once.
+#[derive(Default)]
 pub struct nameauth_options {
     pub(crate) options: Options,
 }
@@ -23,11 +24,7 @@ pub struct nameauth_options {
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_options_new(out: *mut *mut nameauth_options) -> nameauth_result {
     // SAFETY: `out` is NULL or valid for one write per the contract.
-    unsafe {
-        new_handle(out, || nameauth_options {
-            options: Options::new(),
-        })
-    }
+    unsafe { new_handle(out) }
 }
 
 /// Sets one option by name; `value` is taken whole, whatever characters it holds. The

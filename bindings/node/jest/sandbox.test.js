@@ -1,5 +1,6 @@
-// nameauth/testing under Jest (make test-node runs it with jest --rootDir jest): the
-// sandbox started in beforeAll and closed in afterAll, as the package page says.
+// nameauth/testing under Jest, by require (make test-node runs it with jest --rootDir jest):
+// the sandbox with its built-in fixtures, started in beforeAll and closed in afterAll, as
+// the package page says. (vitest/ shows a test's own fixtures under Vitest.)
 const { Client } = require('nameauth');
 const { sandbox } = require('nameauth/testing');
 

@@ -13,14 +13,44 @@ use crate::args::{opt_text, py_repr};
 /// are Chinese, ``message_en``/``advice_en`` English. The raw fields are strings (``""`` where absent) and
 /// ``error_code`` an int. ``Verdict(error_code, nameauth_status, notmatch_param,
 /// name_mask)`` maps raw fields through the same table, for tests and fakes.
-#[pyclass(frozen, module = "nameauth", name = "Verdict")]
+// The fields are copied once from the core's verdict (its texts are the table's own
+// `&'static str`); `get_all` makes each a read-only attribute, and equality and the hash
+// compare them all (each text follows from the raw fields).
+#[pyclass(frozen, get_all, eq, hash, module = "nameauth", name = "Verdict")]
+#[derive(PartialEq, Eq, Hash)]
 pub(crate) struct Verdict {
-    inner: nameauth::Verdict,
+    code: &'static str,
+    reason: &'static str,
+    passed: bool,
+    is_config_problem: bool,
+    message_zh: &'static str,
+    advice_zh: &'static str,
+    message_en: &'static str,
+    advice_en: &'static str,
+    error_code: i64,
+    nameauth_status: String,
+    notmatch_param: String,
+    name_mask: String,
 }
 
 impl From<nameauth::Verdict> for Verdict {
-    fn from(inner: nameauth::Verdict) -> Self {
-        Verdict { inner }
+    fn from(v: nameauth::Verdict) -> Self {
+        // The code, the reason and the texts: the row of the core's table that matched.
+        let row = v.reason().info();
+        Verdict {
+            code: row.code.as_str(),
+            reason: row.id,
+            passed: v.passed(),
+            is_config_problem: row.config_problem,
+            message_zh: row.message_zh,
+            advice_zh: row.advice_zh,
+            message_en: row.message_en,
+            advice_en: row.advice_en,
+            error_code: v.error_code(),
+            nameauth_status: v.nameauth_status().to_owned(),
+            notmatch_param: v.notmatch_param().to_owned(),
+            name_mask: v.name_mask().to_owned(),
+        }
     }
 }
 
@@ -50,116 +80,43 @@ impl Verdict {
             notmatch,
             name_mask: field("name_mask", name_mask)?,
         };
-        Ok(Verdict {
-            inner: nameauth::Verdict::from_answer(answer),
-        })
-    }
-
-    #[getter]
-    fn code(&self) -> &'static str {
-        self.inner.code().as_str()
-    }
-    #[getter]
-    fn reason(&self) -> &'static str {
-        self.inner.reason().id()
-    }
-    #[getter]
-    fn passed(&self) -> bool {
-        self.inner.passed()
-    }
-    #[getter]
-    fn is_config_problem(&self) -> bool {
-        self.inner.is_config_problem()
-    }
-    #[getter]
-    fn message_zh(&self) -> &'static str {
-        self.inner.message_zh()
-    }
-    #[getter]
-    fn advice_zh(&self) -> &'static str {
-        self.inner.advice_zh()
-    }
-    #[getter]
-    fn message_en(&self) -> &'static str {
-        self.inner.message_en()
-    }
-    #[getter]
-    fn advice_en(&self) -> &'static str {
-        self.inner.advice_en()
-    }
-    #[getter]
-    fn error_code(&self) -> i64 {
-        self.inner.error_code()
-    }
-    #[getter]
-    fn nameauth_status(&self) -> &str {
-        self.inner.nameauth_status()
-    }
-    #[getter]
-    fn notmatch_param(&self) -> &str {
-        self.inner.notmatch_param()
-    }
-    #[getter]
-    fn name_mask(&self) -> &str {
-        self.inner.name_mask()
+        Ok(nameauth::Verdict::from_answer(answer).into())
     }
 
     /// The CONFORMANCE.md fields as a dict, in their order: code, reason, error_code,
     /// nameauth_status, notmatch_param, name_mask.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let v = &self.inner;
         let d = PyDict::new(py);
-        d.set_item("code", v.code().as_str())?;
-        d.set_item("reason", v.reason().id())?;
-        d.set_item("error_code", v.error_code())?;
-        d.set_item("nameauth_status", v.nameauth_status())?;
-        d.set_item("notmatch_param", v.notmatch_param())?;
-        d.set_item("name_mask", v.name_mask())?;
+        d.set_item("code", self.code)?;
+        d.set_item("reason", self.reason)?;
+        d.set_item("error_code", self.error_code)?;
+        d.set_item("nameauth_status", &self.nameauth_status)?;
+        d.set_item("notmatch_param", &self.notmatch_param)?;
+        d.set_item("name_mask", &self.name_mask)?;
         Ok(d)
     }
 
     /// Pickles as the raw fields, which the constructor maps again.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let v = &slf.get().inner;
+        let v = slf.get();
         let args = (
-            v.error_code(),
-            v.nameauth_status(),
-            v.notmatch_param(),
-            v.name_mask(),
+            v.error_code,
+            &v.nameauth_status,
+            &v.notmatch_param,
+            &v.name_mask,
         );
         (slf.get_type(), args).into_pyobject(slf.py())
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         // No name_mask: for a Latin name it shows nearly the whole name.
-        let v = &self.inner;
         Ok(format!(
             "Verdict(code={}, reason={}, error_code={}, nameauth_status={}, notmatch_param={})",
-            py_repr(py, v.code().as_str())?,
-            py_repr(py, v.reason().id())?,
-            v.error_code(),
-            py_repr(py, v.nameauth_status())?,
-            py_repr(py, v.notmatch_param())?,
+            py_repr(py, self.code)?,
+            py_repr(py, self.reason)?,
+            self.error_code,
+            py_repr(py, &self.nameauth_status)?,
+            py_repr(py, &self.notmatch_param)?,
         ))
-    }
-
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> Py<PyAny> {
-        let py = other.py();
-        match other.cast::<Verdict>() {
-            Ok(o) => (o.get().inner == self.inner).into_pyobject(py).map_or_else(
-                |_| py.NotImplemented(),
-                |b| b.to_owned().into_any().unbind(),
-            ),
-            Err(_) => py.NotImplemented(),
-        }
-    }
-
-    fn __hash__(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let v = &self.inner;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (v.reason().id(), v.error_code(), v.nameauth_status()).hash(&mut h);
-        (v.notmatch_param(), v.name_mask()).hash(&mut h);
-        h.finish()
     }
 }

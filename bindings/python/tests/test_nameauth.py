@@ -379,6 +379,8 @@ def test_verdicts_can_be_built_pickled_and_compared():
     assert hash(pickle.loads(pickle.dumps(v))) == hash(v)
     assert nameauth.Verdict(1002).is_config_problem
     assert nameauth.Verdict(0, "9").code == "Other"
+    with pytest.raises(AttributeError):
+        v.code = "A"  # type: ignore[misc]
     # Comparing with another type is left to Python, which answers False.
     assert v.__eq__("D") is NotImplemented
     assert v != "D"

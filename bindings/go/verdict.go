@@ -5,6 +5,9 @@ import "fmt"
 // Verdict is what the server answered, mapped to docs/SPEC.md §5's table: the same fields
 // as every nameauth front end. A Verdict is a value; it holds no name or ID number (the
 // server's NameMask is masked by the server).
+//
+// encoding/json writes a Verdict as docs/CONFORMANCE.md's line, code to name_mask in that
+// order, as every front end's JSON form does; the texts, which follow from Reason, stay out.
 type Verdict struct {
 	// Code is "A" … "F" or "Other".
 	Code string `json:"code"`
@@ -21,10 +24,10 @@ type Verdict struct {
 	NameMask string `json:"name_mask"`
 	// MessageZh and MessageEn say what the code means; AdviceZh and AdviceEn what the
 	// merchant should do.
-	MessageZh string `json:"message_zh"`
-	MessageEn string `json:"message_en"`
-	AdviceZh  string `json:"advice_zh"`
-	AdviceEn  string `json:"advice_en"`
+	MessageZh string `json:"-"`
+	MessageEn string `json:"-"`
+	AdviceZh  string `json:"-"`
+	AdviceEn  string `json:"-"`
 
 	passed        bool
 	configProblem bool

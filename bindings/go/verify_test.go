@@ -34,6 +34,20 @@ func TestVerifyReturnsTheSandboxVerdicts(t *testing.T) {
 	}
 }
 
+func TestVerdictJSONIsTheConformanceLine(t *testing.T) {
+	c := newTestClient(t)
+	v, err := c.Verify(context.Background(), zsOpenID, "李四", zsID)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	b, err := json.Marshal(v)
+	want := `{"code":"B","reason":"name_mismatch","error_code":0,"nameauth_status":"1",` +
+		`"notmatch_param":"1","name_mask":"*三"}`
+	if err != nil || string(b) != want {
+		t.Fatalf("json.Marshal(verdict) = %s, %v; want %s", b, err, want)
+	}
+}
+
 func TestBadInputNamesFieldAndRuleAndSendsNothing(t *testing.T) {
 	c := newTestClient(t)
 	before := sandboxStats(t).Requests

@@ -16,16 +16,6 @@ import (
 	nameauth "github.com/nameauth/nameauth/bindings/go"
 )
 
-// verdictLine is a verdict in CONFORMANCE.md's key order.
-type verdictLine struct {
-	Code           string `json:"code"`
-	Reason         string `json:"reason"`
-	ErrorCode      int64  `json:"error_code"`
-	NameauthStatus string `json:"nameauth_status"`
-	NotmatchParam  string `json:"notmatch_param"`
-	NameMask       string `json:"name_mask"`
-}
-
 type errorLine struct {
 	Error   string `json:"error"`
 	Message string `json:"message"`
@@ -65,5 +55,6 @@ func main() {
 	} else if err != nil {
 		emit(errorLine{"internal", err.Error()}, 2)
 	}
-	emit(verdictLine{v.Code, v.Reason, v.ErrorCode, v.NameauthStatus, v.NotmatchParam, v.NameMask}, 0)
+	// A Verdict's JSON form is CONFORMANCE.md's line.
+	emit(v, 0)
 }

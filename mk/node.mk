@@ -24,7 +24,7 @@ NAPI := cd $(NODE_DIR) && node_modules/.bin/napi
 .PHONY: node test-node lint-node node-deps node-release node-pack node-bench bench-peers-smoke-node
 
 $(NODE_MODULES): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
-	@command -v npm >/dev/null || { echo "missing: node and npm (Node 18 or later)" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "missing: node and npm (Node 20 or later)" >&2; exit 1; }
 	cd $(NODE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 node-deps: $(NODE_MODULES) ## npm ci: the Node.js tools into bindings/node/node_modules
 

@@ -267,7 +267,7 @@ pub(crate) fn check(
     if let Some(e) = deferred {
         return Err(e);
     }
-    let mut o = options;
+    let o = options;
     timeout_limit("connect_timeout_ms", o.connect_timeout)?;
     timeout_limit("timeout_ms", o.timeout)?;
     idle_limit("idle_timeout_ms", o.idle_timeout)?;
@@ -276,7 +276,7 @@ pub(crate) fn check(
     }
     let endpoint = o
         .endpoint
-        .take()
+        .clone()
         .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
     crate::url::check_route(
         "endpoint",
@@ -310,7 +310,7 @@ pub(crate) struct Credentials {
 /// and the options (never the credentials).
 pub(crate) struct Settings {
     pub(crate) credentials: Credentials,
-    /// The endpoint: the option's (taken out of `options`), or the real WeChat Pay one.
+    /// The endpoint: the option's, or the real WeChat Pay one when it is unset.
     pub(crate) endpoint: String,
     /// The options, every limit and route checked.
     pub(crate) options: Options,

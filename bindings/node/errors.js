@@ -16,27 +16,40 @@ class NameauthError extends Error {
     this.httpStatus = failure.httpStatus ?? null;
   }
 }
-// One subclass per kind, declared here once; `name` is the class's own name.
+// One subclass per kind, declared here once under the name it is exported by: a class
+// expression takes its name from its key, which a minifier keeps (it may rename classes,
+// never keys), so the exports and each error's `name` survive bundling.
 const CLASSES = {
   /** A user input breaks a rule; nothing was sent. */
-  invalid_input: class InvalidInputError extends NameauthError {},
+  InvalidInputError: class extends NameauthError {},
   /** The configuration is unusable (credentials, endpoint, options). */
-  invalid_config: class InvalidConfigError extends NameauthError {},
+  InvalidConfigError: class extends NameauthError {},
   /** No complete answer within the timeout. */
-  timeout: class TimeoutError extends NameauthError {},
+  TimeoutError: class extends NameauthError {},
   /** Connection refused or reset, TLS failure, non-2xx HTTP status. */
-  transport: class TransportError extends NameauthError {},
+  TransportError: class extends NameauthError {},
   /** The server's answer is not a well-formed nameauth response. */
-  protocol: class ProtocolError extends NameauthError {},
+  ProtocolError: class extends NameauthError {},
   /** A bug in nameauth. */
-  internal: class InternalError extends NameauthError {},
+  InternalError: class extends NameauthError {},
   /** The caller's AbortSignal stopped the call before its request was written: nothing was sent. */
-  cancelled: class CancelledError extends NameauthError {},
+  CancelledError: class extends NameauthError {},
+};
+
+/** The class of each docs/CONFORMANCE.md kind. */
+const BY_KIND = {
+  invalid_input: CLASSES.InvalidInputError,
+  invalid_config: CLASSES.InvalidConfigError,
+  timeout: CLASSES.TimeoutError,
+  transport: CLASSES.TransportError,
+  protocol: CLASSES.ProtocolError,
+  internal: CLASSES.InternalError,
+  cancelled: CLASSES.CancelledError,
 };
 
 /** The error of a native failure object. */
 function fromFailure(failure) {
-  const Class = CLASSES[failure.kind] ?? CLASSES.internal;
+  const Class = BY_KIND[failure.kind] ?? CLASSES.InternalError;
   return new Class(failure);
 }
 
@@ -45,7 +58,7 @@ function make(kind, field, rule, text) {
   return fromFailure({ kind, field, rule, message: `${field}: ${text}` });
 }
 
-/** The public classes by name, which index.js exports (index.mjs and index.d.ts list them). */
-const classes = { NameauthError, ...Object.fromEntries(Object.values(CLASSES).map((C) => [C.name, C])) };
+/** The public classes by the names index.js exports them by (index.mjs and index.d.ts list them). */
+const classes = { NameauthError, ...CLASSES };
 
 module.exports = { classes, fromFailure, make };

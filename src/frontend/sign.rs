@@ -49,17 +49,21 @@ pub const SIGN_ARGS: [&str; 8] = [
 /// value. Every value is checked as [`sign_checked`] checks it (the error names the
 /// field, and never shows the key) and signed exactly as given.
 pub fn sign_args(args: [Option<&str>; 8]) -> Result<Signature, Error> {
-    let [appid, openid, src, truename, creid, cretype, key, _] = args.map(|a| a.unwrap_or(""));
-    let case = self::sign_case(args[7])?;
+    let [appid, openid, src, truename, creid, cretype, key, case] = args;
+    let case = self::sign_case(case)?;
+    // A required argument not given is checked as an empty one.
+    fn given(value: Option<&str>) -> &str {
+        value.unwrap_or("")
+    }
     let params = Params {
-        appid,
-        openid,
-        src,
-        truename,
-        creid,
-        cretype: args[5].map_or(RESIDENT_ID_CARD, |_| cretype),
+        appid: given(appid),
+        openid: given(openid),
+        src: given(src),
+        truename: given(truename),
+        creid: given(creid),
+        cretype: cretype.unwrap_or(RESIDENT_ID_CARD),
     };
-    sign_checked(&params, key, case)
+    sign_checked(&params, given(key), case)
 }
 
 #[cfg(test)]

@@ -192,7 +192,10 @@ final class Client
         return $verdict;
     }
 
-    /** A verdict's fields: each is read by the C accessor nameauth_verdict_<field>. */
+    /**
+     * A verdict's fields: each is read by the C accessor nameauth_verdict_<field>
+     * (nameauth_verdict_code, ..., nameauth_verdict_is_config_problem).
+     */
     private const VERDICT_FIELDS = [
         'code', 'reason', 'message_zh', 'message_en', 'advice_zh', 'advice_en',
         'error_code', 'nameauth_status', 'notmatch_param', 'name_mask', 'passed', 'is_config_problem',

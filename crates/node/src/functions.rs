@@ -22,10 +22,11 @@ pub fn sign(
 ) -> Either<String, Failure> {
     match guarded(|| {
         // In the order of `SIGN_ARGS`.
-        let [a, o, s, t, c, k] =
+        let [appid, openid, src, truename, creid, key] =
             [&appid, &openid, &src, &truename, &creid, &key].map(|v| Some(v.as_str()));
-        nameauth::frontend::sign_args([a, o, s, t, c, cretype.as_deref(), k, sign_case.as_deref()])
-            .map(|s| s.as_str().to_owned())
+        let (cretype, case) = (cretype.as_deref(), sign_case.as_deref());
+        nameauth::frontend::sign_args([appid, openid, src, truename, creid, cretype, key, case])
+            .map(|sig| sig.as_str().to_owned())
     }) {
         Ok(s) => Either::A(s),
         Err(f) => Either::B(f),

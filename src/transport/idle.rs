@@ -17,6 +17,10 @@
 //! stay the parent's) and starts its own thread for its own connections. If the parent's
 //! reaper held the registry's lock at the moment of `fork`, the lock stays taken in the
 //! child: the child then leaves its connections to ureq's lazy closing rather than wait.
+//! The thread is made by `nameauth_pthread::spawn`, not `std::thread::spawn`, so the
+//! caller's thread that happens to start it keeps nothing of this library's (a JVM request
+//! thread would otherwise keep every redeployed copy of the library mapped).
+//!
 //! Exit: the thread is detached and touches nothing but its own sockets, so it neither
 //! keeps the process alive nor runs into an interpreter's or a JVM's shutdown;
 //! [`stop`] (called by `release_pools`) ends and joins it, for a library about to be
@@ -27,7 +31,9 @@ use std::io;
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, TryLockError, Weak};
-use std::thread::{self, JoinHandle};
+use std::thread;
+
+use nameauth_pthread::Thread;
 use std::time::{Duration, Instant};
 
 /// One TCP connection, as the transport and the reaper share it.
@@ -142,7 +148,7 @@ struct Registry {
     conns: Vec<Weak<Conn>>,
     /// The last reaper started; joined before the next one starts, or by [`stop`], so
     /// that no reaper is left running code of a library about to be unloaded.
-    thread: Option<JoinHandle<()>>,
+    thread: Option<Thread>,
     /// A reaper is running and will look at new entries.
     running: bool,
     /// Which reaper is the current one: [`stop`] moves it on and the old one ends.
@@ -223,17 +229,16 @@ fn register(conn: &Arc<Conn>) {
     }
     if let Some(done) = reg.thread.take() {
         // It cleared `running` under this lock and is returning: a short wait.
-        let _ = done.join();
+        done.join();
     }
     reg.generation += 1;
     let generation = reg.generation;
     // If no thread can be made, idle connections are closed by ureq when their pool is
     // next used, as before.
-    reg.thread = thread::Builder::new()
-        .name("nameauth-idle".into())
-        .stack_size(64 * 1024)
-        .spawn(move || reap_loop(generation))
-        .ok();
+    // Not `std::thread::spawn`, which would leave this caller's thread holding a
+    // destructor of this library's code (crates/pthread says why that matters).
+    reg.thread =
+        nameauth_pthread::spawn("nameauth-idle", 64 * 1024, move || reap_loop(generation)).ok();
     reg.running = reg.thread.is_some();
 }
 
@@ -284,7 +289,7 @@ pub(crate) fn stop() {
         reg.thread.take()
     };
     if let Some(h) = handle {
-        let _ = h.join();
+        h.join();
     }
 }
 

@@ -1,0 +1,177 @@
+//! Threads for a library that starts them on its callers' threads and may be unloaded
+//! (nameauth's idle reaper, `src/transport/idle.rs`): the core's only `unsafe` code lives
+//! here, so that the core itself keeps `#![forbid(unsafe_code)]`.
+//!
+//! Why not `std::thread::spawn`: it initialises a thread-local of the thread that calls
+//! it (its spawn hooks), one that needs a destructor, and glibc does not unmap a library
+//! while any thread holds a thread-local destructor of the library's code. The calling
+//! thread is not ours: a JVM's request thread outlives the web application that loaded a
+//! copy of the library, so with `std::thread::spawn` every redeployed copy stayed mapped
+//! for as long as the container ran, one more per redeploy (bindings/java's
+//! `ClassLoaderTest`, the pooled case; `crates/ffi/tests/c/unload.c` for the C library).
+//! [`spawn`] calls `pthread_create` itself and leaves the calling thread untouched.
+//!
+//! The new thread does hold such a destructor, on purpose: it is registered first thing,
+//! so the library stays mapped while its code runs on that thread, whoever unloads it,
+//! and can go once the thread has ended. Join the thread before the library is unloaded
+//! (nameauth's `release_pools`, which `JNI_OnUnload` calls); a [`Thread`] dropped without
+//! a join is detached.
+
+use std::cell::RefCell;
+use std::ffi::{c_void, CString};
+use std::io;
+use std::mem::{ManuallyDrop, MaybeUninit};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+/// A running thread, from [`spawn`]: [`Thread::join`] waits for it; dropping it detaches
+/// it.
+#[derive(Debug)]
+pub struct Thread {
+    id: libc::pthread_t,
+}
+
+/// What the new thread runs, and its name.
+struct Start {
+    name: CString,
+    body: Box<dyn FnOnce() + Send>,
+}
+
+thread_local! {
+    /// Touched first thing by every thread [`spawn`] makes: a thread-local that needs a
+    /// destructor keeps this library mapped until the thread ends (see the module's
+    /// comment).
+    static PIN: RefCell<Option<Box<u8>>> = const { RefCell::new(None) };
+}
+
+/// The least stack a thread gets: enough for the panic hook to print a backtrace (the
+/// pages are only committed when touched).
+pub const MIN_STACK: usize = 256 * 1024;
+
+/// Starts a thread named `name` (its first 15 bytes, the most Linux keeps; a NUL ends it)
+/// with at least [`MIN_STACK`] and at least
+/// `stack_size` bytes of stack, running `body`. A panic in `body` ends the thread, and
+/// is reported by the panic hook as any thread's. An error is the one `pthread_create`
+/// gave (no thread was made, `body` is dropped).
+pub fn spawn(
+    name: &str,
+    stack_size: usize,
+    body: impl FnOnce() + Send + 'static,
+) -> io::Result<Thread> {
+    let mut name = name.split('\0').next().unwrap_or_default();
+    while name.len() > 15 {
+        let mut end = 15;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name = &name[..end];
+    }
+    let start = Box::new(Start {
+        name: CString::new(name).unwrap_or_default(),
+        body: Box::new(body),
+    });
+    let mut attr = MaybeUninit::<libc::pthread_attr_t>::uninit();
+    // SAFETY: `attr` is initialised by `pthread_attr_init` before any other use and
+    // destroyed once below; `id` is written by a successful `pthread_create`; `start`
+    // is handed to the new thread, which takes it back exactly once (`run`), or taken
+    // back here if no thread was made.
+    unsafe {
+        let r = libc::pthread_attr_init(attr.as_mut_ptr());
+        if r != 0 {
+            return Err(io::Error::from_raw_os_error(r));
+        }
+        let stack = stack_size.max(MIN_STACK).max(libc::PTHREAD_STACK_MIN);
+        let r = libc::pthread_attr_setstacksize(attr.as_mut_ptr(), stack);
+        if r != 0 {
+            libc::pthread_attr_destroy(attr.as_mut_ptr());
+            return Err(io::Error::from_raw_os_error(r));
+        }
+        let arg = Box::into_raw(start);
+        let mut id = MaybeUninit::<libc::pthread_t>::uninit();
+        let r = libc::pthread_create(id.as_mut_ptr(), attr.as_ptr(), run, arg.cast());
+        libc::pthread_attr_destroy(attr.as_mut_ptr());
+        if r != 0 {
+            drop(Box::from_raw(arg));
+            return Err(io::Error::from_raw_os_error(r));
+        }
+        Ok(Thread {
+            id: id.assume_init(),
+        })
+    }
+}
+
+/// The new thread: pins the library, names itself, runs the body.
+extern "C" fn run(arg: *mut c_void) -> *mut c_void {
+    // SAFETY: `arg` is the `Box<Start>` that `spawn` leaked for this thread alone.
+    let start = unsafe { Box::from_raw(arg.cast::<Start>()) };
+    let _ = catch_unwind(AssertUnwindSafe(move || {
+        PIN.with(|p| *p.borrow_mut() = Some(Box::new(0)));
+        // SAFETY: a NUL-terminated name of at most 15 bytes, for this thread.
+        unsafe { libc::pthread_setname_np(libc::pthread_self(), start.name.as_ptr()) };
+        (start.body)();
+    }));
+    ptr::null_mut()
+}
+
+impl Thread {
+    /// Waits for the thread to end (its thread-local destructors, the pin included, have
+    /// run when this returns).
+    pub fn join(self) {
+        let this = ManuallyDrop::new(self);
+        // SAFETY: a thread made by `spawn`, neither joined nor detached (`self` is
+        // consumed, and `Drop` will not detach it).
+        unsafe { libc::pthread_join(this.id, ptr::null_mut()) };
+    }
+}
+
+impl Drop for Thread {
+    fn drop(&mut self) {
+        // SAFETY: a thread made by `spawn`, neither joined nor detached.
+        unsafe { libc::pthread_detach(self.id) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{mpsc, Arc};
+
+    #[test]
+    fn the_body_runs_on_a_named_thread_and_join_waits_for_it() {
+        let done = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = mpsc::channel();
+        let flag = done.clone();
+        let t = spawn("nameauth-test", 64 * 1024, move || {
+            // SAFETY: gettid has no preconditions.
+            let tid = unsafe { libc::gettid() };
+            let comm = std::fs::read_to_string(format!("/proc/self/task/{tid}/comm"));
+            tx.send(comm.unwrap_or_default()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            flag.store(true, Ordering::SeqCst);
+        })
+        .unwrap();
+        assert_eq!(rx.recv().unwrap().trim(), "nameauth-test");
+        t.join();
+        assert!(
+            done.load(Ordering::SeqCst),
+            "join returned before the body ended"
+        );
+    }
+
+    #[test]
+    fn a_panicking_body_ends_its_thread_only() {
+        let t = spawn("nameauth-panic", 0, || panic!("inside")).unwrap();
+        t.join();
+        // A dropped thread is detached, and still runs to its end.
+        let (tx, rx) = mpsc::channel();
+        let body = move || {
+            // SAFETY: gettid has no preconditions.
+            let tid = unsafe { libc::gettid() };
+            let comm = std::fs::read_to_string(format!("/proc/self/task/{tid}/comm"));
+            tx.send(comm.unwrap_or_default()).unwrap();
+        };
+        drop(spawn("a name longer than fifteen bytes", 0, body).unwrap());
+        assert_eq!(rx.recv().unwrap().trim(), "a name longer t");
+    }
+}

@@ -12,23 +12,23 @@
 //! interleaved (starting with the resolver's first), a new attempt starting 250 ms
 //! ([`ATTEMPT_DELAY`]) after the previous one, or at once when it fails, without giving
 //! up the attempts already under way; all of them share the one `connect_timeout_ms`.
-//! The first connection made wins; the others are closed as they complete (a finished
-//! attempt whose result nobody takes drops its socket). Waiting on several connecting
-//! sockets at once needs `poll`, which safe std and socket2 do not offer (the core
-//! forbids `unsafe`), so each attempt runs on a short-lived thread of its own: at most
-//! one per address, each ending within the connect timeout, and only for a new
-//! connection to a host with more than one address. A single address (an IP literal,
-//! the sandbox) is connected on the caller's thread as before, and a pooled connection
-//! never gets here, so the keep-alive path's system calls are unchanged.
+//! The first connection made wins; the others are closed. Every attempt runs on the
+//! caller's thread: a non-blocking connect each, and one `poll` (rustix's, safe) over the
+//! sockets still connecting, so no thread is started (a thread started from a caller's
+//! thread would leave it a destructor of this library's code, see crates/pthread). A
+//! single address (an IP literal, the sandbox) is connected with a plain blocking
+//! connect as before, and a pooled connection never gets here, so the keep-alive path's
+//! system calls are unchanged.
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::mem::MaybeUninit;
 use std::net::{SocketAddr, TcpStream};
-use std::sync::mpsc;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
+use rustix::event::{poll, PollFd, PollFlags, Timespec};
+use socket2::{Domain, Protocol, Socket, Type};
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, ShutdownHandle,
     Transport,
@@ -140,14 +140,14 @@ fn interleave(addrs: &[SocketAddr]) -> Vec<SocketAddr> {
     out
 }
 
-/// Attempts on `addrs` in order, each on a thread of its own, started [`ATTEMPT_DELAY`]
-/// apart or as soon as the previous one failed; the first connection made is returned.
+/// Attempts on `addrs` in order, started [`ATTEMPT_DELAY`] apart or as soon as the
+/// previous one failed, all on the caller's thread: each is a non-blocking connect, and
+/// one `poll` waits for whichever completes first (or for the next start, or the
+/// deadline). The first connection made is returned; the other sockets are closed.
 fn race(addrs: &[SocketAddr], deadline: Option<Instant>) -> Result<TcpStream, ureq::Error> {
-    let (tx, rx) = mpsc::channel::<io::Result<TcpStream>>();
+    let mut pending: Vec<Socket> = Vec::new();
+    let mut failures = Failures::default();
     let mut started = 0;
-    let mut failed = 0;
-    let mut timed_out = false;
-    let mut last = None;
     let mut next_start = Instant::now();
     loop {
         let now = Instant::now();
@@ -155,52 +155,111 @@ fn race(addrs: &[SocketAddr], deadline: Option<Instant>) -> Result<TcpStream, ur
             return Err(ureq::Error::Timeout(ureq::Timeout::Connect));
         }
         if started < addrs.len() && now >= next_start {
-            let addr = addrs[started];
-            let tx = tx.clone();
-            let spawned = std::thread::Builder::new()
-                .name("nameauth-connect".into())
-                .stack_size(64 * 1024)
-                // A result nobody takes any more (another attempt won, or the caller gave
-                // up) is dropped with the channel: its socket is closed.
-                .spawn(move || drop(tx.send(attempt(addr, deadline))));
-            if let Err(e) = spawned {
-                failed += 1;
-                last = Some(e);
+            match start(addrs[started]) {
+                Ok(sock) => {
+                    pending.push(sock);
+                    next_start = now + ATTEMPT_DELAY;
+                }
+                // A failure starts the next attempt at once.
+                Err(e) => failures.note(e),
             }
             started += 1;
-            next_start = now + ATTEMPT_DELAY;
         }
-        if failed == addrs.len() {
-            return Err(if timed_out {
-                ureq::Error::Timeout(ureq::Timeout::Connect)
-            } else {
-                last.map_or(ureq::Error::ConnectionFailed, ureq::Error::Io)
-            });
+        if failures.count == addrs.len() {
+            return Err(failures.into_error());
+        }
+        if pending.is_empty() {
+            continue;
         }
         let until = match (started < addrs.len(), deadline) {
             (true, Some(d)) => Some(next_start.min(d)),
             (true, None) => Some(next_start),
             (false, d) => d,
         };
-        let got = match until {
-            Some(u) => rx.recv_timeout(u.saturating_duration_since(Instant::now())),
-            None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
-        };
-        match got {
-            Ok(Ok(stream)) => return Ok(stream),
-            Ok(Err(e)) => {
-                failed += 1;
-                if is_timeout(&e) {
-                    timed_out = true;
-                } else {
-                    last = Some(e);
+        for i in completed(&pending, until)?.into_iter().rev() {
+            let sock = pending.remove(i);
+            match sock.take_error() {
+                Ok(None) => return into_stream(sock),
+                Ok(Some(e)) | Err(e) => {
+                    failures.note(e);
+                    next_start = Instant::now();
                 }
-                // A failure starts the next attempt at once.
-                next_start = Instant::now();
             }
-            Err(_) => {}
         }
     }
+}
+
+/// The attempts that failed, and what to report if all do.
+#[derive(Default)]
+struct Failures {
+    count: usize,
+    timed_out: bool,
+    last: Option<io::Error>,
+}
+
+impl Failures {
+    fn note(&mut self, e: io::Error) {
+        self.count += 1;
+        if is_timeout(&e) {
+            self.timed_out = true;
+        } else {
+            self.last = Some(e);
+        }
+    }
+
+    /// A connect timeout if any attempt timed out, else the last error.
+    fn into_error(self) -> ureq::Error {
+        if self.timed_out {
+            ureq::Error::Timeout(ureq::Timeout::Connect)
+        } else {
+            self.last
+                .map_or(ureq::Error::ConnectionFailed, ureq::Error::Io)
+        }
+    }
+}
+
+/// A socket whose connect to `addr` has started (or, on loopback, may have finished).
+fn start(addr: SocketAddr) -> io::Result<Socket> {
+    let sock = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    sock.set_nonblocking(true)?;
+    match sock.connect(&addr.into()) {
+        Ok(()) => Ok(sock),
+        Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => Ok(sock),
+        Err(e) => Err(e),
+    }
+}
+
+/// The indexes of the sockets of `pending` whose connect has completed (made or failed),
+/// waiting for one until `until` (`None`: no limit). An interrupted wait completes none.
+fn completed(pending: &[Socket], until: Option<Instant>) -> Result<Vec<usize>, ureq::Error> {
+    let mut fds: Vec<PollFd<'_>> = pending
+        .iter()
+        .map(|s| PollFd::new(s, PollFlags::OUT))
+        .collect();
+    let timeout = match until {
+        Some(u) => Some(
+            Timespec::try_from(u.saturating_duration_since(Instant::now()))
+                .map_err(|_| ureq::Error::Timeout(ureq::Timeout::Connect))?,
+        ),
+        None => None,
+    };
+    match poll(&mut fds, timeout.as_ref()) {
+        Ok(_) => {}
+        Err(rustix::io::Errno::INTR) => return Ok(Vec::new()),
+        Err(e) => return Err(ureq::Error::Io(e.into())),
+    }
+    Ok(fds
+        .iter()
+        .enumerate()
+        .filter(|(_, fd)| !fd.revents().is_empty())
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// A connected socket as a blocking `TcpStream`.
+fn into_stream(sock: Socket) -> Result<TcpStream, ureq::Error> {
+    sock.set_nonblocking(false)?;
+    Ok(sock.into())
 }
 
 /// A TCP connection.

@@ -37,6 +37,11 @@ $(C_TESTS): $(BUILD)/c/test_abi_%: $(C_TEST_SRC) $(C_TEST_HEADERS) $(LIB_FILES)
 	@mkdir -p $(@D)
 	$(C_TEST_$*) -o $@
 
+# dlopen and dlclose of copies of the library on a thread that lives on (unload.c says why).
+$(BUILD)/c/test_unload: crates/ffi/tests/c/unload.c $(LIB_FILES)
+	@mkdir -p $(@D)
+	$(CC) -std=c99 $(WARN) -DLIBNAMEAUTH='"$(abspath $(RELEASE))/libnameauth.so"' $< -ldl -o $@
+
 $(BUILD)/c/test_sandbox: crates/sandbox-ffi/tests/c/test_sandbox.c include/nameauth_sandbox.h \
 		$(LIB_FILES)
 	@mkdir -p $(@D)
@@ -68,13 +73,13 @@ define c_tests
 	done
 endef
 
-test-c: $(C_TESTS) $(BUILD)/c/test_sandbox examples cli ## the C ABI tests: C99/C++17, dynamic/static, ASan, valgrind
-	$(call c_tests,$(C_TESTS))
+test-c: $(C_TESTS) $(BUILD)/c/test_unload $(BUILD)/c/test_sandbox examples cli ## the C ABI tests: C99/C++17, dynamic/static, ASan, valgrind, unloading
+	$(call c_tests,$(C_TESTS) $(BUILD)/c/test_unload)
 	@echo "== valgrind $(BUILD)/c/test_abi_c"
 	python3 tools/with_sandbox.py --bin $(NAMEAUTH_BIN) -- $(VALGRIND) $(BUILD)/c/test_abi_c
 
-test-c-quick: $(C_TESTS_PLAIN) $(BUILD)/c/test_sandbox examples cli ## test-c without ASan and valgrind (make check)
-	$(call c_tests,$(C_TESTS_PLAIN))
+test-c-quick: $(C_TESTS_PLAIN) $(BUILD)/c/test_unload $(BUILD)/c/test_sandbox examples cli ## test-c without ASan and valgrind (make check)
+	$(call c_tests,$(C_TESTS_PLAIN) $(BUILD)/c/test_unload)
 
 # Copies what make lib built (no cargo here, so sudo make install builds nothing as root).
 install: ## headers, libraries, pkg-config and CMake files into PREFIX (after make lib)

@@ -1,7 +1,7 @@
 //! Logging from C: a process-wide callback (`nameauth_set_log_callback`) and a per-thread
 //! capture for bindings that cannot take a callback (`nameauth_log_capture`).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, CString};
 
 use nameauth::error::Error;
@@ -56,8 +56,15 @@ pub(crate) static LOG_SINK_LEVEL: std::sync::atomic::AtomicU32 =
     std::sync::atomic::AtomicU32::new(LOG_OFF);
 
 thread_local! {
-    /// `nameauth_log_capture`'s level on this thread, and what the last call captured.
-    static CAPTURE: RefCell<(u32, CString)> = RefCell::new((LOG_OFF, CString::default()));
+    /// `nameauth_log_capture`'s level on this thread. Like `HAS_CAPTURED`, a `Cell` of a
+    /// number needs no destructor: a thread that never captures keeps nothing of this
+    /// library's (a thread-local destructor keeps the library mapped while its thread
+    /// lives; crates/pthread says why that matters).
+    static CAPTURE_LEVEL: Cell<u32> = const { Cell::new(LOG_OFF) };
+    /// Whether `CAPTURED` holds the lines of this thread's last call.
+    static HAS_CAPTURED: Cell<bool> = const { Cell::new(false) };
+    /// What this thread's last call captured; touched only on a thread that captures.
+    static CAPTURED: RefCell<CString> = RefCell::new(CString::default());
 }
 
 /// Sends every event at or above `level` (`NAMEAUTH_LOG_INFO`: each call and each retry
@@ -108,14 +115,7 @@ pub unsafe extern "C" fn nameauth_set_log_callback(
 /// the previous level.
 #[no_mangle]
 pub extern "C" fn nameauth_log_capture(level: u32) -> u32 {
-    boundary_value(LOG_OFF, || {
-        CAPTURE.with(|c| {
-            let mut c = c.borrow_mut();
-            let before = c.0;
-            c.0 = level.min(LOG_INFO);
-            before
-        })
-    })
+    boundary_value(LOG_OFF, || CAPTURE_LEVEL.replace(level.min(LOG_INFO)))
 }
 
 /// Copies the events the last `nameauth_verify` on this thread captured (see
@@ -128,8 +128,12 @@ pub extern "C" fn nameauth_log_capture(level: u32) -> u32 {
 #[no_mangle]
 pub unsafe extern "C" fn nameauth_log_captured(buf: *mut c_char, buf_len: usize) -> usize {
     boundary_value(0, || {
+        if !HAS_CAPTURED.get() {
+            // SAFETY: forwarded contract.
+            return unsafe { copy_out(&CString::default(), buf, buf_len) };
+        }
         // SAFETY: forwarded contract.
-        CAPTURE.with(|c| unsafe { copy_out(&c.borrow().1, buf, buf_len) })
+        CAPTURED.with(|c| unsafe { copy_out(&c.borrow(), buf, buf_len) })
     })
 }
 
@@ -142,11 +146,10 @@ pub(crate) fn log_call(
     creid: &str,
     result: Result<&Verdict, &Error>,
 ) {
-    let capture = CAPTURE.with(|c| {
-        let mut c = c.borrow_mut();
-        c.1 = CString::default();
-        c.0
-    });
+    let capture = CAPTURE_LEVEL.get();
+    if HAS_CAPTURED.replace(false) {
+        CAPTURED.with(|c| *c.borrow_mut() = CString::default());
+    }
     let sink_level = LOG_SINK_LEVEL.load(std::sync::atomic::Ordering::Acquire);
     let wanted = sink_level.max(capture);
     if wanted == LOG_OFF || wanted < level_number(report.level()) {
@@ -170,7 +173,8 @@ pub(crate) fn log_call(
     }
     let captured = capture_lines(&events, capture);
     if !captured.is_empty() {
-        CAPTURE.with(|c| c.borrow_mut().1 = c_string(&captured));
+        CAPTURED.with(|c| *c.borrow_mut() = c_string(&captured));
+        HAS_CAPTURED.set(true);
     }
 }
 

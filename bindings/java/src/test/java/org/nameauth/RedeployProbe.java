@@ -31,7 +31,9 @@ import java.util.Set;
  * and verify while the others are alive, the library override included). With {@code leak}, each
  * application leaves its client open (kept in its loader, as in a static field) with a connection
  * kept idle for 10 minutes: only the library's unloading can free them, and then prints {@code
- * sockets before/at peak/after N}.
+ * sockets before/at peak/after N}. With {@code pooled}, every deployment runs on one request thread
+ * that outlives them all (a container whose thread pool is not renewed on redeploy, as Jetty's and
+ * an unconfigured Tomcat's): no copy of the library may stay mapped for that thread's sake.
  */
 public final class RedeployProbe {
   private RedeployProbe() {}
@@ -132,6 +134,27 @@ public final class RedeployProbe {
     return made[0];
   }
 
+  /** One request thread, kept alive from the first deployment until the measures are taken. */
+  static final class RequestThread {
+    private final java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+
+    URLClassLoader deploy(final URL classes) throws Exception {
+      return pool.submit(
+              new java.util.concurrent.Callable<URLClassLoader>() {
+                @Override
+                public URLClassLoader call() throws Exception {
+                  return RedeployProbe.deploy(classes, false);
+                }
+              })
+          .get();
+    }
+
+    void end() {
+      pool.shutdown();
+    }
+  }
+
   /** Distinct files of libnameauth_jni mapped into this process. */
   static int copiesMapped() throws IOException {
     Set<String> files = new HashSet<>();
@@ -199,13 +222,16 @@ public final class RedeployProbe {
     int count = Integer.parseInt(args[0]);
     boolean keep = args.length > 1 && args[1].equals("keep");
     boolean leak = args.length > 1 && args[1].equals("leak");
+    RequestThread requests =
+        args.length > 1 && args[1].equals("pooled") ? new RequestThread() : null;
     int socketsBefore = sockets();
     URL classes = codeSource();
     List<WeakReference<ClassLoader>> loaders = new ArrayList<>();
     List<ClassLoader> kept = new ArrayList<>();
     int verified = 0;
     for (int i = 0; i < count; i++) {
-      try (URLClassLoader loader = onItsOwnThread(classes, leak)) {
+      try (URLClassLoader loader =
+          requests != null ? requests.deploy(classes) : onItsOwnThread(classes, leak)) {
         loaders.add(new WeakReference<ClassLoader>(loader));
         if (keep) {
           kept.add(loader);
@@ -233,5 +259,8 @@ public final class RedeployProbe {
     System.out.println("sockets before " + socketsBefore);
     System.out.println("sockets at peak " + socketsPeak);
     System.out.println("sockets after " + sockets());
+    if (requests != null) {
+      requests.end();
+    }
   }
 }

@@ -12,8 +12,12 @@
 //! [`spawn`] calls `pthread_create` itself and leaves the calling thread untouched.
 //!
 //! The new thread does hold such a destructor, on purpose: it is registered first thing,
-//! so the library stays mapped while its code runs on that thread, whoever unloads it,
-//! and can go once the thread has ended. Join the thread before the library is unloaded
+//! and [`spawn`] returns only once it is, so the library stays mapped while its code runs
+//! on that thread, whoever unloads it, and can go once the thread has ended. (Without
+//! the wait, a program that exits right after its first call could unload the library
+//! before the new thread ran its first instruction: PHP unloads its FFI libraries at
+//! shutdown.) A mutex and a condition variable carry the signal: neither touches a
+//! thread-local of the caller's. Join the thread before the library is unloaded
 //! (nameauth's `release_pools`, which `JNI_OnUnload` calls); a [`Thread`] dropped without
 //! a join is detached.
 
@@ -23,6 +27,7 @@ use std::io;
 use std::mem::{ManuallyDrop, MaybeUninit};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 /// A running thread, from [`spawn`]: [`Thread::join`] waits for it; dropping it detaches
 /// it.
@@ -31,10 +36,11 @@ pub struct Thread {
     id: libc::pthread_t,
 }
 
-/// What the new thread runs, and its name.
+/// What the new thread runs, its name, and the flag it raises once it holds its pin.
 struct Start {
     name: CString,
     body: Box<dyn FnOnce() + Send>,
+    pinned: Arc<(Mutex<bool>, Condvar)>,
 }
 
 thread_local! {
@@ -66,9 +72,11 @@ pub fn spawn(
         }
         name = &name[..end];
     }
+    let pinned = Arc::new((Mutex::new(false), Condvar::new()));
     let start = Box::new(Start {
         name: CString::new(name).unwrap_or_default(),
         body: Box::new(body),
+        pinned: pinned.clone(),
     });
     let mut attr = MaybeUninit::<libc::pthread_attr_t>::uninit();
     // SAFETY: `attr` is initialised by `pthread_attr_init` before any other use and
@@ -94,9 +102,17 @@ pub fn spawn(
             drop(Box::from_raw(arg));
             return Err(io::Error::from_raw_os_error(r));
         }
-        Ok(Thread {
+        let thread = Thread {
             id: id.assume_init(),
-        })
+        };
+        let (flag, raised) = &*pinned;
+        let mut is_pinned = flag.lock().unwrap_or_else(PoisonError::into_inner);
+        while !*is_pinned {
+            is_pinned = raised
+                .wait(is_pinned)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        Ok(thread)
     }
 }
 
@@ -105,7 +121,12 @@ extern "C" fn run(arg: *mut c_void) -> *mut c_void {
     // SAFETY: `arg` is the `Box<Start>` that `spawn` leaked for this thread alone.
     let start = unsafe { Box::from_raw(arg.cast::<Start>()) };
     let _ = catch_unwind(AssertUnwindSafe(move || {
-        PIN.with(|p| *p.borrow_mut() = Some(Box::new(0)));
+        // Pinned before `spawn` returns: raised even if the pin could not be taken (the
+        // spawner must not wait for ever).
+        let _ = PIN.try_with(|p| *p.borrow_mut() = Some(Box::new(0)));
+        let (flag, raised) = &*start.pinned;
+        *flag.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        raised.notify_one();
         // SAFETY: a NUL-terminated name of at most 15 bytes, for this thread.
         unsafe { libc::pthread_setname_np(libc::pthread_self(), start.name.as_ptr()) };
         (start.body)();
@@ -135,7 +156,7 @@ impl Drop for Thread {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::{mpsc, Arc};
+    use std::sync::mpsc;
 
     #[test]
     fn the_body_runs_on_a_named_thread_and_join_waits_for_it() {

@@ -21,8 +21,9 @@
 //! caller's thread that happens to start it keeps nothing of this library's (a JVM request
 //! thread would otherwise keep every redeployed copy of the library mapped).
 //!
-//! Exit: the thread is detached and touches nothing but its own sockets, so it neither
-//! keeps the process alive nor runs into an interpreter's or a JVM's shutdown;
+//! Exit: the process never waits for the thread, which touches nothing but its own
+//! sockets, so it neither keeps the process alive nor runs into an interpreter's or a
+//! JVM's shutdown;
 //! [`stop`] (called by `release_pools`) ends and joins it, for a library about to be
 //! unloaded, and a reaper that ended is joined before the next one starts, so none is
 //! ever left running detached.
@@ -32,9 +33,9 @@ use std::net::TcpStream;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, TryLockError, Weak};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use nameauth_pthread::Thread;
-use std::time::{Duration, Instant};
 
 /// One TCP connection, as the transport and the reaper share it.
 pub(crate) struct Conn {
@@ -236,9 +237,9 @@ fn register(conn: &Arc<Conn>) {
     // If no thread can be made, idle connections are closed by ureq when their pool is
     // next used, as before.
     // Not `std::thread::spawn`, which would leave this caller's thread holding a
-    // destructor of this library's code (crates/pthread says why that matters).
-    reg.thread =
-        nameauth_pthread::spawn("nameauth-idle", 64 * 1024, move || reap_loop(generation)).ok();
+    // destructor of this library's code (crates/pthread says why that matters). The
+    // default stack (`nameauth_pthread::MIN_STACK`) is plenty.
+    reg.thread = nameauth_pthread::spawn("nameauth-idle", 0, move || reap_loop(generation)).ok();
     reg.running = reg.thread.is_some();
 }
 

@@ -169,6 +169,8 @@ fn race(addrs: &[SocketAddr], deadline: Option<Instant>) -> Result<TcpStream, ur
             return Err(failures.into_error());
         }
         if pending.is_empty() {
+            // Every attempt started so far failed, and each failure set `next_start` to
+            // its time: the next one starts at the top of the loop.
             continue;
         }
         let until = match (started < addrs.len(), deadline) {
@@ -176,15 +178,24 @@ fn race(addrs: &[SocketAddr], deadline: Option<Instant>) -> Result<TcpStream, ur
             (true, None) => Some(next_start),
             (false, d) => d,
         };
-        for i in completed(&pending, until)?.into_iter().rev() {
-            let sock = pending.remove(i);
-            match sock.take_error() {
-                Ok(None) => return into_stream(sock),
-                Ok(Some(e)) | Err(e) => {
+        // The earliest-started attempt that connected wins; failures start the next.
+        let done = completed(&pending, until)?;
+        let mut winner = None;
+        for &i in &done {
+            match connected(&pending[i]) {
+                Ok(()) if winner.is_none() => winner = Some(i),
+                Ok(()) => {}
+                Err(e) => {
                     failures.note(e);
                     next_start = Instant::now();
                 }
             }
+        }
+        if let Some(i) = winner {
+            return into_stream(pending.swap_remove(i));
+        }
+        for &i in done.iter().rev() {
+            pending.remove(i);
         }
     }
 }
@@ -237,6 +248,8 @@ fn completed(pending: &[Socket], until: Option<Instant>) -> Result<Vec<usize>, u
         .map(|s| PollFd::new(s, PollFlags::OUT))
         .collect();
     let timeout = match until {
+        // A `Duration` too long for a `Timespec` (centuries) cannot come from a timeout
+        // the options allow; it would end the connect as a timeout.
         Some(u) => Some(
             Timespec::try_from(u.saturating_duration_since(Instant::now()))
                 .map_err(|_| ureq::Error::Timeout(ureq::Timeout::Connect))?,
@@ -254,6 +267,15 @@ fn completed(pending: &[Socket], until: Option<Instant>) -> Result<Vec<usize>, u
         .filter(|(_, fd)| !fd.revents().is_empty())
         .map(|(i, _)| i)
         .collect())
+}
+
+/// Whether a socket whose connect completed is connected: its pending error, or, when a
+/// hang-up came without one, "not connected" (as std's `connect_timeout` treats it).
+fn connected(sock: &Socket) -> io::Result<()> {
+    match sock.take_error()? {
+        Some(e) => Err(e),
+        None => sock.peer_addr().map(drop),
+    }
 }
 
 /// A connected socket as a blocking `TcpStream`.

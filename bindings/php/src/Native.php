@@ -47,7 +47,7 @@ final class Native
         $decls = self::declarations('nameauth_decls.h', 'NAMEAUTH_DECLS');
         $library = getenv('NAMEAUTH_LIBRARY') ?: 'libnameauth.so.0';
         try {
-            return \FFI::cdef($decls, $library);
+            $ffi = \FFI::cdef($decls, $library);
         } catch (\FFI\Exception $e) {
             throw new InvalidConfigException(
                 'NAMEAUTH_LIBRARY: cannot load ' . $library . ' (set NAMEAUTH_LIBRARY to the path of libnameauth.so): '
@@ -57,6 +57,13 @@ final class Native
                 'missing'
             );
         }
+        // A library loaded here is unloaded when PHP shuts down: stop its idle-connection
+        // thread first (closing its sockets), so that no code of it runs once it is gone,
+        // on any glibc (crates/pthread). A preloaded one (above) stays for the process.
+        register_shutdown_function(static function () use ($ffi): void {
+            $ffi->nameauth_release_pools();
+        });
+        return $ffi;
     }
 
     /**

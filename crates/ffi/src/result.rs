@@ -3,7 +3,7 @@
 //! what went wrong, per thread, for `nameauth_last_error*`. The panic boundary that every
 //! function runs in is here too.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 use std::sync::OnceLock;
@@ -96,7 +96,13 @@ pub(crate) struct LastError {
 }
 
 thread_local! {
+    /// This thread's last error. A thread-local that needs a destructor keeps the library
+    /// mapped while its thread lives (crates/pthread says why that matters), so only a
+    /// thread that failed touches it: `HAS_ERROR`, a `Cell` of a bool, needs none, and
+    /// the readers look at it first.
     static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::default());
+    /// Whether this thread has failed, so `LAST_ERROR` holds something.
+    static HAS_ERROR: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Records this thread's last error (`""` for no field or rule).
@@ -108,6 +114,7 @@ pub(crate) fn set_last_error(message: &str, field: &str, rule: &str) {
         http_status: 0,
     };
     LAST_ERROR.with(|e| *e.borrow_mut() = last);
+    HAS_ERROR.set(true);
 }
 
 /// Records `e` as this thread's last error and returns its status.
@@ -230,6 +237,10 @@ pub(crate) unsafe fn last_error_part(
     buf_len: usize,
 ) -> usize {
     boundary_value(0, || {
+        if !HAS_ERROR.get() {
+            // SAFETY: forwarded contract.
+            return unsafe { copy_out(&CString::default(), buf, buf_len) };
+        }
         // SAFETY: forwarded contract.
         LAST_ERROR.with(|e| unsafe { copy_out(pick(&e.borrow()), buf, buf_len) })
     })
@@ -280,7 +291,13 @@ pub unsafe extern "C" fn nameauth_last_error_rule(buf: *mut c_char, buf_len: usi
 /// any failure.
 #[no_mangle]
 pub extern "C" fn nameauth_last_error_http_status() -> u16 {
-    boundary_value(0, || LAST_ERROR.with(|e| e.borrow().http_status))
+    boundary_value(0, || {
+        if HAS_ERROR.get() {
+            LAST_ERROR.with(|e| e.borrow().http_status)
+        } else {
+            0
+        }
+    })
 }
 
 #[cfg(test)]

@@ -13,13 +13,20 @@
 //!
 //! The new thread does hold such a destructor, on purpose: it is registered first thing,
 //! and [`spawn`] returns only once it is, so the library stays mapped while its code runs
-//! on that thread, whoever unloads it, and can go once the thread has ended. (Without
-//! the wait, a program that exits right after its first call could unload the library
-//! before the new thread ran its first instruction: PHP unloads its FFI libraries at
-//! shutdown.) A mutex and a condition variable carry the signal: neither touches a
-//! thread-local of the caller's. Join the thread before the library is unloaded
-//! (nameauth's `release_pools`, which `JNI_OnUnload` calls); a [`Thread`] dropped without
-//! a join is detached.
+//! on that thread, whoever unloads it; once the thread has ended, the next `dlclose` can
+//! unmap it. (Without the wait, a program that exits right after its first call could
+//! unload the library before the new thread ran its first instruction: PHP unloads its
+//! FFI libraries at shutdown.) A mutex and a condition variable carry the signal: neither
+//! touches a thread-local of the caller's. The pin needs glibc 2.18 or later
+//! (`__cxa_thread_atexit_impl`; older glibc runs thread-local destructors from a pthread
+//! key, which does not keep a library mapped), so the rule that holds everywhere is:
+//! join the thread before the library is unloaded (nameauth's `release_pools`, which
+//! `JNI_OnUnload` and the PHP binding's shutdown call). A [`Thread`] dropped without a
+//! join is detached.
+//!
+//! Never call [`spawn`] from code that runs under the dynamic loader's lock (an ELF
+//! constructor or destructor): the new thread's first thread-local registration takes
+//! that lock, and [`spawn`] waits for it.
 
 use std::cell::RefCell;
 use std::ffi::{c_void, CString};
@@ -55,10 +62,10 @@ thread_local! {
 pub const MIN_STACK: usize = 256 * 1024;
 
 /// Starts a thread named `name` (its first 15 bytes, the most Linux keeps; a NUL ends it)
-/// with at least [`MIN_STACK`] and at least
-/// `stack_size` bytes of stack, running `body`. A panic in `body` ends the thread, and
-/// is reported by the panic hook as any thread's. An error is the one `pthread_create`
-/// gave (no thread was made, `body` is dropped).
+/// with at least [`MIN_STACK`] and at least `stack_size` bytes of stack, running `body`,
+/// and returns once that thread holds its pin. A panic in `body` ends the thread and is
+/// reported by the panic hook (as `'<unnamed>'`: std names only its own threads). An
+/// error is the one a pthread call gave (no thread was made, `body` is dropped).
 pub fn spawn(
     name: &str,
     stack_size: usize,
@@ -80,10 +87,10 @@ pub fn spawn(
     });
     let mut attr = MaybeUninit::<libc::pthread_attr_t>::uninit();
     // SAFETY: `attr` is initialised by `pthread_attr_init` before any other use and
-    // destroyed once below; `id` is written by a successful `pthread_create`; `start`
-    // is handed to the new thread, which takes it back exactly once (`run`), or taken
-    // back here if no thread was made.
-    unsafe {
+    // destroyed once on every path; `id` is written by a successful `pthread_create`;
+    // `start` is handed to the new thread, which takes it back exactly once (`run`), or
+    // taken back here if no thread was made.
+    let id = unsafe {
         let r = libc::pthread_attr_init(attr.as_mut_ptr());
         if r != 0 {
             return Err(io::Error::from_raw_os_error(r));
@@ -102,17 +109,27 @@ pub fn spawn(
             drop(Box::from_raw(arg));
             return Err(io::Error::from_raw_os_error(r));
         }
-        let thread = Thread {
-            id: id.assume_init(),
-        };
-        let (flag, raised) = &*pinned;
-        let mut is_pinned = flag.lock().unwrap_or_else(PoisonError::into_inner);
-        while !*is_pinned {
-            is_pinned = raised
-                .wait(is_pinned)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        Ok(thread)
+        id.assume_init()
+    };
+    let (flag, raised) = &*pinned;
+    let mut is_pinned = flag.lock().unwrap_or_else(PoisonError::into_inner);
+    while !*is_pinned {
+        is_pinned = raised
+            .wait(is_pinned)
+            .unwrap_or_else(PoisonError::into_inner);
+    }
+    Ok(Thread { id })
+}
+
+/// Raises the flag `spawn` waits on when dropped: on every way out of the pinning step,
+/// a panic included, so the spawner never waits for ever.
+struct Raise<'a>(&'a (Mutex<bool>, Condvar));
+
+impl Drop for Raise<'_> {
+    fn drop(&mut self) {
+        let (flag, raised) = self.0;
+        *flag.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        raised.notify_one();
     }
 }
 
@@ -121,12 +138,12 @@ extern "C" fn run(arg: *mut c_void) -> *mut c_void {
     // SAFETY: `arg` is the `Box<Start>` that `spawn` leaked for this thread alone.
     let start = unsafe { Box::from_raw(arg.cast::<Start>()) };
     let _ = catch_unwind(AssertUnwindSafe(move || {
-        // Pinned before `spawn` returns: raised even if the pin could not be taken (the
-        // spawner must not wait for ever).
-        let _ = PIN.try_with(|p| *p.borrow_mut() = Some(Box::new(0)));
-        let (flag, raised) = &*start.pinned;
-        *flag.lock().unwrap_or_else(PoisonError::into_inner) = true;
-        raised.notify_one();
+        {
+            // The flag goes up when this block ends, however it ends.
+            let _raise = Raise(&start.pinned);
+            // The first access registers the destructor: that is the pin.
+            let _ = PIN.try_with(|p| *p.borrow_mut() = Some(Box::new(0)));
+        }
         // SAFETY: a NUL-terminated name of at most 15 bytes, for this thread.
         unsafe { libc::pthread_setname_np(libc::pthread_self(), start.name.as_ptr()) };
         (start.body)();

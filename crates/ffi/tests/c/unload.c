@@ -6,7 +6,8 @@
  * thread-local destructor of the library's left on this thread (as std::thread::spawn
  * leaves one on the thread that calls it) keeps the copy mapped for good: a JVM whose
  * request threads outlive its web applications kept one copy per redeploy. Three
- * copies in turn: none may stay.
+ * copies in turn: none may stay. (A thread that gets an error keeps its last error, a
+ * thread-local with a destructor, and so the library, until it ends: docs/c-api.md.)
  *
  * Built by mk/c.mk with LIBNAMEAUTH, the path of the release libnameauth.so; this
  * program is not linked against it.
@@ -28,6 +29,7 @@ typedef int (*verify_fn)(const void *client, const char *openid, const char *tru
 typedef const char *(*verdict_code_fn)(const void *verdict);
 typedef void (*free_fn)(void *handle);
 typedef void (*release_pools_fn)(void);
+typedef size_t (*last_error_fn)(char *buf, size_t buf_len);
 
 /* dlsym's answer as a function pointer, the way POSIX allows it (ISO C does not cast). */
 #define LOAD(lib, var, name) (*(void **)(&(var)) = dlsym((lib), (name)))
@@ -83,12 +85,14 @@ static void load_use_unload(int round) {
   verdict_code_fn code;
   free_fn verdict_free, client_free;
   release_pools_fn release_pools;
+  last_error_fn last_error;
   LOAD(lib, client_new, "nameauth_client_new_from_env");
   LOAD(lib, verify, "nameauth_verify");
   LOAD(lib, code, "nameauth_verdict_code");
   LOAD(lib, verdict_free, "nameauth_verdict_free");
   LOAD(lib, client_free, "nameauth_client_free");
   LOAD(lib, release_pools, "nameauth_release_pools");
+  LOAD(lib, last_error, "nameauth_last_error");
   void *client = NULL;
   void *verdict = NULL;
   check(client_new(&client) == 0, "a client from the environment");
@@ -97,6 +101,9 @@ static void load_use_unload(int round) {
         "a verify");
   check(verdict != NULL && strcmp(code(verdict), "A") == 0, "verdict A");
   verdict_free(verdict);
+  /* Asking for the last error on a thread that never failed leaves nothing behind either
+     (a thread that failed keeps its last error, and with it the library, until it ends). */
+  check(last_error(NULL, 0) == 0, "no last error on this thread");
   client_free(client);
   /* Stops the idle reaper (and waits for it): what JNI_OnUnload does too. */
   release_pools();

@@ -136,8 +136,18 @@ public final class RedeployProbe {
 
   /** One request thread, kept alive from the first deployment until the measures are taken. */
   static final class RequestThread {
+    // A daemon: if a deployment fails, main's exception ends the JVM instead of this
+    // thread keeping it alive.
     private final java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            new java.util.concurrent.ThreadFactory() {
+              @Override
+              public Thread newThread(Runnable r) {
+                Thread t = new Thread(r, "request");
+                t.setDaemon(true);
+                return t;
+              }
+            });
 
     URLClassLoader deploy(final URL classes) throws Exception {
       return pool.submit(

@@ -274,13 +274,10 @@ pub(crate) fn check(
     if o.retries > MAX_RETRIES {
         return Err(retries_error("retries"));
     }
-    let endpoint = o
-        .endpoint
-        .clone()
-        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
+    let endpoint = o.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT);
     crate::url::check_route(
         "endpoint",
-        &endpoint,
+        endpoint,
         o.proxy.as_deref().map(|p| p.as_str()),
         o.allow_http,
     )?;
@@ -294,7 +291,6 @@ pub(crate) fn check(
     }
     Ok(Settings {
         credentials: Credentials { appid, src, key },
-        endpoint,
         options: o,
     })
 }
@@ -310,10 +306,15 @@ pub(crate) struct Credentials {
 /// and the options (never the credentials).
 pub(crate) struct Settings {
     pub(crate) credentials: Credentials,
-    /// The endpoint: the option's, or the real WeChat Pay one when it is unset.
-    pub(crate) endpoint: String,
     /// The options, every limit and route checked.
     pub(crate) options: Options,
+}
+
+impl Settings {
+    /// The endpoint: the option's, or the real WeChat Pay one when it is unset.
+    pub(crate) fn endpoint(&self) -> &str {
+        self.options.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT)
+    }
 }
 
 fn timeout_limit(field: &'static str, v: Duration) -> Result<(), Error> {

@@ -316,7 +316,7 @@ mod tests {
             ("NAMEAUTH_ID_RULES", "false"),
         ]);
         let s = env(&vars).check().unwrap();
-        assert_eq!(s.endpoint, "http://127.0.0.1:9/x");
+        assert_eq!(s.endpoint(), "http://127.0.0.1:9/x");
         assert_eq!(s.options.timeout, Duration::from_millis(250));
         assert_eq!(s.options.retries, 0);
         assert_eq!(s.options.sign_case, SignCase::Upper);
@@ -368,7 +368,7 @@ mod tests {
             .check()
             .unwrap();
         let t = &s.options;
-        assert_eq!(s.endpoint, "https://example.test/x");
+        assert_eq!(s.endpoint(), "https://example.test/x");
         assert_eq!(t.timeout, Duration::from_millis(1500));
         assert_eq!(t.connect_timeout, Duration::from_millis(200));
         assert_eq!(s.options.sign_case, SignCase::Upper);

@@ -71,14 +71,15 @@ impl Client {
     /// never the credentials.
     pub(crate) fn from_settings(s: Settings) -> Result<Client, Error> {
         let counters = Arc::new(Counters::default());
-        let transport = Transport::new(&s.endpoint, &s.options, counters.clone())?;
+        let endpoint = s.endpoint().to_owned();
+        let transport = Transport::new(&endpoint, &s.options, counters.clone())?;
         Ok(Client {
             inner: Arc::new(Inner {
                 counters,
                 fallback: s.options.fallback_endpoint.as_deref().map(redact_url),
                 credentials: s.credentials,
                 proxy: s.options.proxy.as_deref().map(|p| redact_url(p)),
-                endpoint: s.endpoint,
+                endpoint,
                 sign_case: s.options.sign_case,
                 id_rules: s.options.id_rules,
                 transport,

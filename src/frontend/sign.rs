@@ -77,8 +77,18 @@ mod tests {
         case: Option<&'static str>,
     ) -> [Option<&'static str>; 8] {
         let p = Params::SAMPLE;
-        let f = [p.appid, p.openid, p.src, p.truename, p.creid].map(Some);
-        [f[0], f[1], f[2], f[3], f[4], cretype, Some("k"), case]
+        let [appid, openid, src, truename, creid] =
+            [p.appid, p.openid, p.src, p.truename, p.creid].map(Some);
+        [
+            appid,
+            openid,
+            src,
+            truename,
+            creid,
+            cretype,
+            Some("k"),
+            case,
+        ]
     }
 
     #[test]

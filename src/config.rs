@@ -275,19 +275,10 @@ pub(crate) fn check(
         return Err(retries_error("retries"));
     }
     let endpoint = o.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT);
-    crate::url::check_route(
-        "endpoint",
-        endpoint,
-        o.proxy.as_deref().map(|p| p.as_str()),
-        o.allow_http,
-    )?;
+    let proxy = o.proxy.as_deref().map(|p| p.as_str());
+    crate::url::check_route("endpoint", endpoint, proxy, o.allow_http)?;
     if let Some(fallback) = &o.fallback_endpoint {
-        crate::url::check_route(
-            "fallback_endpoint",
-            fallback,
-            o.proxy.as_deref().map(|p| p.as_str()),
-            o.allow_http,
-        )?;
+        crate::url::check_route("fallback_endpoint", fallback, proxy, o.allow_http)?;
     }
     Ok(Settings {
         credentials: Credentials { appid, src, key },

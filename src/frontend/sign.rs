@@ -76,19 +76,13 @@ mod tests {
         cretype: Option<&'static str>,
         case: Option<&'static str>,
     ) -> [Option<&'static str>; 8] {
-        let p = Params::SAMPLE;
-        let [appid, openid, src, truename, creid] =
-            [p.appid, p.openid, p.src, p.truename, p.creid].map(Some);
-        [
-            appid,
-            openid,
-            src,
-            truename,
-            creid,
-            cretype,
-            Some("k"),
-            case,
-        ]
+        // SIGN_ARGS starts with the six fields in the order of `Params::fields`.
+        let mut args = [None; 8];
+        for (arg, (_, value)) in args.iter_mut().zip(Params::SAMPLE.fields()) {
+            *arg = Some(value);
+        }
+        [args[5], args[6], args[7]] = [cretype, Some("k"), case];
+        args
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 mod jni_methods;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
@@ -24,12 +24,18 @@ pub struct nameauth_sandbox {
 }
 
 thread_local! {
+    /// The last failure's message. A `RefCell` of a `CString` has a destructor, which the
+    /// thread registers on first use and which keeps this library mapped until the thread
+    /// ends (as in the C ABI, crates/ffi/src/result.rs): so only a thread that failed
+    /// touches it, and `HAS_ERROR`, which needs no destructor, says whether it did.
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static HAS_ERROR: Cell<bool> = const { Cell::new(false) };
 }
 
 fn set_error(text: &str) -> u32 {
     let c = CString::new(text.replace('\0', " ")).unwrap_or_default();
     LAST_ERROR.with(|e| *e.borrow_mut() = c);
+    HAS_ERROR.set(true);
     1
 }
 
@@ -248,6 +254,13 @@ pub unsafe extern "C" fn nameauth_sandbox_last_error(buf: *mut c_char, buf_len: 
     guard(
         || 0,
         || {
+            if !HAS_ERROR.get() {
+                if !buf.is_null() && buf_len > 0 {
+                    // SAFETY: `buf` is valid for `buf_len` > 0 bytes.
+                    unsafe { buf.write(0) };
+                }
+                return 0;
+            }
             LAST_ERROR.with(|e| {
                 let e = e.borrow();
                 let bytes = e.to_bytes();

@@ -69,6 +69,9 @@ static void run(int tls) {
 
 int main(void) {
   nameauth_sandbox *sb = (nameauth_sandbox *)1;
+  char err[8] = "stale";
+  /* A thread that never failed has no last error: "" and 0. */
+  CHECK(nameauth_sandbox_last_error(err, sizeof err) == 0 && err[0] == '\0');
   run(0);
   run(1);
   CHECK(nameauth_sandbox_start(0, "{not json", 0, &sb) == 1 && sb == NULL);

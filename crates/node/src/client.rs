@@ -10,9 +10,14 @@
 //! nothing sent.
 //!
 //! Closing drops this handle's clone of the core client; calls already queued hold their
-//! own clone and finish. The core wipes the key when the last clone goes. A client never
+//! own clone and finish. Every method takes `&self` (the handle sits in a `RefCell`, used
+//! on the JavaScript thread alone): napi-rs keeps the shared borrow of a method that
+//! returns an `AsyncTask` until its promise settles, so a `&mut self` close would throw
+//! napi-rs' "cannot be borrowed mutably" error while any verify is in flight. The core wipes the key when the last clone goes. A client never
 //! closed is freed with its JavaScript object by the garbage collector (napi-rs drops the
 //! Rust value in the object's finalizer).
+
+use std::cell::RefCell;
 
 use nameauth::frontend::{capture_lines, level_number};
 use nameauth::{CallOptions, Client, ClientBuilder, Options, RESIDENT_ID_CARD};
@@ -49,7 +54,7 @@ impl CancelToken {
 /// The core client behind a JavaScript `Client`.
 #[napi]
 pub struct NativeClient {
-    client: Option<Client>,
+    client: RefCell<Option<Client>>,
 }
 
 /// Builds a client from its credentials and `options`, `[name, value]` pairs in the
@@ -88,7 +93,7 @@ pub fn client_from_env() -> Either<NativeClient, Failure> {
 fn wrap(built: Result<Client, Failure>) -> Either<NativeClient, Failure> {
     match built {
         Ok(client) => Either::A(NativeClient {
-            client: Some(client),
+            client: RefCell::new(Some(client)),
         }),
         Err(f) => Either::B(f),
     }
@@ -117,28 +122,30 @@ pub struct StatsFields {
 
 #[napi]
 impl NativeClient {
-    fn get(&self) -> Result<&Client, Failure> {
-        self.client.as_ref().ok_or_else(closed)
+    /// A clone of the core client (cheap: it shares the pool), or the closed failure.
+    fn get(&self) -> Result<Client, Failure> {
+        self.client.borrow().clone().ok_or_else(closed)
     }
 
     /// Closes the client: its connections go once no call holds them. Twice is harmless.
     #[napi]
-    pub fn close(&mut self) {
+    pub fn close(&self) {
         // Dropping a clone does no I/O worth leaving the loop for: the pool's sockets are
         // closed by their last holder.
-        self.client = None;
+        self.client.replace(None);
     }
 
     /// Whether `close` was called.
     #[napi(getter)]
     pub fn closed(&self) -> bool {
-        self.client.is_none()
+        self.client.borrow().is_none()
     }
 
     /// The endpoint, without user information or query (`""` once closed).
     #[napi(getter)]
     pub fn endpoint(&self) -> String {
         self.client
+            .borrow()
             .as_ref()
             .map(Client::endpoint)
             .unwrap_or_default()
@@ -148,6 +155,7 @@ impl NativeClient {
     #[napi(getter)]
     pub fn appid(&self) -> String {
         self.client
+            .borrow()
             .as_ref()
             .map(|c| c.appid().to_owned())
             .unwrap_or_default()
@@ -170,7 +178,7 @@ impl NativeClient {
             options = options.with_cancel(t.token.clone());
         }
         AsyncTask::new(Verify {
-            client: self.get().cloned(),
+            client: self.get(),
             openid,
             truename,
             creid,

@@ -91,14 +91,32 @@ function unwrap(built) {
   throw fromFailure(built);
 }
 
+/**
+ * A logger's failure, reported as a process warning (process.on('warning'), code
+ * NAMEAUTH_LOGGER_FAILED), as Python reports one through sys.unraisablehook: never thrown
+ * to the caller, whose verdict is in hand, and never an unhandled rejection, which would
+ * end the process.
+ */
+function loggerFailed(method, err) {
+  let why;
+  try {
+    why = String(err?.message ?? err);
+  } catch {
+    why = 'a value that cannot be shown';
+  }
+  process.emitWarning(`nameauth: the logger's ${method} failed: ${why}`, { type: 'NameauthLoggerWarning', code: 'NAMEAUTH_LOGGER_FAILED' });
+}
+
 /** The results of a call reach the logger's warn (retries, failovers) and info (the call's line). */
 function emit(logger, events) {
   for (const e of events) {
+    const method = e.level <= 2 ? 'warn' : 'info';
     try {
-      if (e.level <= 2) logger.warn(e.message);
-      else logger.info(e.message);
-    } catch {
-      // A logger that throws does not take the verdict (or the error) from the caller.
+      const r = logger[method](e.message);
+      // An async logger (a method returning a promise) fails later, by rejecting.
+      if (typeof r?.then === 'function') r.then(undefined, (err) => loggerFailed(method, err));
+    } catch (err) {
+      loggerFailed(method, err);
     }
   }
 }

@@ -39,3 +39,43 @@ test('close() with calls written and calls queued: every verdict arrives, each u
   await assert.rejects(c.verify('oCloseInFlight', ...ZS.slice(1)), { name: 'InvalidConfigError', field: 'client' });
   assert.equal(sb.hits('oCloseInFlight'), POOL + 2);
 });
+
+test('a logger that fails after the verdict is in hand, at once or by rejecting later: the verdict arrives, the failure is a process warning', async () => {
+  // Retried once (a 503), so the call logs a warn line (that logger method throws) and an
+  // info line (that one is async and rejects after the call has returned).
+  sb.addFixture('oLoggerFails', { ...slow(0), fault: 'http_503', fail_times: 1 });
+  const warnings = [];
+  const rejections = [];
+  const onWarning = (w) => warnings.push(w);
+  const onRejection = (r) => rejections.push(r);
+  process.on('warning', onWarning);
+  process.on('unhandledRejection', onRejection);
+  try {
+    const logger = {
+      warn: () => {
+        throw new Error('warn is down');
+      },
+      info: async () => {
+        await sleep(10);
+        throw new Error('info is down');
+      },
+    };
+    const c = sb.client({ logger, retries: 1 });
+    assert.equal((await c.verify('oLoggerFails', ...ZS.slice(1))).code, 'A');
+    for (let waited = 0; warnings.length < 2; waited += 10) {
+      assert.ok(waited < 10_000, `warnings: ${warnings.map(String)}, rejections: ${rejections.map(String)}`);
+      await sleep(10);
+    }
+    assert.deepEqual(warnings.map((w) => [w.name, w.code, w.message]).sort(), [
+      ['NameauthLoggerWarning', 'NAMEAUTH_LOGGER_FAILED', "nameauth: the logger's info failed: info is down"],
+      ['NameauthLoggerWarning', 'NAMEAUTH_LOGGER_FAILED', "nameauth: the logger's warn failed: warn is down"],
+    ]);
+    assert.deepEqual(rejections, []);
+    // Sent twice: the 503, which the server cannot have processed, then the answer.
+    assert.equal(sb.hits('oLoggerFails'), 2);
+    c.close();
+  } finally {
+    process.off('warning', onWarning);
+    process.off('unhandledRejection', onRejection);
+  }
+});

@@ -18,7 +18,7 @@ namespace NameAuth;
  * Every failure is an exception implementing \NameAuth\NameAuthException (kind(), field(),
  * rule()); a closed client throws \LogicException. Native handles are freed by close() or
  * when the object goes away; a client cannot be cloned (two objects would free one
- * handle). The key is never kept on the PHP side.
+ * handle), serialized or built twice. The key is never kept on the PHP side.
  */
 final class Client
 {
@@ -42,6 +42,10 @@ final class Client
         #[\SensitiveParameter]
         array $options = []
     ) {
+        if ($this->handle !== null) {
+            // A second build would drop the native client (connections, key) unfreed.
+            throw new \LogicException('client: is already built');
+        }
         foreach (['appid' => $appid, 'src' => $src, 'key' => $key] as $field => $value) {
             Native::noNul($field, $value, true);
         }
@@ -151,6 +155,7 @@ final class Client
     ): Verdict {
         foreach (['openid' => $openid, 'truename' => $truename, 'creid' => $creid, 'cretype' => $cretype] as $f => $v) {
             Native::noNul($f, $v);
+            Native::utf8($f, $v);
         }
         if ($this->handle === null) {
             throw new \LogicException('client: is closed');

@@ -146,6 +146,23 @@ final class Native
     }
 
     /**
+     * Refuses invalid UTF-8 in an argument of verify, with the C library's own error, before
+     * the call: the C library refuses it before the call starts, when the events it holds
+     * for the logger are still the previous call's, and the logger would hear them again.
+     */
+    public static function utf8(string $field, #[\SensitiveParameter] string $value): void
+    {
+        if (preg_match('//u', $value) !== 1) {
+            throw new InvalidInputException(
+                $field . ': is not valid UTF-8',
+                self::ffi()->NAMEAUTH_INVALID_UTF8,
+                $field,
+                'invalid_utf8'
+            );
+        }
+    }
+
+    /**
      * Refuses a NUL, which C would take for the end of the string (the value would be cut,
      * not refused).
      */

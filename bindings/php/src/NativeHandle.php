@@ -7,7 +7,8 @@ namespace NameAuth;
 /**
  * What an object that owns one native handle (Client, Testing\Sandbox) does with it: frees it
  * once, on close() or when the object goes away, and cannot be cloned (two objects would free
- * one handle). The class says how its kind of handle is freed.
+ * one handle), serialized or unserialized (no string can carry a handle). The class says how
+ * its kind of handle is freed.
  *
  * @internal
  */
@@ -33,6 +34,32 @@ trait NativeHandle
     /** A clone would share the native handle, and both would free it: refused. */
     private function __clone()
     {
+    }
+
+    /**
+     * No string can carry a native handle: serialize() is refused, open or closed.
+     *
+     * @return array<string, mixed>
+     */
+    public function __serialize(): array
+    {
+        throw new \LogicException(self::handleOwner() . ': cannot be serialized (it holds a native handle)');
+    }
+
+    /**
+     * unserialize() is refused: it would forge a handle from whatever the string says.
+     *
+     * @param array<string, mixed> $data
+     */
+    public function __unserialize(array $data): void
+    {
+        throw new \LogicException(self::handleOwner() . ': cannot be unserialized (it holds a native handle)');
+    }
+
+    /** "client", "sandbox": how messages name the using class. */
+    private static function handleOwner(): string
+    {
+        return strtolower(substr(strrchr('\\' . self::class, '\\'), 1));
     }
 
     /** Frees a live handle of the using class's kind. */

@@ -86,6 +86,30 @@ function checkLogger(logger) {
   return logger;
 }
 
+// Design (signals). One CancelToken per AbortSignal, cancelled by one 'abort' listener
+// that lives as long as the signal (a WeakMap holds the token, keyed by the signal): a
+// signal shared by many calls (verifyMany's, an application's shutdown signal) carries one
+// listener, not one per call in flight (Node warns of a leak past 10), and nothing is
+// removed after a call, so nothing can fail between the answer and the caller.
+const TOKENS = new WeakMap();
+
+/** The token of `signal` (null for none), cancelled already if the signal is aborted. */
+function tokenOf(signal) {
+  if (signal === undefined || signal === null) return null;
+  if (typeof signal !== 'object' || typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
+    throw make('invalid_input', 'signal', 'bad_value', 'must be an AbortSignal');
+  }
+  let token = TOKENS.get(signal);
+  if (!token) {
+    const made = new native.CancelToken();
+    signal.addEventListener('abort', () => made.cancel(), { once: true });
+    TOKENS.set(signal, made);
+    token = made;
+  }
+  if (signal.aborted) token.cancel();
+  return token;
+}
+
 function unwrap(built) {
   if (built instanceof native.NativeClient) return built;
   throw fromFailure(built);
@@ -198,26 +222,9 @@ class Client {
       text('invalid_input', 'creid', creid),
       cretype === undefined || cretype === null ? null : text('invalid_input', 'cretype', cretype),
     ];
-    let token = null;
-    let onAbort = null;
-    if (signal !== undefined && signal !== null) {
-      if (typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
-        throw make('invalid_input', 'signal', 'bad_value', 'must be an AbortSignal');
-      }
-      token = new native.CancelToken();
-      if (signal.aborted) token.cancel();
-      else {
-        onAbort = () => token.cancel();
-        signal.addEventListener('abort', onAbort, { once: true });
-      }
-    }
+    const token = tokenOf(signal);
     const logger = this.#logger;
-    let outcome;
-    try {
-      outcome = await this.#native.verify(...args, levelOf(logger), token);
-    } finally {
-      if (onAbort) signal.removeEventListener('abort', onAbort);
-    }
+    const outcome = await this.#native.verify(...args, levelOf(logger), token);
     if (logger && outcome.events.length) emit(logger, outcome.events);
     if (outcome.verdict) return new Verdict(outcome.verdict);
     throw fromFailure(outcome.error);

@@ -79,3 +79,43 @@ test('a logger that fails after the verdict is in hand, at once or by rejecting 
     process.off('unhandledRejection', onRejection);
   }
 });
+
+test('one AbortSignal shared by many calls in flight: no leak warning, every verdict, each user sent once', async () => {
+  sb.addFixture('oSharedSignal', slow(50));
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    const c = sb.client({ timeoutMs: 20_000 });
+    const { signal } = new AbortController();
+    // verifyMany's 16 workers at once, all on the one signal (Node warns past 10 listeners).
+    const out = await c.verifyMany(
+      Array.from({ length: 40 }, () => ['oSharedSignal', ...ZS.slice(1)]),
+      { signal },
+    );
+    await new Promise(setImmediate);
+    assert.deepEqual(
+      out.map((v) => v.code),
+      Array(40).fill('A'),
+    );
+    assert.deepEqual(
+      warnings.map((w) => `${w.name}: ${w.message}`),
+      [],
+    );
+    assert.equal(sb.hits('oSharedSignal'), 40);
+    c.close();
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
+
+test('a signal-like object without removeEventListener: its call, once written, still returns the verdict', async () => {
+  // verify accepts any object with addEventListener and aborted; nothing may fail after
+  // the answer arrived (the user was checked: a lost verdict means checking them again).
+  sb.addFixture('oSignalLike', slow(0));
+  const c = sb.client();
+  const signal = { aborted: false, addEventListener() {} };
+  assert.equal((await c.verify('oSignalLike', ...ZS.slice(1), null, { signal }).catch((e) => e)).code, 'A');
+  assert.equal(sb.hits('oSignalLike'), 1);
+  c.close();
+});

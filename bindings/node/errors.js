@@ -58,7 +58,25 @@ function make(kind, field, rule, text) {
   return fromFailure({ kind, field, rule, message: `${field}: ${text}` });
 }
 
+/**
+ * `obj[key]`, or an error naming `field` when reading it throws (a getter, a Proxy trap):
+ * the caller's own error is its `cause`, never copied into the message.
+ */
+function read(kind, field, obj, key) {
+  try {
+    return obj?.[key];
+  } catch (cause) {
+    throw caused(make(kind, field, 'bad_value', "reading it threw (the error is this error's cause)"), cause);
+  }
+}
+
+/** `e` with `cause` set as the Error constructor sets it (not enumerable). */
+function caused(e, cause) {
+  Object.defineProperty(e, 'cause', { value: cause, writable: true, configurable: true });
+  return e;
+}
+
 /** The public classes by the names index.js exports them by (index.mjs and index.d.ts list them). */
 const classes = { NameauthError, ...CLASSES };
 
-module.exports = { classes, fromFailure, make };
+module.exports = { caused, classes, fromFailure, make, read };

@@ -2,7 +2,7 @@
 // addon; see crates/node). Every verify runs on libuv's thread pool, off the event loop.
 
 const { load } = require('./native.js');
-const { classes, fromFailure, make } = require('./errors.js');
+const { caused, classes, fromFailure, make, read } = require('./errors.js');
 const { Verdict } = require('./verdict.js');
 
 const native = load('nameauth');
@@ -25,6 +25,9 @@ const OWN = new Set(['appid', 'src', 'key', 'logger']);
 const CODES = ['A', 'B', 'C', 'D', 'E', 'F', 'Other'];
 const KINDS = ['invalid_input', 'invalid_config', 'timeout', 'transport', 'protocol', 'internal', 'cancelled'];
 
+/** The fields of one user of verifyMany, in an array's order. */
+const USER = ['openid', 'truename', 'creid', 'cretype'];
+
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /** A string argument, or an error naming `field` (never showing the value). */
@@ -38,9 +41,17 @@ function text(kind, field, v) {
 }
 
 function optionPairs(options) {
+  let names;
+  try {
+    names = Object.keys(options);
+  } catch (cause) {
+    throw caused(make('invalid_config', 'options', 'bad_value', "listing its keys threw (the error is this error's cause)"), cause);
+  }
   const pairs = [];
-  for (const [name, value] of Object.entries(options)) {
-    if (OWN.has(name) || value === undefined) continue;
+  for (const name of names) {
+    if (OWN.has(name)) continue;
+    const value = read('invalid_config', name.slice(0, 40), options, name);
+    if (value === undefined) continue;
     const spec = OPTIONS[name];
     if (!spec) {
       throw make(
@@ -80,7 +91,8 @@ function checkLogger(logger) {
   if (typeof logger !== 'object' && typeof logger !== 'function') {
     throw make('invalid_config', 'logger', 'bad_value', 'must be an object with info and warn methods');
   }
-  if (typeof logger.info !== 'function' || typeof logger.warn !== 'function') {
+  const [info, warn] = ['info', 'warn'].map((m) => read('invalid_config', 'logger', logger, m));
+  if (typeof info !== 'function' || typeof warn !== 'function') {
     throw make('invalid_config', 'logger', 'bad_value', 'must have info and warn methods (pino and winston loggers do)');
   }
   return logger;
@@ -96,17 +108,22 @@ const TOKENS = new WeakMap();
 /** The token of `signal` (null for none), cancelled already if the signal is aborted. */
 function tokenOf(signal) {
   if (signal === undefined || signal === null) return null;
-  if (typeof signal !== 'object' || typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
-    throw make('invalid_input', 'signal', 'bad_value', 'must be an AbortSignal');
-  }
+  const bad = () => make('invalid_input', 'signal', 'bad_value', 'must be an AbortSignal');
+  if (typeof signal !== 'object') throw bad();
+  const aborted = read('invalid_input', 'signal', signal, 'aborted');
+  if (typeof read('invalid_input', 'signal', signal, 'addEventListener') !== 'function' || typeof aborted !== 'boolean') throw bad();
   let token = TOKENS.get(signal);
   if (!token) {
     const made = new native.CancelToken();
-    signal.addEventListener('abort', () => made.cancel(), { once: true });
+    try {
+      signal.addEventListener('abort', () => made.cancel(), { once: true });
+    } catch (cause) {
+      throw caused(make('invalid_input', 'signal', 'bad_value', "its addEventListener threw (the error is this error's cause)"), cause);
+    }
     TOKENS.set(signal, made);
     token = made;
   }
-  if (signal.aborted) token.cancel();
+  if (aborted) token.cancel();
   return token;
 }
 
@@ -173,19 +190,19 @@ class Client {
     if (options === null || typeof options !== 'object') {
       throw make('invalid_config', 'options', 'bad_value', 'must be an object: { appid, src, key, ...options }');
     }
-    const { appid, src, key } = options;
-    const logger = checkLogger(options.logger);
+    const [appid, src, key, logger] = ['appid', 'src', 'key', 'logger'].map((f) => read('invalid_config', f, options, f));
+    checkLogger(logger);
     const pairs = optionPairs(options);
     const id = text('invalid_config', 'appid', appid ?? '');
     const s = text('invalid_config', 'src', src ?? '');
     const k = text('invalid_config', 'key', key ?? '');
     this.#native = unwrap(native.buildClient(id, s, k, pairs));
-    this.#logger = logger;
+    this.#logger = logger ?? null;
   }
 
   /** The client of the NAMEAUTH_* variables (docs/CONFORMANCE.md); `logger` may be given. */
   static fromEnv(options = {}) {
-    const logger = checkLogger(options?.logger);
+    const logger = checkLogger(read('invalid_config', 'logger', options, 'logger'));
     return new Client(new Built(unwrap(native.clientFromEnv()), logger));
   }
 
@@ -215,7 +232,7 @@ class Client {
    * CancelledError, and nothing is sent; aborted later, the call ends as it would have.
    */
   async verify(openid, truename, creid, cretype, options) {
-    const signal = options?.signal;
+    const signal = read('invalid_input', 'signal', options, 'signal');
     const args = [
       text('invalid_input', 'openid', openid),
       text('invalid_input', 'truename', truename),
@@ -236,16 +253,26 @@ class Client {
    * { openid, truename, creid, cretype? }.
    */
   async verifyMany(items, options) {
-    const concurrency = options?.concurrency ?? 16;
+    const concurrency = read('invalid_input', 'concurrency', options, 'concurrency') ?? 16;
     if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
       throw make('invalid_input', 'concurrency', 'bad_value', 'must be a positive integer');
     }
-    const list = Array.from(items);
+    const signal = read('invalid_input', 'signal', options, 'signal');
+    if (typeof read('invalid_input', 'items', items, Symbol.iterator) !== 'function') {
+      throw make('invalid_input', 'items', 'bad_value', 'must be an iterable of users (arrays or objects)');
+    }
+    let list;
+    try {
+      list = Array.from(items);
+    } catch (cause) {
+      throw caused(make('invalid_input', 'items', 'bad_value', "iterating it threw (the error is this error's cause)"), cause);
+    }
     const out = new Array(list.length);
     let next = 0;
     const one = async (item) => {
-      const a = Array.isArray(item) ? item : [item?.openid, item?.truename, item?.creid, item?.cretype];
-      return this.verify(a[0], a[1], a[2], a[3], { signal: options?.signal });
+      const array = Array.isArray(item);
+      const a = USER.map((f, i) => read('invalid_input', f, item, array ? i : f));
+      return this.verify(a[0], a[1], a[2], a[3], { signal });
     };
     const worker = async () => {
       while (next < list.length) {
@@ -298,7 +325,7 @@ class Client {
  * appid, openid, src, truename, creid, cretype (null: "1"), key, { signCase }.
  */
 function sign(appid, openid, src, truename, creid, cretype, key, options) {
-  const signCase = options?.signCase;
+  const signCase = read('invalid_input', 'sign_case', options, 'signCase');
   const r = native.sign(
     text('invalid_input', 'appid', appid),
     text('invalid_input', 'openid', openid),

@@ -6,8 +6,11 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { setTimeout: sleep } = require('node:timers/promises');
+const nameauth = require('nameauth');
 const { sandbox } = require('nameauth/testing');
 const { ZS, slow, POOL } = require('./helpers.js');
+
+const { Client } = nameauth;
 
 let sb;
 before(() => {
@@ -117,5 +120,92 @@ test('a signal-like object without removeEventListener: its call, once written, 
   const signal = { aborted: false, addEventListener() {} };
   assert.equal((await c.verify('oSignalLike', ...ZS.slice(1), null, { signal }).catch((e) => e)).code, 'A');
   assert.equal(sb.hits('oSignalLike'), 1);
+  c.close();
+});
+
+test('getters, Proxies and iterators that throw: an error naming the field, the thrown error its cause, nothing sent', async () => {
+  const boom = new Error('user code threw');
+  // `obj` with a getter at `key` that throws.
+  const thrower = (key, obj = {}) =>
+    Object.defineProperty({ ...obj }, key, {
+      enumerable: true,
+      get() {
+        throw boom;
+      },
+    });
+  const base = { ...sb.credentials, endpoint: sb.endpoint };
+  const c = sb.client();
+  const before = sb.stats().requests;
+  const cases = [
+    ['invalid_config', 'key', () => new Client(thrower('key', base))],
+    ['invalid_config', 'timeoutMs', () => new Client(thrower('timeoutMs', base))],
+    [
+      'invalid_config',
+      'options',
+      () =>
+        new Client(
+          new Proxy(base, {
+            ownKeys: () => {
+              throw boom;
+            },
+          }),
+        ),
+    ],
+    ['invalid_config', 'logger', () => new Client({ ...base, logger: thrower('info', { warn() {} }) })],
+    ['invalid_config', 'logger', () => Client.fromEnv(thrower('logger'))],
+    ['invalid_input', 'signal', () => c.verify(...ZS, null, thrower('signal'))],
+    ['invalid_input', 'signal', () => c.verify(...ZS, null, { signal: thrower('aborted', { addEventListener() {} }) })],
+    [
+      'invalid_input',
+      'signal',
+      () =>
+        c.verify(...ZS, null, {
+          signal: {
+            aborted: false,
+            addEventListener: () => {
+              throw boom;
+            },
+          },
+        }),
+    ],
+    ['invalid_input', 'concurrency', () => c.verifyMany([ZS], thrower('concurrency'))],
+    [
+      'invalid_input',
+      'items',
+      () =>
+        c.verifyMany({
+          [Symbol.iterator]: () => {
+            throw boom;
+          },
+        }),
+    ],
+    ['invalid_input', 'sign_case', () => nameauth.sign(...ZS, ...ZS, 'k', thrower('signCase'))],
+  ];
+  for (const [i, [kind, field, f]] of cases.entries()) {
+    const e = await (async () => f())().then(
+      () => assert.fail(`case ${i} did not fail`),
+      (err) => err,
+    );
+    assert.ok(e instanceof nameauth.NameauthError, `case ${i}: ${e.stack}`);
+    assert.deepEqual([e.kind, e.field, e.rule, e.cause], [kind, field, 'bad_value', boom], `case ${i}`);
+  }
+  // Not an iterable at all, and one user's getter that throws: named, in the user's place.
+  await assert.rejects(c.verifyMany(5), { name: 'InvalidInputError', field: 'items', rule: 'bad_value' });
+  const out = await c.verifyMany([
+    Object.defineProperty(['oZhangSan', '张三'], 2, {
+      get() {
+        throw boom;
+      },
+    }),
+    thrower('creid', { openid: 'oZhangSan', truename: '张三' }),
+  ]);
+  assert.deepEqual(
+    out.map((e) => [e.name, e.field, e.cause]),
+    [
+      ['InvalidInputError', 'creid', boom],
+      ['InvalidInputError', 'creid', boom],
+    ],
+  );
+  assert.equal(sb.stats().requests, before);
   c.close();
 });

@@ -93,7 +93,8 @@ def test_a_full_queue_refuses_at_once_and_sends_nothing():
             assert asyncio.run(again()).code == "A"
 
 
-@pytest.mark.parametrize("bad", [0, -1, True, "5", 1.5])
+# 2**64: accepted before, then every call failed with an OverflowError naming nothing.
+@pytest.mark.parametrize("bad", [0, -1, True, "5", 1.5, 2**64])
 def test_max_queued_must_be_a_positive_int(bad):
     with pytest.raises(nameauth.InvalidConfigError, match="max_queued"):
         nameauth.AsyncClient("wx1234567890abcdef", "src", "key", max_queued=bad)
@@ -184,3 +185,25 @@ def test_exiting_with_calls_in_flight_never_crashes(tmp_path, calls, runs):
         assert not failures, f"{len(failures)} of {runs} runs failed; first: {failures[0]}"
         # The programs did send requests (the scenario happened).
         assert sb.hits("oSlowExit") >= runs
+
+
+def test_async_verify_many_refuses_what_verify_many_refuses_and_sends_nothing():
+    """The dict items of AsyncClient.verify_many follow Client.verify_many: an empty
+    cretype is that item's input error (it was sent as "1" before), a None value a
+    TypeError before anything is sent."""
+    with sandbox() as sb:
+        blank = {"openid": "oZhangSan", "truename": "张三", "creid": ZS_ID, "cretype": ""}
+        none = {"openid": "oZhangSan", "truename": "张三", "creid": ZS_ID, "cretype": None}
+        sync = sb.client().verify_many([blank])
+
+        async def main():
+            c = sb.async_client()
+            with pytest.raises(TypeError, match=r"items\[1\]"):
+                await c.verify_many([blank, none])
+            return await c.verify_many([blank])
+
+        (got,) = asyncio.run(main())
+        for e in (got, sync[0]):
+            assert isinstance(e, nameauth.InvalidInputError)
+            assert (e.field, e.rule) == ("cretype", "empty")
+        assert sb.stats()["requests"] == 0

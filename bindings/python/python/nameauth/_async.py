@@ -15,6 +15,7 @@ the interpreter again (see bindings/python/src/exit.rs).
 from __future__ import annotations
 
 import asyncio
+import sys
 import typing
 from collections.abc import Iterable, Mapping
 from types import TracebackType
@@ -42,8 +43,9 @@ def _deliver(future: asyncio.Future[Verdict], ok: bool, value: Any) -> None:
 
 
 def _check_max_queued(n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise InvalidConfigError("max_queued: must be an int of at least 1")
+    # The pool counts in a machine word: a larger int would fail at every call instead.
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= sys.maxsize:
+        raise InvalidConfigError(f"max_queued: must be an int from 1 to {sys.maxsize}")
     return n
 
 
@@ -62,12 +64,16 @@ def _arguments(item: object, index: int) -> tuple[str, str, str, str]:
                 raise TypeError(
                     f"items[{index}]: unknown key {k!r} (known: openid, truename, creid, cretype)"
                 )
-        values = [item.get(k) for k in _KEYS]
-        if any(v is None for v in values[:3]) or not all(
-            isinstance(v, str) for v in values if v is not None
-        ):
+        # As Client.verify_many: each present value a str (an empty cretype is that
+        # item's input error, never the default), cretype alone may be absent.
+        if any(k not in item for k in _KEYS[:3]) or not all(isinstance(item[k], str) for k in item):
             raise wrong
-        return (values[0], values[1], values[2], values[3] or RESIDENT_ID_CARD)  # type: ignore[return-value]
+        return (
+            item["openid"],
+            item["truename"],
+            item["creid"],
+            item.get("cretype", RESIDENT_ID_CARD),
+        )
     raise wrong
 
 

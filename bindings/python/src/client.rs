@@ -92,10 +92,13 @@ impl Client {
             fallback_endpoint,
             idle_timeout_ms,
         };
+        // The options may run the caller's code (`__fspath__`): counted (see exit.rs).
+        let entered = crate::exit::entered(py);
         let b = crate::options::builder(py, appid, src, key, options)?;
+        drop(entered);
         // Building reads `ca_file`: no GIL needed for that.
-        let client = py.detach(|| b.build()).map_err(|e| to_py_err(py, &e))?;
-        Ok(Client::of(client))
+        let (built, _inside) = crate::exit::detached(py, || b.build());
+        Ok(Client::of(built.map_err(|e| to_py_err(py, &e))?))
     }
 
     /// A client from the environment: ``NAMEAUTH_APPID``, ``NAMEAUTH_SRC``,
@@ -103,10 +106,8 @@ impl Client {
     /// (``NAMEAUTH_ENDPOINT``, ``NAMEAUTH_TIMEOUT_MS``, ...).
     #[classmethod]
     fn from_env(_cls: &Bound<'_, PyType>, py: Python<'_>) -> PyResult<Self> {
-        let client = py
-            .detach(|| ClientBuilder::from_env().build())
-            .map_err(|e| to_py_err(py, &e))?;
-        Ok(Client::of(client))
+        let (built, _inside) = crate::exit::detached(py, || ClientBuilder::from_env().build());
+        Ok(Client::of(built.map_err(|e| to_py_err(py, &e))?))
     }
 
     /// Verifies one user and returns a ``Verdict`` whenever the server answered (codes A
@@ -201,15 +202,21 @@ impl Client {
     /// instance its ``verify`` would have raised. Items are tuples ``(openid, truename,
     /// creid[, cretype])`` or dicts with those keys (and no others); a malformed item
     /// raises ``TypeError`` before anything is sent.
-    #[pyo3(signature = (items, concurrency=16))]
+    #[pyo3(
+        signature = (items, concurrency=None),
+        text_signature = "($self, items, concurrency=16)"
+    )]
     fn verify_many<'py>(
         &self,
         py: Python<'py>,
         items: &Bound<'py, PyAny>,
-        concurrency: usize,
+        concurrency: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let users = crate::many::users(items, concurrency)?;
-        crate::many::verify_many(py, &self.get(py)?, &users, concurrency)
+        let concurrency = concurrency.map_or(Ok(16), crate::many::concurrency)?;
+        // `items` is the caller's code (a generator): counted while it runs (exit.rs).
+        let entered = crate::exit::entered(py);
+        let users = crate::many::users(items)?;
+        crate::many::verify_many(py, &self.get(py)?, &users, concurrency, entered)
     }
 
     /// Closes the client: its connections are dropped and its key wiped once no call is

@@ -23,7 +23,12 @@
 //! to Python, as our frames still log and convert), and once the pool is closed
 //! it parks the thread for good instead (CPython 3.14 does the same with such
 //! threads; the process is exiting). The thread that runs the exit hook is never
-//! parked: later `atexit` functions may still verify.
+//! parked: later `atexit` functions may still verify. Every method of ours that releases
+//! the GIL does so through [`detached`], and one that runs the caller's own Python code
+//! (the `verify_many` iterable, options) is counted while it does ([`entered`]). The
+//! bound is the limit: code of the caller's that is still blocked (a logging filter, an
+//! iterable) when the wait ends and takes the GIL while the interpreter finalizes ends
+//! its thread through our frames, which crashes the process.
 
 use std::sync::Condvar;
 use std::time::{Duration, Instant};
@@ -76,6 +81,27 @@ pub(crate) fn detached<T: Send>(py: Python<'_>, f: impl FnOnce() -> T + Send) ->
         r
     });
     (r, Inside(std::process::id()))
+}
+
+/// Counts this thread, which holds the GIL in our frames and is about to run the
+/// caller's own code (a `verify_many` iterable, an option's `__fspath__`), as inside
+/// Python until the returned guard is dropped, so the exit hook waits for it: that code
+/// may release the GIL (a generator reading a file) and take it again once the
+/// interpreter finalizes, which ends the thread through our frames. Drop the guard
+/// before [`detached`], where a thread may park. Once the exit hook has run, a thread
+/// other than the exiting one parks here instead, the GIL released (see the design).
+pub(crate) fn entered(py: Python<'_>) -> Inside {
+    let mut s = state();
+    if s.closed && s.exit_thread != Some(std::thread::current().id()) {
+        drop(s);
+        return py.detach(|| -> Inside {
+            loop {
+                std::thread::park();
+            }
+        });
+    }
+    s.attached += 1;
+    Inside(std::process::id())
 }
 
 /// A thread counted in `attached` (see [`detached`]); uncounted when dropped.

@@ -64,5 +64,5 @@ pub(crate) fn validate_id(py: Python<'_>, creid: &Bound<'_, PyAny>) -> PyResult<
 /// that start a sandbox per test, leak checkers, and programs done with nameauth.
 #[pyfunction]
 pub(crate) fn release_pools(py: Python<'_>) {
-    py.detach(nameauth::release_pools);
+    crate::exit::detached(py, nameauth::release_pools);
 }

@@ -10,9 +10,9 @@ use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
 use nameauth::{CallOptions, Client as CoreClient, Error};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyInt, PyList};
 
 use crate::error::exception;
 use crate::items::User;
@@ -20,11 +20,20 @@ use crate::logs::{self, Call};
 use crate::quiet::quietly;
 use crate::verdict::Verdict;
 
-/// The users of `items`, checked before anything is sent (see `Client.verify_many`).
-pub(crate) fn users(items: &Bound<'_, PyAny>, concurrency: usize) -> PyResult<Vec<User>> {
-    if !(1..=256).contains(&concurrency) {
-        return Err(PyValueError::new_err("concurrency: must be from 1 to 256"));
+/// The `concurrency` argument: an int from 1 to 256, however large or negative the int
+/// given (never an `OverflowError` that does not name it).
+pub(crate) fn concurrency(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    if !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err("concurrency: must be an int"));
     }
+    match value.extract::<usize>() {
+        Ok(n) if (1..=256).contains(&n) => Ok(n),
+        _ => Err(PyValueError::new_err("concurrency: must be from 1 to 256")),
+    }
+}
+
+/// The users of `items`, checked before anything is sent (see `Client.verify_many`).
+pub(crate) fn users(items: &Bound<'_, PyAny>) -> PyResult<Vec<User>> {
     items
         .try_iter()?
         .enumerate()
@@ -39,6 +48,7 @@ pub(crate) fn verify_many<'py>(
     client: &CoreClient,
     users: &[User],
     concurrency: usize,
+    entered: crate::exit::Inside,
 ) -> PyResult<Bound<'py, PyList>> {
     type Outcome = (Result<nameauth::Verdict, Error>, nameauth::Report);
     let results: Vec<Mutex<Option<Outcome>>> = users.iter().map(|_| Mutex::new(None)).collect();
@@ -48,9 +58,9 @@ pub(crate) fn verify_many<'py>(
     let progress = (Mutex::new(()), Condvar::new());
     let workers = concurrency.min(users.len());
     let mut interrupted = None;
-    // Held from the last return of the GIL until this call returns to Python, so the
-    // exit hook waits for the logging below (see exit::detached).
-    let mut inside: Option<crate::exit::Inside> = None;
+    // Held (from `entered`, then from the last return of the GIL) until this call
+    // returns to Python, so the exit hook waits for the logging below (exit.rs).
+    let mut inside = Some(entered);
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {

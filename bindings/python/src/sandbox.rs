@@ -47,8 +47,8 @@ impl Sandbox {
         if let Some(j) = fixtures_json {
             b = b.fixtures(Fixtures::from_json(&j).map_err(PyValueError::new_err)?);
         }
-        let server = py
-            .detach(|| b.start())
+        let (started, _inside) = crate::exit::detached(py, || b.start());
+        let server = started
             .map_err(|e| PyRuntimeError::new_err(format!("the sandbox cannot start: {e}")))?;
         Ok(Sandbox {
             server: Mutex::new(Some(server)),
@@ -104,6 +104,6 @@ impl Sandbox {
     /// Stops serving. Stopping twice is harmless.
     fn close(&self, py: Python<'_>) {
         let server = self.server.lock().unwrap_or_else(|p| p.into_inner()).take();
-        py.detach(|| drop(server));
+        crate::exit::detached(py, || drop(server));
     }
 }

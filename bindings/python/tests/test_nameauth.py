@@ -290,8 +290,13 @@ def test_verify_many_refuses_malformed_items_before_sending(client):
             client.verify_many(bad)
     with pytest.raises(TypeError, match=r"items\[1\]"):
         client.verify_many([("oZhangSan", "张三", ZS_ID), ("x",)])
-    with pytest.raises(ValueError, match="concurrency"):
-        client.verify_many([], concurrency=0)
+    # However large or negative, an int out of range is the same error naming it (an
+    # OverflowError from the conversion before), and a row is never sent.
+    for n in (0, -1, 257, 2**64, -(2**70)):
+        with pytest.raises(ValueError, match="^concurrency: must be from 1 to 256$"):
+            client.verify_many([("oZhangSan", "张三", ZS_ID)], concurrency=n)
+    with pytest.raises(TypeError, match="^concurrency: must be an int$"):
+        client.verify_many([("oZhangSan", "张三", ZS_ID)], concurrency="16")  # type: ignore[arg-type]
     assert stats()["requests"] == before
 
 

@@ -127,6 +127,33 @@ function tokenOf(signal) {
   return token;
 }
 
+// Design (exit). Node finishes an environment that exits (process.exit() in a worker, or
+// in the main thread) only once the thread pool has run every verify it queued, so calls
+// still waiting in libuv's queue would be sent for a caller that is gone: a person
+// checked, the verdict dropped. The 'exit' event (synchronous, before that wait) cancels
+// the tokens of every call in flight in this environment; those already written run to
+// their end. Calls without a signal share one token; calls with one count in IN_FLIGHT
+// (token -> calls), so it holds only what is in flight. worker.terminate() runs no
+// JavaScript, so it cannot do this: abort the worker's calls before terminating it.
+const IN_FLIGHT = new Map();
+let exitToken = null;
+process.once('exit', () => {
+  exitToken?.cancel();
+  for (const token of IN_FLIGHT.keys()) token.cancel();
+});
+
+/** Runs `call` with `token` counted as in flight. */
+async function inFlight(token, call) {
+  IN_FLIGHT.set(token, (IN_FLIGHT.get(token) ?? 0) + 1);
+  try {
+    return await call();
+  } finally {
+    const left = IN_FLIGHT.get(token) - 1;
+    if (left === 0) IN_FLIGHT.delete(token);
+    else IN_FLIGHT.set(token, left);
+  }
+}
+
 function unwrap(built) {
   if (built instanceof native.NativeClient) return built;
   throw fromFailure(built);
@@ -241,7 +268,11 @@ class Client {
     ];
     const token = tokenOf(signal);
     const logger = this.#logger;
-    const outcome = await this.#native.verify(...args, levelOf(logger), token);
+    const level = levelOf(logger);
+    exitToken ??= new native.CancelToken();
+    const outcome = token
+      ? await inFlight(token, () => this.#native.verify(...args, level, token))
+      : await this.#native.verify(...args, level, exitToken);
     if (logger && outcome.events.length) emit(logger, outcome.events);
     if (outcome.verdict) return new Verdict(outcome.verdict);
     throw fromFailure(outcome.error);

@@ -5,6 +5,9 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const { once } = require('node:events');
+const path = require('node:path');
+const { Worker } = require('node:worker_threads');
 const { setTimeout: sleep } = require('node:timers/promises');
 const nameauth = require('nameauth');
 const { sandbox } = require('nameauth/testing');
@@ -207,5 +210,36 @@ test('getters, Proxies and iterators that throw: an error naming the field, the 
     ],
   );
   assert.equal(sb.stats().requests, before);
+  c.close();
+});
+
+test('a worker that exits with calls written and calls queued: the queued ones are never sent, the host lives on', async () => {
+  // POOL calls hold the pool's threads for 3 s (written, waiting for the answer); the
+  // other 4 wait in libuv's queue when the worker calls process.exit(). Node finishes
+  // the worker only once its calls have run, so those 4 would be sent for nobody.
+  sb.addFixture('oWorkerExits', slow(3000));
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const { Client } = require(workerData.pkg);
+    const c = new Client(workerData.options);
+    for (let i = 0; i < workerData.calls; i++) c.verify(...workerData.user).catch(() => {});
+    parentPort.on('message', () => process.exit(0));`;
+  const worker = new Worker(code, {
+    eval: true,
+    workerData: {
+      pkg: path.join(__dirname, '..'),
+      options: { ...sb.credentials, endpoint: sb.endpoint, timeoutMs: 20_000 },
+      user: ['oWorkerExits', ...ZS.slice(1)],
+      calls: POOL + 4,
+    },
+  });
+  await written('oWorkerExits', POOL);
+  worker.postMessage('exit');
+  assert.equal((await once(worker, 'exit'))[0], 0);
+  // The pool is free again: the host's own calls run, and nothing of the worker's arrives.
+  const c = sb.client();
+  assert.equal((await c.verify(...ZS)).code, 'A');
+  await sleep(300);
+  assert.equal(sb.hits('oWorkerExits'), POOL);
   c.close();
 });

@@ -6,7 +6,10 @@
 Writes the php.ini lines of docs/packaging.md and a pool, starts php-fpm8.2 (PHP's default
 ffi.enable=preload: FFI only in preloaded code) with LD_LIBRARY_PATH pointing at the
 library, sends FastCGI requests with cgi-fcgi to a page that verifies against the sandbox,
-and checks every answer. Prints "N passed, M failed"; exits 1 on any failure.
+and checks every answer. A second pool of one worker, whose request_terminate_timeout is
+shorter than a slow answer, shows that a worker's memory stays flat over hundreds of
+requests and that a worker killed in the middle of a call leaves the pool working.
+Prints "N passed, M failed"; exits 1 on any failure.
 """
 
 import json
@@ -63,6 +66,11 @@ def free_port():
         return s.getsockname()[1]
 
 
+def listening(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def fastcgi(port, script, query=""):
     """The body of a GET of `script` through php-fpm."""
     env = {
@@ -83,6 +91,49 @@ def fastcgi(port, script, query=""):
     return text.split("\r\n\r\n", 1)[-1].strip()
 
 
+# The one-worker pool: requests to watch its memory over, the most its resident set may
+# grow between the 50th and the last (a client leaked per request is about 4 KiB: 1 MiB),
+# and its request_terminate_timeout, well under oSlow's 5 s answer.
+WORKER_REQUESTS = 300
+WORKER_GROWTH = 512 * 1024
+TERMINATE_S = 2
+
+
+def worker_checks(port):
+    """Failures of the one-worker pool at `port`: memory over many requests, a kill."""
+    failures = []
+    want = {"got": ["B", "transport", "invalid_input", "invalid_input"], "events": 3}
+    rows = []
+    for _ in range(WORKER_REQUESTS):
+        body = fastcgi(port, "worker.php")
+        try:
+            rows.append(json.loads(body.splitlines()[-1]))
+        except (ValueError, IndexError):
+            return [f"worker.php answered {body!r}"]
+    wrong = [r for r in rows if {k: r.get(k) for k in want} != want]
+    if wrong:
+        failures.append(f"{len(wrong)} worker.php answers not {want}: {wrong[0]}")
+    if len({r["pid"] for r in rows}) != 1:
+        failures.append("the one-worker pool changed workers without being told to")
+    growth = rows[-1]["rss"] - rows[49]["rss"]
+    if growth > WORKER_GROWTH:
+        failures.append(f"the worker grew by {growth} bytes over {WORKER_REQUESTS - 50} requests")
+    # Killed by request_terminate_timeout while it waits for oSlow: the request was
+    # sent once, and the respawned worker (preloaded like the first) answers at once.
+    hits = sandbox_stats()["hits"].get("oSlow", 0)
+    query = urllib.parse.urlencode(
+        {"openid": "oSlow", "truename": "张三", "creid": "110101199003074477"}
+    )
+    fastcgi(port, "verify.php", query)
+    if sandbox_stats()["hits"].get("oSlow", 0) != hits + 1:
+        failures.append("oSlow was not sent exactly once by the killed worker")
+    body = fastcgi(port, "worker.php")
+    after = json.loads(body.splitlines()[-1]) if body.startswith("{") else {"raw": body}
+    if after.get("pid") == rows[-1]["pid"] or after.get("got") != want["got"]:
+        failures.append(f"after the kill: {after}")
+    return failures
+
+
 def request(port, args):
     openid, truename, creid = args
     query = urllib.parse.urlencode({"openid": openid, "truename": truename, "creid": creid})
@@ -95,6 +146,7 @@ def request(port, args):
 
 def main():
     port = free_port()
+    one_port = free_port()
     with tempfile.TemporaryDirectory(prefix="nameauth-fpm-") as d:
         ini = os.path.join(d, "php.ini")
         with open(ini, "w") as f:
@@ -104,7 +156,9 @@ def main():
             f.write(
                 f"[global]\nerror_log = {d}/fpm.log\ndaemonize = no\n\n"
                 f"[www]\nlisten = 127.0.0.1:{port}\npm = static\npm.max_children = 2\n"
-                "catch_workers_output = yes\n"
+                "catch_workers_output = yes\n\n"
+                f"[one]\nlisten = 127.0.0.1:{one_port}\npm = static\npm.max_children = 1\n"
+                f"request_terminate_timeout = {TERMINATE_S}s\ncatch_workers_output = yes\n"
             )
         env = dict(os.environ)
         env["LD_LIBRARY_PATH"] = LIB_DIR
@@ -117,9 +171,8 @@ def main():
         )
         try:
             for _ in range(100):
-                with socket.socket() as s:
-                    if s.connect_ex(("127.0.0.1", port)) == 0:
-                        break
+                if all(listening(p) for p in (port, one_port)):
+                    break
                 if fpm.poll() is not None:
                     break
                 time.sleep(0.1)
@@ -148,6 +201,12 @@ def main():
             else:
                 failed += 1
                 print(f"FAIL: {connections} connections for {len(CASES)} requests by 2 workers")
+            for failure in worker_checks(one_port) or [None]:
+                if failure is None:
+                    passed += 1
+                else:
+                    failed += 1
+                    print(f"FAIL: {failure}", file=sys.stderr)
         finally:
             fpm.terminate()
             log = fpm.communicate(timeout=10)[0].decode("utf-8", "replace")

@@ -3,6 +3,7 @@ package nameauth
 import (
 	"context"
 	"fmt"
+	"log"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -103,11 +104,10 @@ func (c *Client) Verify(ctx context.Context, openid, truename, creid string, opt
 		// Passed deadlines still go in as 1ms: the token below is already cancelled then.
 		deadline = max(time.Until(d), time.Millisecond)
 	}
-	v, lines, err := c.verify(ctx, openid, truename, creid, vc.cretype, deadline)
-	// The logger runs after the lock is released: a handler may even close the client.
-	for _, l := range lines {
-		c.logger.Log(ctx, l.level, l.message)
-	}
+	// The logger is asked what it wants, and given the call's events, outside the lock: a
+	// handler may even close the client.
+	v, lines, err := c.verify(ctx, openid, truename, creid, vc.cretype, deadline, logLevel(ctx, c.logger))
+	c.log(ctx, lines)
 	if err != nil {
 		return Verdict{}, withContext(asError(err), ctx)
 	}
@@ -115,13 +115,13 @@ func (c *Client) Verify(ctx context.Context, openid, truename, creid string, opt
 }
 
 // verify is the C call, under the read lock that keeps Close from freeing the client.
-func (c *Client) verify(ctx context.Context, openid, truename, creid, cretype string, deadline time.Duration) (Verdict, []logLine, error) {
+func (c *Client) verify(ctx context.Context, openid, truename, creid, cretype string, deadline time.Duration, level uint32) (Verdict, []logLine, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.h == nil {
 		return Verdict{}, nil, closedError()
 	}
-	return backendVerify(ctx, c.h, openid, truename, creid, cretype, deadline, logLevel(ctx, c.logger))
+	return backendVerify(ctx, c.h, openid, truename, creid, cretype, deadline, level)
 }
 
 // Item is one user for VerifyMany.
@@ -238,8 +238,39 @@ type logLine struct {
 	message string
 }
 
-// logLevel is the C ABI's capture level for what l wants: 3 info, 2 warn, 1 error, 0 none.
-func logLevel(ctx context.Context, l *slog.Logger) uint32 {
+// A logger cannot take a call's verdict or error. By the time the events are handed over
+// the request may have been written, so a panic there must not reach the caller: it would
+// lose the answer, and a caller that tries again checks the person twice. A handler that
+// panics (in Enabled or Handle) is recovered, the call's remaining events are dropped, and
+// one line goes to the standard log package, as net/http does with a handler's panic.
+func loggerPanicked(r any) {
+	log.Printf("nameauth: the logger panicked (its events for this call are dropped; the call keeps its result): %v", r)
+}
+
+// log hands the call's events to the logger, never letting a panic out (above).
+func (c *Client) log(ctx context.Context, lines []logLine) {
+	if len(lines) == 0 {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			loggerPanicked(r)
+		}
+	}()
+	for _, l := range lines {
+		c.logger.Log(ctx, l.level, l.message)
+	}
+}
+
+// logLevel is the C ABI's capture level for what l wants: 3 info, 2 warn, 1 error, 0 none
+// (also when l's Enabled panics: see loggerPanicked).
+func logLevel(ctx context.Context, l *slog.Logger) (level uint32) {
+	defer func() {
+		if r := recover(); r != nil {
+			loggerPanicked(r)
+			level = 0
+		}
+	}()
 	switch {
 	case l == nil:
 		return 0

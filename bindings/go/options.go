@@ -102,7 +102,8 @@ func WithAllowHTTP(on bool) Option {
 
 // WithLogger sends the client's events to l: one masked line per call (level Info) and per
 // retry or failover (Warn), never the key, a name or an ID number in clear. Nil (the
-// default) logs nothing.
+// default) logs nothing. A handler that panics takes neither the verdict nor the error:
+// the call's remaining lines are dropped and one line goes to the standard log package.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // VerifyOption configures one Verify call.

@@ -201,7 +201,8 @@ impl Client {
     /// returns a list in input order: for each item a ``Verdict``, or the exception
     /// instance its ``verify`` would have raised. Items are tuples ``(openid, truename,
     /// creid[, cretype])`` or dicts with those keys (and no others); a malformed item
-    /// raises ``TypeError`` before anything is sent.
+    /// raises ``TypeError`` before anything is sent. Ctrl-C stops it between items; the
+    /// ``KeyboardInterrupt`` carries ``results``, ``None`` for each item never sent.
     #[pyo3(
         signature = (items, concurrency=None),
         text_signature = "($self, items, concurrency=16)"

@@ -4,6 +4,10 @@
 //! signal (Ctrl-C) stops the batch; the calling thread waits with the GIL released and
 //! checks Python's signals every 100 ms. Each item's outcome lands in its own slot; the
 //! events are logged and the list built with the GIL, in input order, once all are done.
+//! Stopped by a signal, no new item starts and the calling thread still waits (the GIL
+//! released) for the items in flight; then every answered item is logged and the
+//! signal's exception carries `results`, the list with `None` for each item never sent,
+//! so the caller knows exactly who was checked and no answer is lost.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -102,26 +106,31 @@ pub(crate) fn verify_many<'py>(
                 }
             });
             inside = Some(now);
+            if interrupted.is_some() {
+                continue;
+            }
             if let Err(e) = py.check_signals() {
                 // No new item starts; the ones in flight end within the timeout.
                 stop.store(true, Ordering::Relaxed);
                 interrupted = Some(e);
-                break;
             }
         }
     });
-    if let Some(e) = interrupted {
-        return Err(e);
-    }
     let out = PyList::empty(py);
     for (slot, u) in results.into_iter().zip(users) {
-        let (r, report) = slot
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
-            .unwrap_or_else(|| {
+        let outcome = slot.into_inner().unwrap_or_else(|p| p.into_inner());
+        let (r, report) = match outcome {
+            Some(o) => o,
+            // Never started: the batch was stopped by a signal.
+            None if interrupted.is_some() => {
+                out.append(py.None())?;
+                continue;
+            }
+            None => {
                 let e = Error::internal("a worker thread stopped early");
                 (Err(e), nameauth::Report::default())
-            });
+            }
+        };
         let call = Call {
             openid: &u.openid,
             truename: &u.truename,
@@ -132,6 +141,10 @@ pub(crate) fn verify_many<'py>(
             Ok(v) => out.append(Bound::new(py, Verdict::from(v))?)?,
             Err(e) => out.append(exception(py, &e)?)?,
         }
+    }
+    if let Some(e) = interrupted {
+        e.value(py).setattr("results", out)?;
+        return Err(e);
     }
     Ok(out)
 }

@@ -1,0 +1,51 @@
+"""Ctrl-C during ``Client.verify_many`` loses no answer: the items in flight end, every
+answered item is logged, and the ``KeyboardInterrupt`` carries ``results`` (``None`` for
+each item never sent), so the caller knows exactly who was checked."""
+
+import logging
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+import nameauth
+from nameauth.testing import sandbox
+
+ZS_ID = "110101199003074477"
+
+
+def test_ctrl_c_in_verify_many_keeps_every_answer_and_names_the_unsent(caplog):
+    caplog.set_level(logging.INFO, logger="nameauth")
+    with sandbox() as sb:
+        sb.add_fixture(
+            "oSlowStop",
+            {"fault": "slow", "delay_ms": 400, "status": 1, "truename": "张三", "creid": ZS_ID},
+        )
+        items = [("oZhangSan", "张三", ZS_ID)] * 2 + [("oSlowStop", "张三", ZS_ID)] * 40
+
+        def ctrl_c_once_a_slow_row_is_sent():
+            # The forced order: the two fast rows are answered, a slow one is in flight.
+            deadline = time.monotonic() + 30
+            while sb.hits("oSlowStop") == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            os.kill(os.getpid(), signal.SIGINT)
+
+        t = threading.Thread(target=ctrl_c_once_a_slow_row_is_sent)
+        t.start()
+        with pytest.raises(KeyboardInterrupt) as info:
+            sb.client(timeout_ms=10_000).verify_many(items, concurrency=2)
+        t.join()
+        # Before: the answers were dropped unlogged, and no attribute said who was sent.
+        results = info.value.results  # type: ignore[attr-defined]
+        assert len(results) == len(items)
+        assert [r.code for r in results[:2]] == ["A", "A"]
+        answered = [r for r in results[2:] if r is not None]
+        assert all(isinstance(r, nameauth.Verdict) and r.code == "A" for r in answered)
+        assert 1 <= len(answered) < 40
+        # Exactly the rows with an answer were sent; the others (None) never were.
+        assert sb.hits("oSlowStop") == len(answered)
+        assert sb.hits("oZhangSan") == 2
+    logged = [r for r in caplog.records if r.name == "nameauth" and r.levelno == logging.INFO]
+    assert len(logged) == 2 + len(answered)

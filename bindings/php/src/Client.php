@@ -163,7 +163,10 @@ final class Client
         $ffi = Native::ffi();
         $out = $ffi->new('nameauth_verdict*');
         $captured = null;
-        if ($this->logger === null) {
+        // The logger of this call: one that calls setLogger() while it logs still gets
+        // the rest of the call's events (the next call goes to the new one).
+        $logger = $this->logger;
+        if ($logger === null) {
             $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
         } else {
             // Events are captured (and formatted) natively only when someone listens.
@@ -189,7 +192,7 @@ final class Client
             }
         }
         if ($captured !== null) {
-            $this->emit($captured);
+            self::emit($logger, $captured);
         }
         if ($failure !== null) {
             throw $failure;
@@ -221,7 +224,8 @@ final class Client
      * Sends each call's events to a PSR-3 logger (Psr\Log\LoggerInterface; Debian's
      * php-psr-log or psr/log from Composer): `info` for each call (its verdict or error),
      * `warning` for a retry or a failover. Messages are masked: no key, no name or ID number
-     * in clear, no URL. Null stops logging. The logger is duck-typed, so psr/log is not a
+     * in clear, no URL. Null stops logging (a call already running logs to the
+     * logger it started with). The logger is duck-typed, so psr/log is not a
      * dependency of this package.
      */
     public function setLogger(?object $logger): void
@@ -242,9 +246,10 @@ final class Client
      * exception's class and message; the logger only ever saw masked messages, so neither
      * holds a name, an ID number or the key.
      *
+     * @param object $logger   the logger set when the call started
      * @param string $captured lines of `<level digit> <message>`
      */
-    private function emit(string $captured): void
+    private static function emit(object $logger, string $captured): void
     {
         $lines = array_values(array_filter(
             explode("\n", $captured),
@@ -256,9 +261,9 @@ final class Client
             $message = substr($line, 2);
             try {
                 if ((int) $line[0] <= 2) {
-                    $this->logger->warning($message, ['library' => 'nameauth']);
+                    $logger->warning($message, ['library' => 'nameauth']);
                 } else {
-                    $this->logger->info($message, ['library' => 'nameauth']);
+                    $logger->info($message, ['library' => 'nameauth']);
                 }
             } catch (\Throwable $e) {
                 $reason = preg_replace('/[\x00-\x1f\x7f]+/', ' ', $e->getMessage());

@@ -13,8 +13,9 @@ require_once __DIR__ . '/RecordingLogger.php';
 
 /**
  * Orders of events a careless or hostile caller can force on the binding: a refused call
- * after a logged one, a client built twice, a client serialized or forged by
- * unserialize(). Each test starts its own sandbox from libnameauth_sandbox.
+ * after a logged one, a logger that takes itself off while it logs, a client built twice,
+ * a client serialized or forged by unserialize(). Each test starts its own sandbox from
+ * libnameauth_sandbox.
  */
 final class MisuseTest extends SandboxTestCase
 {
@@ -49,6 +50,49 @@ final class MisuseTest extends SandboxTestCase
         }
         $this->assertCount(1, $log->records, 'a refused call was logged as the previous call');
         $this->assertSame(1, $sb->requests());
+    }
+
+    /**
+     * A logger that takes itself off the client while it logs (setLogger(null) from its
+     * first event) still gets the rest of that call's events, and nothing is reported as
+     * a logger failure; the next call is not logged.
+     */
+    public function testALoggerThatUnsetsItselfWhileLoggingGetsTheWholeCall(): void
+    {
+        $errorLog = (string) tempnam(sys_get_temp_dir(), 'nameauth-php-errlog');
+        $previous = ini_set('error_log', $errorLog);
+        try {
+            $sb = Sandbox::start();
+            $c = $sb->client();
+            $log = new class ($c) extends \Psr\Log\AbstractLogger {
+                /** @var list<array{string, string}> */
+                public $records = [];
+
+                /** @var Client */
+                private $client;
+
+                public function __construct(Client $client)
+                {
+                    $this->client = $client;
+                }
+
+                public function log($level, $message, array $context = []): void
+                {
+                    $this->client->setLogger(null);
+                    $this->records[] = [(string) $level, (string) $message];
+                }
+            };
+            $c->setLogger($log);
+            // Two 503s, then the verdict: a warning for each retry, then the call.
+            $this->assertSame('E', $c->verify('oFlaky503', '张三', self::ZS_ID)->code());
+            $this->assertSame(['warning', 'warning', 'info'], array_column($log->records, 0));
+            $this->assertSame('', (string) file_get_contents($errorLog));
+            $c->verify('oZhangSan', '张三', self::ZS_ID);
+            $this->assertCount(3, $log->records);
+        } finally {
+            ini_set('error_log', (string) $previous);
+            @unlink($errorLog);
+        }
     }
 
     /**

@@ -83,6 +83,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -107,11 +108,17 @@ func errorOf(r C.nameauth_result, e *C.go_err) *Error {
 type cstrings []*C.char
 
 // add copies s for C; a NUL inside s (which C would silently cut at) is refused here with
-// the error the core gives for any other control character.
+// the error the core gives for any other control character, and invalid UTF-8 with the
+// core's own error too, but naming field: the C ABI names an option's value "value", and
+// New turns both into invalid_config (the core says invalid_input for a bad string).
 func (cs *cstrings) add(field, s string) (*C.char, *Error) {
 	if i := strings.IndexByte(s, 0); i >= 0 {
 		return nil, &Error{Kind: KindInvalidInput, Field: field, Rule: "control_character",
 			Message: field + ": character " + strconv.Itoa(len([]rune(s[:i]))+1) + " is a control character"}
+	}
+	if !utf8.ValidString(s) {
+		return nil, &Error{Kind: KindInvalidInput, Field: field, Rule: "invalid_utf8",
+			Message: field + ": is not valid UTF-8"}
 	}
 	p := C.CString(s)
 	*cs = append(*cs, p)

@@ -62,10 +62,20 @@ func TestBadInputNamesFieldAndRuleAndSendsNothing(t *testing.T) {
 	if !errors.Is(err, ErrInvalidInput) || errors.Is(err, ErrTimeout) {
 		t.Fatalf("errors.Is with the sentinels: %v", err)
 	}
-	// A NUL that C would silently cut at is refused in Go, naming the field.
-	_, err = c.Verify(context.Background(), "oZhang\x00San", zsName, zsID)
-	if !errors.As(err, &e) || e.Field != "openid" || e.Rule != "control_character" {
-		t.Fatalf("NUL in openid: %#v", err)
+	// A NUL that C would silently cut at ("张\x00三" sent as "张") is refused in Go, and
+	// so is invalid UTF-8, naming the field, in every field.
+	for _, bad := range []struct{ text, rule string }{{"\x00", "control_character"}, {"\xff", "invalid_utf8"}} {
+		for field, a := range map[string][4]string{
+			"openid":   {zsOpenID + bad.text, zsName, zsID, ResidentIDCard},
+			"truename": {zsOpenID, "张" + bad.text + "三", zsID, ResidentIDCard},
+			"creid":    {zsOpenID, zsName, zsID[:6] + bad.text + zsID[6:], ResidentIDCard},
+			"cretype":  {zsOpenID, zsName, zsID, ResidentIDCard + bad.text},
+		} {
+			_, err = c.Verify(context.Background(), a[0], a[1], a[2], WithCretype(a[3]))
+			if !errors.As(err, &e) || e.Kind != KindInvalidInput || e.Field != field || e.Rule != bad.rule {
+				t.Fatalf("%s with %q: %#v", field, bad.text, err)
+			}
+		}
 	}
 	if after := sandboxStats(t).Requests; after != before {
 		t.Fatalf("refused inputs reached the sandbox: %d requests, was %d", after, before)

@@ -154,9 +154,19 @@ async function inFlight(token, call) {
   }
 }
 
-function unwrap(built) {
+/** The camel-case name of each option by the core's name (timeout_ms: timeoutMs). */
+const CAMEL = Object.fromEntries(Object.entries(OPTIONS).map(([camel, [core]]) => [core, camel]));
+
+/**
+ * The built client, or its failure thrown. With `camel`, a failure names the option as
+ * the caller wrote it (timeoutMs, not the core's timeout_ms), in `field` and the message.
+ */
+function unwrap(built, camel = false) {
   if (built instanceof native.NativeClient) return built;
-  throw fromFailure(built);
+  const name = camel ? CAMEL[built.field] : undefined;
+  if (name === undefined) throw fromFailure(built);
+  const message = built.message.startsWith(`${built.field}:`) ? `${name}${built.message.slice(built.field.length)}` : built.message;
+  throw fromFailure({ ...built, field: name, message });
 }
 
 /**
@@ -223,7 +233,7 @@ class Client {
     const id = text('invalid_config', 'appid', appid ?? '');
     const s = text('invalid_config', 'src', src ?? '');
     const k = text('invalid_config', 'key', key ?? '');
-    this.#native = unwrap(native.buildClient(id, s, k, pairs));
+    this.#native = unwrap(native.buildClient(id, s, k, pairs), true);
     this.#logger = logger ?? null;
   }
 

@@ -56,7 +56,9 @@ test('every option of the configuration table reaches the core in camel case', a
   for (const [name, value] of Object.entries(refused)) {
     assert.throws(
       () => new Client({ ...base, [name]: value }),
-      (e) => e instanceof nameauth.InvalidConfigError && e.kind === 'invalid_config' && e.field !== null,
+      // Named as the caller wrote it (timeoutMs), not by the core's name (timeout_ms).
+      (e) =>
+        e instanceof nameauth.InvalidConfigError && e.kind === 'invalid_config' && e.field === name && e.message.startsWith(`${name}: `),
       name,
     );
   }

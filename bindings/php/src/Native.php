@@ -49,6 +49,7 @@ final class Native
         try {
             $ffi = \FFI::cdef($decls, $library);
         } catch (\FFI\Exception $e) {
+            self::refusedByIni($e);
             throw new InvalidConfigException(
                 'NAMEAUTH_LIBRARY: cannot load ' . $library . ' (set NAMEAUTH_LIBRARY to the path of libnameauth.so): '
                     . $e->getMessage(),
@@ -64,6 +65,32 @@ final class Native
             $ffi->nameauth_release_pools();
         });
         return $ffi;
+    }
+
+    /**
+     * Names ffi.enable when it, not the library, refused FFI::cdef: off, or PHP's default
+     * "preload" outside the CLI without docs/packaging.md's preload lines.
+     */
+    private static function refusedByIni(\FFI\Exception $e): void
+    {
+        if (strpos($e->getMessage(), '"ffi.enable"') === false) {
+            return;
+        }
+        if (strtolower((string) ini_get('ffi.enable')) === 'preload') {
+            throw new InvalidConfigException(
+                'ffi.enable: is preload, so FFI works only in code preloaded at server start: set'
+                    . ' ffi.preload to nameauth_ffi.h and opcache.preload to preload.php (docs/packaging.md)',
+                0,
+                'ffi.enable',
+                'not_preloaded'
+            );
+        }
+        throw new InvalidConfigException(
+            'ffi.enable: FFI is disabled (set ffi.enable=preload with the preload lines of docs/packaging.md)',
+            0,
+            'ffi.enable',
+            'disabled'
+        );
     }
 
     /**

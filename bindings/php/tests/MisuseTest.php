@@ -96,6 +96,21 @@ final class MisuseTest extends SandboxTestCase
     }
 
     /**
+     * FFI turned off in php.ini is named as such, not blamed on the library's path (PHP's
+     * default "preload" without the preload lines is tests/fpm/run.py's case).
+     */
+    public function testFfiTurnedOffIsNamedNotBlamedOnTheLibrary(): void
+    {
+        $code = 'require ' . var_export(dirname(__DIR__) . '/autoload.php', true) . ';'
+            . ' try { \NameAuth\Client::version(); } catch (\NameAuth\NameAuthException $e) {'
+            . ' echo $e->field(), " ", $e->rule(), " ", $e->getMessage(); }';
+        $out = (string) shell_exec(
+            escapeshellarg(PHP_BINARY) . ' -d ffi.enable=0 -r ' . escapeshellarg($code) . ' 2>&1'
+        );
+        $this->assertStringStartsWith('ffi.enable disabled ffi.enable: FFI is disabled', $out);
+    }
+
+    /**
      * Calling the constructor again on a live client would drop its native client (its
      * connections and its key) without freeing it.
      */

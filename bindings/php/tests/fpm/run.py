@@ -8,10 +8,12 @@ ffi.enable=preload: FFI only in preloaded code) with LD_LIBRARY_PATH pointing at
 library, sends FastCGI requests with cgi-fcgi to a page that verifies against the sandbox,
 and checks every answer. A second pool of one worker, whose request_terminate_timeout is
 shorter than a slow answer, shows that a worker's memory stays flat over hundreds of
-requests and that a worker killed in the middle of a call leaves the pool working.
+requests and that a worker killed in the middle of a call leaves the pool working. A
+second server, without the preload lines, must name ffi.enable on the first use.
 Prints "N passed, M failed"; exits 1 on any failure.
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -144,74 +146,86 @@ def request(port, args):
         return {"raw": body}
 
 
-def main():
-    port = free_port()
-    one_port = free_port()
+@contextlib.contextmanager
+def fpm_server(ini_text, pools):
+    """A php-fpm master with `ini_text` as php.ini and `pools` (name, port, extra lines),
+    up until the block ends; yields a list the block appends failures to, and prints the
+    log's end if there are any."""
     with tempfile.TemporaryDirectory(prefix="nameauth-fpm-") as d:
         ini = os.path.join(d, "php.ini")
         with open(ini, "w") as f:
-            f.write(INI)
+            f.write(ini_text)
         conf = os.path.join(d, "php-fpm.conf")
         with open(conf, "w") as f:
-            f.write(
-                f"[global]\nerror_log = {d}/fpm.log\ndaemonize = no\n\n"
-                f"[www]\nlisten = 127.0.0.1:{port}\npm = static\npm.max_children = 2\n"
-                "catch_workers_output = yes\n\n"
-                f"[one]\nlisten = 127.0.0.1:{one_port}\npm = static\npm.max_children = 1\n"
-                f"request_terminate_timeout = {TERMINATE_S}s\ncatch_workers_output = yes\n"
-            )
+            f.write(f"[global]\nerror_log = {d}/fpm.log\ndaemonize = no\n")
+            for name, port, extra in pools:
+                f.write(
+                    f"\n[{name}]\nlisten = 127.0.0.1:{port}\npm = static\n"
+                    f"catch_workers_output = yes\n{extra}"
+                )
         env = dict(os.environ)
         env["LD_LIBRARY_PATH"] = LIB_DIR
-        passed = failed = 0
         fpm = subprocess.Popen(
             [FPM, "-F", "-R", "-c", ini, "-y", conf],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
+        failures = []
         try:
             for _ in range(100):
-                if all(listening(p) for p in (port, one_port)):
-                    break
-                if fpm.poll() is not None:
+                if all(listening(port) for _, port, _ in pools) or fpm.poll() is not None:
                     break
                 time.sleep(0.1)
-            passed = failed = 0
-            if fastcgi(port, "cdef.php") == "cdef refused":
-                passed += 1
-            else:
-                failed += 1
-                print("FAIL: FFI::cdef was allowed in a request: not ffi.enable=preload")
-            for args, want in CASES:
-                got = request(port, args)
-                ok = got.get("ffi_enable") == "preload" and all(
-                    got.get(k) == v for k, v in want.items()
-                )
-                if ok:
-                    passed += 1
-                else:
-                    failed += 1
-                    print(f"FAIL {args[0]}: want {want}, got {got}", file=sys.stderr)
-            # Each page builds its own client, yet a worker keeps its connection across
-            # requests (one pool per process per transport setting): 2 workers, at most
-            # 2 connections for the 8 requests.
-            connections = sandbox_stats()["connections"]
-            if connections <= 2:
-                passed += 1
-            else:
-                failed += 1
-                print(f"FAIL: {connections} connections for {len(CASES)} requests by 2 workers")
-            for failure in worker_checks(one_port) or [None]:
-                if failure is None:
-                    passed += 1
-                else:
-                    failed += 1
-                    print(f"FAIL: {failure}", file=sys.stderr)
+            yield failures
         finally:
             fpm.terminate()
             log = fpm.communicate(timeout=10)[0].decode("utf-8", "replace")
-            if failed or not passed:
+            if failures:
                 print(log[-2000:], file=sys.stderr)
+
+
+def main():
+    port = free_port()
+    one_port = free_port()
+    passed = 0
+    pools = [
+        ("www", port, "pm.max_children = 2\n"),
+        ("one", one_port, f"pm.max_children = 1\nrequest_terminate_timeout = {TERMINATE_S}s\n"),
+    ]
+    with fpm_server(INI, pools) as failures:
+        if fastcgi(port, "cdef.php") == "cdef refused":
+            passed += 1
+        else:
+            failures.append("FFI::cdef was allowed in a request: not ffi.enable=preload")
+        for args, want in CASES:
+            got = request(port, args)
+            if got.get("ffi_enable") == "preload" and all(got.get(k) == v for k, v in want.items()):
+                passed += 1
+            else:
+                failures.append(f"{args[0]}: want {want}, got {got}")
+        # Each page builds its own client, yet a worker keeps its connection across
+        # requests (one pool per process per transport setting): 2 workers, at most
+        # 2 connections for the 8 requests.
+        connections = sandbox_stats()["connections"]
+        if connections <= 2:
+            passed += 1
+        else:
+            failures.append(f"{connections} connections for {len(CASES)} requests by 2 workers")
+        worker_failures = worker_checks(one_port)
+        passed += not worker_failures
+        failures += worker_failures
+    # PHP's default ffi.enable=preload without the preload lines: the first use says what
+    # is missing, naming ffi.enable, rather than blaming the library's path.
+    with fpm_server("ffi.enable=preload\n", [("bare", one_port, "pm.max_children = 1\n")]) as bare:
+        got = fastcgi(one_port, "unpreloaded.php")
+        if got == "InvalidConfigException ffi.enable not_preloaded":
+            passed += 1
+        else:
+            bare.append(f"without the preload lines: {got!r}")
+    for failure in failures + bare:
+        print(f"FAIL: {failure}", file=sys.stderr)
+    failed = len(failures) + len(bare)
     print(f"php-fpm: {passed} passed, {failed} failed")
     sys.exit(1 if failed or passed == 0 else 0)
 

@@ -297,6 +297,11 @@ func (it Item) GoString() string { return it.String() }
 // Format prints String for every verb.
 func (it Item) Format(f fmt.State, _ rune) { fmt.Fprint(f, it.String()) }
 
+// LogValue is String for log/slog, whose JSON handler would otherwise write the fields in
+// clear. encoding/json itself still writes an Item in full (it is the caller's data, and
+// may be stored), and so does slog's JSON handler for an Item inside a slice or struct.
+func (it Item) LogValue() slog.Value { return slog.StringValue(it.String()) }
+
 // mask keeps the first head and last tail characters of s (none when s is too short).
 func mask(s string, head, tail int) string {
 	r := []rune(s)

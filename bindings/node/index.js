@@ -132,18 +132,20 @@ function tokenOf(signal) {
 // still waiting in libuv's queue would be sent for a caller that is gone: a person
 // checked, the verdict dropped. The 'exit' event (synchronous, before that wait) cancels
 // the tokens of every call in flight in this environment; those already written run to
-// their end. Calls without a signal share one token; calls with one count in IN_FLIGHT
-// (token -> calls), so it holds only what is in flight. worker.terminate() runs no
-// JavaScript, so it cannot do this: abort the worker's calls before terminating it.
+// their end. Calls without a signal share one token; IN_FLIGHT counts the calls of each
+// token, so it holds only what is in flight, and the listener is on process only while a
+// call is (a package loaded afresh per test file, as Jest does, leaves none behind).
+// worker.terminate() runs no JavaScript, so it cannot do this: abort the worker's calls
+// before terminating it.
 const IN_FLIGHT = new Map();
 let exitToken = null;
-process.once('exit', () => {
-  exitToken?.cancel();
+function onExit() {
   for (const token of IN_FLIGHT.keys()) token.cancel();
-});
+}
 
 /** Runs `call` with `token` counted as in flight. */
 async function inFlight(token, call) {
+  if (IN_FLIGHT.size === 0) process.once('exit', onExit);
   IN_FLIGHT.set(token, (IN_FLIGHT.get(token) ?? 0) + 1);
   try {
     return await call();
@@ -151,6 +153,7 @@ async function inFlight(token, call) {
     const left = IN_FLIGHT.get(token) - 1;
     if (left === 0) IN_FLIGHT.delete(token);
     else IN_FLIGHT.set(token, left);
+    if (IN_FLIGHT.size === 0) process.off('exit', onExit);
   }
 }
 
@@ -276,13 +279,11 @@ class Client {
       text('invalid_input', 'creid', creid),
       cretype === undefined || cretype === null ? null : text('invalid_input', 'cretype', cretype),
     ];
-    const token = tokenOf(signal);
+    exitToken ??= new native.CancelToken();
+    const token = tokenOf(signal) ?? exitToken;
     const logger = this.#logger;
     const level = levelOf(logger);
-    exitToken ??= new native.CancelToken();
-    const outcome = token
-      ? await inFlight(token, () => this.#native.verify(...args, level, token))
-      : await this.#native.verify(...args, level, exitToken);
+    const outcome = await inFlight(token, () => this.#native.verify(...args, level, token));
     if (logger && outcome.events.length) emit(logger, outcome.events);
     if (outcome.verdict) return new Verdict(outcome.verdict);
     throw fromFailure(outcome.error);

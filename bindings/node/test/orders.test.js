@@ -243,3 +243,32 @@ test('a worker that exits with calls written and calls queued: the queued ones a
   assert.equal(sb.hits('oWorkerExits'), POOL);
   c.close();
 });
+
+test('the package loaded afresh many times (Jest loads it once per test file): no listener left on process', async () => {
+  const dir = path.join(__dirname, '..');
+  const fresh = () => {
+    for (const file of Object.keys(require.cache)) if (path.dirname(file) === dir && file.endsWith('.js')) delete require.cache[file];
+    return require(dir);
+  };
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w);
+  process.on('warning', onWarning);
+  const listeners = process.listenerCount('exit');
+  try {
+    for (let i = 0; i < 12; i++) {
+      const { Client } = fresh();
+      const c = new Client({ ...sb.credentials, endpoint: sb.endpoint });
+      assert.equal((await c.verify(...ZS)).code, 'A');
+      c.close();
+    }
+    await new Promise(setImmediate);
+    assert.equal(process.listenerCount('exit'), listeners);
+    assert.deepEqual(
+      warnings.map((w) => w.name),
+      [],
+    );
+  } finally {
+    process.off('warning', onWarning);
+    fresh();
+  }
+});

@@ -2,6 +2,7 @@
 // addon; see crates/node). Every verify runs on libuv's thread pool, off the event loop.
 
 const { load } = require('./native.js');
+const { withToken } = require('./cancel.js');
 const { caused, classes, fromFailure, make, read } = require('./errors.js');
 const { Verdict } = require('./verdict.js');
 
@@ -96,65 +97,6 @@ function checkLogger(logger) {
     throw make('invalid_config', 'logger', 'bad_value', 'must have info and warn methods (pino and winston loggers do)');
   }
   return logger;
-}
-
-// Design (signals). One CancelToken per AbortSignal, cancelled by one 'abort' listener
-// that lives as long as the signal (a WeakMap holds the token, keyed by the signal): a
-// signal shared by many calls (verifyMany's, an application's shutdown signal) carries one
-// listener, not one per call in flight (Node warns of a leak past 10), and nothing is
-// removed after a call, so nothing can fail between the answer and the caller.
-const TOKENS = new WeakMap();
-
-/** The token of `signal` (null for none), cancelled already if the signal is aborted. */
-function tokenOf(signal) {
-  if (signal === undefined || signal === null) return null;
-  const bad = () => make('invalid_input', 'signal', 'bad_value', 'must be an AbortSignal');
-  if (typeof signal !== 'object') throw bad();
-  const aborted = read('invalid_input', 'signal', signal, 'aborted');
-  if (typeof read('invalid_input', 'signal', signal, 'addEventListener') !== 'function' || typeof aborted !== 'boolean') throw bad();
-  let token = TOKENS.get(signal);
-  if (!token) {
-    const made = new native.CancelToken();
-    try {
-      signal.addEventListener('abort', () => made.cancel(), { once: true });
-    } catch (cause) {
-      throw caused(make('invalid_input', 'signal', 'bad_value', "its addEventListener threw (the error is this error's cause)"), cause);
-    }
-    TOKENS.set(signal, made);
-    token = made;
-  }
-  if (aborted) token.cancel();
-  return token;
-}
-
-// Design (exit). Node finishes an environment that exits (process.exit() in a worker, or
-// in the main thread) only once the thread pool has run every verify it queued, so calls
-// still waiting in libuv's queue would be sent for a caller that is gone: a person
-// checked, the verdict dropped. The 'exit' event (synchronous, before that wait) cancels
-// the tokens of every call in flight in this environment; those already written run to
-// their end. Calls without a signal share one token; IN_FLIGHT counts the calls of each
-// token, so it holds only what is in flight, and the listener is on process only while a
-// call is (a package loaded afresh per test file, as Jest does, leaves none behind).
-// worker.terminate() runs no JavaScript, so it cannot do this: abort the worker's calls
-// before terminating it.
-const IN_FLIGHT = new Map();
-let exitToken = null;
-function onExit() {
-  for (const token of IN_FLIGHT.keys()) token.cancel();
-}
-
-/** Runs `call` with `token` counted as in flight. */
-async function inFlight(token, call) {
-  if (IN_FLIGHT.size === 0) process.once('exit', onExit);
-  IN_FLIGHT.set(token, (IN_FLIGHT.get(token) ?? 0) + 1);
-  try {
-    return await call();
-  } finally {
-    const left = IN_FLIGHT.get(token) - 1;
-    if (left === 0) IN_FLIGHT.delete(token);
-    else IN_FLIGHT.set(token, left);
-    if (IN_FLIGHT.size === 0) process.off('exit', onExit);
-  }
 }
 
 /** The camel-case name of each option by the core's name (timeout_ms: timeoutMs). */
@@ -279,11 +221,9 @@ class Client {
       text('invalid_input', 'creid', creid),
       cretype === undefined || cretype === null ? null : text('invalid_input', 'cretype', cretype),
     ];
-    exitToken ??= new native.CancelToken();
-    const token = tokenOf(signal) ?? exitToken;
     const logger = this.#logger;
     const level = levelOf(logger);
-    const outcome = await inFlight(token, () => this.#native.verify(...args, level, token));
+    const outcome = await withToken(native, signal, (token) => this.#native.verify(...args, level, token));
     if (logger && outcome.events.length) emit(logger, outcome.events);
     if (outcome.verdict) return new Verdict(outcome.verdict);
     throw fromFailure(outcome.error);

@@ -5,7 +5,7 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { once } = require('node:events');
+const { getEventListeners, once } = require('node:events');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 const { setTimeout: sleep } = require('node:timers/promises');
@@ -86,7 +86,7 @@ test('a logger that fails after the verdict is in hand, at once or by rejecting 
   }
 });
 
-test('one AbortSignal shared by many calls in flight: no leak warning, every verdict, each user sent once', async () => {
+test('one AbortSignal shared by many calls in flight: one listener while they are, none after, every verdict, each user sent once', async () => {
   sb.addFixture('oSharedSignal', slow(50));
   const warnings = [];
   const onWarning = (w) => warnings.push(w);
@@ -95,11 +95,16 @@ test('one AbortSignal shared by many calls in flight: no leak warning, every ver
     const c = sb.client({ timeoutMs: 20_000 });
     const { signal } = new AbortController();
     // verifyMany's 16 workers at once, all on the one signal (Node warns past 10 listeners).
-    const out = await c.verifyMany(
+    const many = c.verifyMany(
       Array.from({ length: 40 }, () => ['oSharedSignal', ...ZS.slice(1)]),
       { signal },
     );
+    await written('oSharedSignal', 1);
+    assert.equal(getEventListeners(signal, 'abort').length, 1);
+    const out = await many;
     await new Promise(setImmediate);
+    // None once its calls ended (Node keeps an AbortSignal.timeout() with a listener alive).
+    assert.equal(getEventListeners(signal, 'abort').length, 0);
     assert.deepEqual(
       out.map((v) => v.code),
       Array(40).fill('A'),

@@ -15,7 +15,9 @@ const (
 	KindInvalidInput Kind = "invalid_input"
 	// KindInvalidConfig: the credentials or an option are unusable, or cgo is missing.
 	KindInvalidConfig Kind = "invalid_config"
-	// KindTimeout: no complete answer within the timeout or the context's deadline.
+	// KindTimeout: no complete answer within the timeout or the context's deadline. The
+	// request may have been written and the check run (so too for transport and protocol;
+	// nameauth retries only what cannot have been processed): do not send it again blindly.
 	KindTimeout Kind = "timeout"
 	// KindTransport: connection refused or reset, TLS failure, non-2xx HTTP status.
 	KindTransport Kind = "transport"

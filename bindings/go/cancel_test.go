@@ -47,6 +47,28 @@ func TestPastDeadlineSendsNothing(t *testing.T) {
 	}
 }
 
+// lateContext is a context in the moment after its deadline and before its timer fires
+// (context.WithDeadline's Err stays nil until then): Deadline is past, Done still open.
+type lateContext struct{ context.Context }
+
+func (lateContext) Deadline() (time.Time, bool) { return time.Now().Add(-time.Second), true }
+func (lateContext) Done() <-chan struct{}       { return make(chan struct{}) }
+
+// A deadline already past is past even before the context says so: nothing is sent, as
+// net's dialer refuses such a deadline. Before, the call went out with a 1 ms budget
+// (the request written, and the answer then too late to be returned).
+func TestAPassedDeadlineSendsNothingBeforeItsTimerFires(t *testing.T) {
+	c := newTestClient(t)
+	before := sandboxStats(t).Requests
+	_, err := c.Verify(lateContext{context.Background()}, zsOpenID, zsName, zsID)
+	if !errors.Is(err, ErrCancelled) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("past deadline, timer not fired: %v", err)
+	}
+	if after := sandboxStats(t).Requests; after != before {
+		t.Fatalf("sent after its deadline: %d -> %d", before, after)
+	}
+}
+
 // The context's deadline bounds a call the server is slow to answer (oSlow answers after
 // 5 s; the client's own timeout is 60 s): a timeout that is also DeadlineExceeded, well
 // before either. The bound is generous (4 s for a 300 ms deadline).

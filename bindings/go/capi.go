@@ -192,8 +192,9 @@ func backendFree(h handle) { C.nameauth_client_free(h) }
 // context's end runs on; the core checks it up to the moment it writes the request, so a
 // context done before the write means nothing is sent. The token is freed only after the
 // AfterFunc has either been stopped or has finished (the C ABI forbids a free racing a
-// cancel). A context already done is cancelled here, before the call, since AfterFunc runs
-// its function on a goroutine of its own that the call could otherwise outrun.
+// cancel). A context already done, or whose deadline has passed (deadline < 0, even while
+// ctx.Err is still nil), is cancelled here, before the call, since AfterFunc runs its
+// function on a goroutine of its own that the call could otherwise outrun.
 func backendVerify(ctx context.Context, h handle, openid, truename, creid, cretype string,
 	deadline time.Duration, level uint32) (Verdict, []logLine, error) {
 	var cs cstrings
@@ -206,7 +207,7 @@ func backendVerify(ctx context.Context, h handle, openid, truename, creid, crety
 	var token *C.nameauth_cancel
 	stop := func() bool { return true }
 	var running sync.WaitGroup
-	if ctx.Done() != nil {
+	if ctx.Done() != nil || deadline < 0 {
 		if r := C.nameauth_cancel_new(&token); r != C.NAMEAUTH_OK {
 			return Verdict{}, nil, &Error{Kind: KindInternal, Message: "cancel: cannot allocate"}
 		}
@@ -215,7 +216,7 @@ func backendVerify(ctx context.Context, h handle, openid, truename, creid, crety
 			defer running.Done()
 			C.nameauth_cancel_cancel(token)
 		})
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || deadline < 0 {
 			C.nameauth_cancel_cancel(token)
 		}
 	}

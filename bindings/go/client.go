@@ -99,17 +99,22 @@ func (c *Client) Verify(ctx context.Context, openid, truename, creid string, opt
 	for _, o := range opts {
 		o(&vc)
 	}
+	// A deadline already past is negative: backendVerify then cancels the call's token
+	// before the call, even while ctx.Err() is still nil (context.WithDeadline sets it
+	// only when its timer fires, a moment after the deadline).
 	var deadline time.Duration
 	if d, ok := ctx.Deadline(); ok {
-		// Passed deadlines still go in as 1ms: the token below is already cancelled then.
-		deadline = max(time.Until(d), time.Millisecond)
+		deadline = time.Until(d)
+		if deadline <= 0 {
+			deadline = -1
+		}
 	}
 	// The logger is asked what it wants, and given the call's events, outside the lock: a
 	// handler may even close the client.
 	v, lines, err := c.verify(ctx, openid, truename, creid, vc.cretype, deadline, logLevel(ctx, c.logger))
 	c.log(ctx, lines)
 	if err != nil {
-		return Verdict{}, withContext(asError(err), ctx)
+		return Verdict{}, withContext(asError(err), ctx, deadline < 0)
 	}
 	return v, nil
 }

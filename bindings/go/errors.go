@@ -88,10 +88,14 @@ func (e *Error) GoString() string {
 		e.Kind, e.Field, e.Rule, e.Message, e.HTTPStatus)
 }
 
-// withContext ties a cancelled or timed-out call to the context that ended it.
-func withContext(err *Error, ctx context.Context) *Error {
-	if ctxErr := ctx.Err(); ctxErr != nil && (err.Kind == KindCancelled || err.Kind == KindTimeout) {
-		err.cause = ctxErr
+// withContext ties a cancelled or timed-out call to the context that ended it (expired:
+// its deadline had passed when the call began, whatever ctx.Err said then).
+func withContext(err *Error, ctx context.Context, expired bool) *Error {
+	if err.Kind != KindCancelled && err.Kind != KindTimeout {
+		return err
+	}
+	if err.cause = ctx.Err(); err.cause == nil && expired {
+		err.cause = context.DeadlineExceeded
 	}
 	return err
 }

@@ -15,13 +15,32 @@ const { Client } = require('./index.js');
 
 let addon = null;
 
+/**
+ * `v`, checked before it crosses into the addon, whose conversions would take -1 as a
+ * latency of 49 days (u32) or 2^32 + 5 as 5 ms, and whose errors name no field.
+ */
+function checked(field, v, ok, rule) {
+  if (!ok(v)) throw new TypeError(`${field}: must be ${rule}`);
+  return v;
+}
+const isString = (v) => typeof v === 'string';
+const isRecord = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 class Sandbox {
   #server;
 
   constructor(options = {}) {
     addon ??= load('nameauth-testing');
-    const fixtures = options.fixtures === undefined ? null : JSON.stringify(options.fixtures);
-    this.#server = new addon.NativeSandbox(Boolean(options.tls), fixtures, options.latencyMs ?? 0);
+    const { tls = false, fixtures, latencyMs = 0 } = checked('options', options ?? {}, isRecord, 'an object: { tls, fixtures, latencyMs }');
+    checked('tls', tls, (v) => typeof v === 'boolean', 'true or false');
+    checked('fixtures', fixtures ?? {}, isRecord, 'an object: openid -> record');
+    checked(
+      'latencyMs',
+      latencyMs,
+      (v) => Number.isSafeInteger(v) && v >= 0 && v <= 0xffffffff,
+      'a whole number of milliseconds from 0 to 4294967295',
+    );
+    this.#server = new addon.NativeSandbox(tls, fixtures == null ? null : JSON.stringify(fixtures), latencyMs);
     const [appid, src, key] = this.#server.credentials;
     /** The credentials the sandbox accepts (its key is a published test value). */
     this.credentials = Object.freeze({ appid, src, key });
@@ -51,12 +70,13 @@ class Sandbox {
 
   /** Requests so far that carried `openid`: how often a user was really checked. */
   hits(openid) {
-    return this.#server.hits(openid);
+    return this.#server.hits(checked('openid', openid, isString, 'a string'));
   }
 
   /** Adds or replaces the record of `openid` (an object as in a fixtures file). */
   addFixture(openid, record) {
-    this.#server.addFixture(openid, JSON.stringify(record));
+    checked('openid', openid, isString, 'a string');
+    this.#server.addFixture(openid, JSON.stringify(checked('record', record, isRecord, 'an object (a fixtures file entry)')));
   }
 
   /** Stops serving. Twice is harmless. */

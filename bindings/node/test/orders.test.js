@@ -79,6 +79,18 @@ test('a logger that fails after the verdict is in hand, at once or by rejecting 
     assert.deepEqual(rejections, []);
     // Sent twice: the 503, which the server cannot have processed, then the answer.
     assert.equal(sb.hits('oLoggerFails'), 2);
+    // Nor when the warning itself cannot be emitted.
+    const emitWarning = process.emitWarning;
+    process.emitWarning = () => {
+      throw new Error('no warnings here');
+    };
+    try {
+      assert.equal((await c.verify('oZhangSan', ...ZS.slice(1))).code, 'A');
+      await sleep(50);
+    } finally {
+      process.emitWarning = emitWarning;
+    }
+    assert.deepEqual(rejections, []);
     c.close();
   } finally {
     process.off('warning', onWarning);

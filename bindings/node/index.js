@@ -128,7 +128,10 @@ function loggerFailed(method, err) {
     why = 'a value that cannot be shown';
   }
   try {
-    process.emitWarning(`nameauth: the logger's ${method} failed: ${why}`, { type: 'NameauthLoggerWarning', code: 'NAMEAUTH_LOGGER_FAILED' });
+    process.emitWarning(`nameauth: the logger's ${method} failed: ${why}`, {
+      type: 'NameauthLoggerWarning',
+      code: 'NAMEAUTH_LOGGER_FAILED',
+    });
   } catch {
     // process.emitWarning replaced by one that throws (a test framework's): dropped.
   }

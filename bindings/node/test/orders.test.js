@@ -46,6 +46,38 @@ test('close() with calls written and calls queued: every verdict arrives, each u
   assert.equal(sb.hits('oCloseInFlight'), POOL + 2);
 });
 
+test('a client unreachable while its calls are in flight: collected only after, every verdict arrives', {
+  skip: typeof global.gc !== 'function' && 'needs --expose-gc',
+}, async () => {
+  sb.addFixture('oDroppedClient', slow(300));
+  let collected = false;
+  const registry = new FinalizationRegistry(() => {
+    collected = true;
+  });
+  // Nothing but the calls' promises refers to the client after this.
+  const calls = (() => {
+    const c = sb.client({ timeoutMs: 20_000 });
+    registry.register(c, null);
+    return Array.from({ length: POOL + 2 }, () => c.verify('oDroppedClient', ...ZS.slice(1)));
+  })();
+  await written('oDroppedClient', 1);
+  for (let i = 0; i < 5; i++) {
+    global.gc();
+    await sleep(10);
+  }
+  assert.equal(collected, false, 'collected with calls in flight');
+  assert.deepEqual(
+    (await Promise.all(calls)).map((v) => v.code),
+    Array(POOL + 2).fill('A'),
+  );
+  assert.equal(sb.hits('oDroppedClient'), POOL + 2);
+  for (let i = 0; i < 50 && !collected; i++) {
+    global.gc();
+    await sleep(20);
+  }
+  assert.equal(collected, true, 'never collected');
+});
+
 test('a logger that fails after the verdict is in hand, at once or by rejecting later: the verdict arrives, the failure is a process warning', async () => {
   // Retried once (a 503), so the call logs a warn line (that logger method throws) and an
   // info line (that one is async and rejects after the call has returned).

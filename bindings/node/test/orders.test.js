@@ -1,7 +1,9 @@
-// Bad orders of events at the JavaScript boundary: a client closed while its calls are in
-// flight, a logger that fails after the verdict is in hand, a signal shared by many calls.
-// Each test forces its order with the sandbox's slow fixtures and counts what the sandbox
-// received: a verdict is never lost, a user is never sent twice, the host never crashes.
+// Bad orders of events at the JavaScript boundary: a client closed, or unreachable, while
+// its calls are in flight; a logger that fails after the verdict is in hand; a signal
+// shared by many calls, or one that is not quite an AbortSignal; the caller's getters
+// that throw; a worker that exits with calls queued; the package loaded afresh. Each test
+// forces its order with the sandbox's slow fixtures and counts what the sandbox received:
+// a verdict is never lost, a user is never sent twice, nothing is left behind.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');

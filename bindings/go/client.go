@@ -93,40 +93,44 @@ func closedError() *Error {
 // the core as the call's own deadline, and when it is done before the request is written
 // the request is never written (kind cancelled; errors.Is(err, context.Canceled) too).
 // Once a byte is written the server may be running the check, and the call returns what
-// it said.
+// it said. At most MaxConcurrentCalls calls run at once in a process; a call waits for its
+// turn first, bounded by its context (the client's timeout starts when its turn comes).
 func (c *Client) Verify(ctx context.Context, openid, truename, creid string, opts ...VerifyOption) (Verdict, error) {
 	vc := verifyConfig{cretype: ResidentIDCard}
 	for _, o := range opts {
 		o(&vc)
 	}
-	// A deadline already past is negative: backendVerify then cancels the call's token
-	// before the call, even while ctx.Err() is still nil (context.WithDeadline sets it
-	// only when its timer fires, a moment after the deadline).
-	var deadline time.Duration
-	if d, ok := ctx.Deadline(); ok {
-		deadline = time.Until(d)
-		if deadline <= 0 {
-			deadline = -1
-		}
-	}
-	// The logger is asked what it wants, and given the call's events, outside the lock: a
-	// handler may even close the client.
-	v, lines, err := c.verify(ctx, openid, truename, creid, vc.cretype, deadline, logLevel(ctx, c.logger))
+	// The logger is asked what it wants, and given the call's events, outside the lock
+	// and without a slot (slots.go): a handler may even close the client.
+	v, lines, expired, err := c.verify(ctx, openid, truename, creid, vc.cretype, logLevel(ctx, c.logger))
 	c.log(ctx, lines)
 	if err != nil {
-		return Verdict{}, withContext(asError(err), ctx, deadline < 0)
+		return Verdict{}, withContext(asError(err), ctx, expired)
 	}
 	return v, nil
 }
 
-// verify is the C call, under the read lock that keeps Close from freeing the client.
-func (c *Client) verify(ctx context.Context, openid, truename, creid, cretype string, deadline time.Duration, level uint32) (Verdict, []logLine, error) {
+// verify is the C call, in a slot (slots.go) and under the read lock that keeps Close
+// from freeing the client. expired: the context's deadline had passed when it began.
+func (c *Client) verify(ctx context.Context, openid, truename, creid, cretype string, level uint32) (v Verdict, lines []logLine, expired bool, err error) {
+	defer takeSlot(ctx)()
+	// The deadline counts from here, after the wait for a slot. One already past is
+	// negative: backendVerify then cancels the call's token before the call, even while
+	// ctx.Err() is still nil (context.WithDeadline sets it only when its timer fires, a
+	// moment after the deadline).
+	var deadline time.Duration
+	if d, ok := ctx.Deadline(); ok {
+		if deadline = time.Until(d); deadline <= 0 {
+			deadline, expired = -1, true
+		}
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.h == nil {
-		return Verdict{}, nil, closedError()
+		return Verdict{}, nil, expired, closedError()
 	}
-	return backendVerify(ctx, c.h, openid, truename, creid, cretype, deadline, level)
+	v, lines, err = backendVerify(ctx, c.h, openid, truename, creid, cretype, deadline, level)
+	return v, lines, expired, err
 }
 
 // Item is one user for VerifyMany.

@@ -28,7 +28,13 @@ const IN_FLIGHT = new Set();
 let unsignalled = null;
 
 function onExit() {
-  for (const entry of IN_FLIGHT) entry.token.cancel();
+  for (const entry of IN_FLIGHT) {
+    entry.token.cancel();
+    // A library may emit 'exit' itself, and the environment then goes on: later calls
+    // get fresh tokens, not these cancelled ones.
+    if (entry.signal) SIGNALS.delete(entry.signal);
+    else unsignalled = null;
+  }
 }
 
 /** The entry of `signal` (`native` makes its token), cancelled already if it is aborted. */

@@ -323,3 +323,21 @@ test('the package loaded afresh many times (Jest loads it once per test file): n
     fresh();
   }
 });
+
+test("an 'exit' event emitted by a library while calls are in flight: later calls still run", async () => {
+  sb.addFixture('oFalseExit', slow(300));
+  const c = sb.client({ timeoutMs: 20_000 });
+  const { signal } = new AbortController();
+  const calls = [c.verify('oFalseExit', ...ZS.slice(1)), c.verify('oFalseExit', ...ZS.slice(1), null, { signal })];
+  await written('oFalseExit', 2);
+  process.emit('exit', 0);
+  // Written before the event: they end as they would have.
+  assert.deepEqual(
+    (await Promise.all(calls)).map((v) => v.code),
+    ['A', 'A'],
+  );
+  // The environment goes on, and so do calls without a signal and with that signal.
+  assert.equal((await c.verify(...ZS)).code, 'A');
+  assert.equal((await c.verify(...ZS, null, { signal })).code, 'A');
+  c.close();
+});

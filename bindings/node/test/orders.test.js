@@ -265,10 +265,10 @@ test('getters, Proxies and iterators that throw: an error naming the field, the 
 });
 
 test('a worker that exits with calls written and calls queued: the queued ones are never sent, the host lives on', async () => {
-  // POOL calls hold the pool's threads for 3 s (written, waiting for the answer); the
+  // POOL calls hold the pool's threads for 6 s (written, waiting for the answer); the
   // other 4 wait in libuv's queue when the worker calls process.exit(). Node finishes
   // the worker only once its calls have run, so those 4 would be sent for nobody.
-  sb.addFixture('oWorkerExits', slow(3000));
+  sb.addFixture('oWorkerExits', slow(6000)); // the margin for the exit message, on a busy machine
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
     const { Client } = require(workerData.pkg);

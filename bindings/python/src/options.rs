@@ -81,7 +81,11 @@ fn int_option(
     if v.is_instance_of::<PyBool>() || !v.is_instance_of::<PyInt>() {
         return Err(PyTypeError::new_err(format!("{name}: must be an int")));
     }
-    // Any int, however large, reaches the core's range check as text.
-    let text: String = v.str()?.extract()?;
+    // Any int, however large, reaches the core's range check as text: int's own text,
+    // never a subclass's `__str__` (the caller's code, which may raise or not be digits).
+    let text: String = py
+        .get_type::<PyInt>()
+        .call_method1("__repr__", (v,))?
+        .extract()?;
     b.option(name, &text).map_err(|e| to_py_err(py, &e))
 }

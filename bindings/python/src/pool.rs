@@ -79,12 +79,17 @@ pub(crate) enum Refused {
 }
 
 /// The pool's state for this process: a child after `fork` starts afresh (its parent's
-/// threads and queue do not exist there; their jobs are leaked, never run nor dropped).
+/// threads and queue do not exist there; their jobs are leaked, never run nor dropped,
+/// but they leave their clients' counts of waiting calls, which the child's calls of
+/// the same clients go by).
 pub(crate) fn state() -> MutexGuard<'static, State> {
     let mut s = STATE.lock().unwrap_or_else(|p| p.into_inner());
     let pid = std::process::id();
     if s.pid != pid {
-        std::mem::forget(std::mem::take(&mut s.queue));
+        for job in std::mem::take(&mut s.queue) {
+            job.waiting.fetch_sub(1, SeqCst);
+            std::mem::forget(job);
+        }
         std::mem::forget(std::mem::take(&mut s.running));
         s.pid = pid;
         (s.threads, s.idle, s.attached, s.closed) = (0, 0, 0, false);

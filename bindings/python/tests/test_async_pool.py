@@ -207,3 +207,41 @@ def test_async_verify_many_refuses_what_verify_many_refuses_and_sends_nothing():
             assert isinstance(e, nameauth.InvalidInputError)
             assert (e.field, e.rule) == ("cretype", "empty")
         assert sb.stats()["requests"] == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_child_after_fork_uses_its_parents_async_client_and_never_its_queue():
+    """Forked while its parent's AsyncClient has max_queued calls waiting: the child's
+    calls of that client are taken (before: QueueFullError for ever, the parent's queued
+    calls still counted), and the parent's queued calls are sent once, by the parent."""
+    with sandbox() as sb:
+        sb.add_fixture("oSlowFork", slow(1500))
+
+        async def main():
+            c = sb.async_client(max_queued=2)
+            tasks = []
+            deadline = time.monotonic() + 30
+            # One by one, so every thread takes one; then 2 wait: the queue is full.
+            for i in range(MAX_THREADS + 2):
+                tasks.append(asyncio.ensure_future(c.verify("oSlowFork", "张三", ZS_ID)))
+                while i < MAX_THREADS and sb.hits("oSlowFork") <= i:
+                    assert time.monotonic() < deadline
+                    await asyncio.sleep(0.002)
+            await asyncio.sleep(0.05)
+            pid = os.fork()
+            if pid == 0:
+                code = 2
+                try:
+                    child = asyncio.wait_for(c.verify("oZhangSan", "张三", ZS_ID), 10)
+                    code = 0 if asyncio.run(child).code == "A" else 1
+                finally:
+                    os._exit(code)
+            loop = asyncio.get_running_loop()
+            status = await loop.run_in_executor(None, os.waitpid, pid, 0)
+            return status[1], await asyncio.gather(*tasks, return_exceptions=True)
+
+        status, results = asyncio.run(main())
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert all(isinstance(r, nameauth.Verdict) for r in results), results
+        assert sb.hits("oSlowFork") == MAX_THREADS + 2
+        assert sb.hits("oZhangSan") == 1

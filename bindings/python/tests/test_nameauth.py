@@ -331,6 +331,25 @@ def test_context_manager_closes_the_client():
     c.close()
 
 
+def test_an_int_subclass_option_is_read_by_its_value_never_its_str():
+    """Before: Millis(5000) was refused as "not a whole number" and Broken(0) raised the
+    caller's RuntimeError instead of the error naming timeout_ms."""
+
+    class Millis(int):
+        def __str__(self):
+            return "five thousand"
+
+    class Broken(int):
+        def __str__(self):
+            raise RuntimeError("the caller's __str__")
+
+    for v in (Millis(5000), Broken(5000)):
+        with nameauth.Client(APPID, SRC, KEY, endpoint=ENDPOINT, timeout_ms=v) as c:
+            assert c.verify("oZhangSan", "张三", ZS_ID).passed
+    with pytest.raises(nameauth.InvalidConfigError, match="^timeout_ms: "):
+        nameauth.Client(APPID, SRC, KEY, endpoint=ENDPOINT, timeout_ms=Broken(0))
+
+
 def test_from_env(monkeypatch):
     with nameauth.Client.from_env() as c:
         assert c.verify("oZhangSan", "张三", ZS_ID).passed

@@ -1,10 +1,10 @@
 //! One `AsyncClient` call: queued on the pool (pool.rs) with its `CancelToken`, run
 //! on a pool thread, its outcome logged and handed to the event loop.
 
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 
-use nameauth::{CallOptions, CancelToken, Client as CoreClient};
+use nameauth::{CallOptions, CancelToken, Client as CoreClient, Error, Report};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use zeroize::Zeroizing;
@@ -36,6 +36,15 @@ impl Pending {
     }
 }
 
+/// What the pool knows of one client: its calls waiting for a thread (bounded by
+/// `max_queued`) and whether it was closed. A call still waiting when its client is closed
+/// is not sent: it ends with the error of a call made after `close` ("client: is closed").
+#[derive(Default)]
+pub(crate) struct Calls {
+    pub(crate) waiting: Arc<AtomicUsize>,
+    pub(crate) closed: Arc<AtomicBool>,
+}
+
 /// The checked arguments of one call, owned.
 pub(crate) struct User {
     pub(crate) openid: String,
@@ -51,7 +60,7 @@ pub(crate) struct User {
 pub(crate) fn submit(
     py: Python<'_>,
     client: CoreClient,
-    waiting: &Arc<AtomicUsize>,
+    calls: &Calls,
     max_queued: usize,
     r#loop: Py<PyAny>,
     deliver: Py<PyAny>,
@@ -59,12 +68,18 @@ pub(crate) fn submit(
     user: User,
 ) -> PyResult<Pending> {
     let token = CancelToken::new();
+    let closed = calls.closed.clone();
     let run = move |token: &CancelToken| {
         let options = CallOptions::new().with_cancel(token.clone());
         let u = &user;
-        let (result, report) = crate::quiet::quietly(|| {
-            client.verify_with(&u.openid, &u.truename, &u.creid, &u.cretype, &options)
-        });
+        let (result, report) = if closed.load(SeqCst) {
+            let e = Error::front_end_config("client", "is closed");
+            (Err(e), Report::default())
+        } else {
+            crate::quiet::quietly(|| {
+                client.verify_with(&u.openid, &u.truename, &u.creid, &u.cretype, &options)
+            })
+        };
         // Never once the interpreter is exiting (see exit.rs); the Python objects are
         // then released by PyO3 without the GIL.
         crate::exit::with_python(move |py| {
@@ -97,7 +112,7 @@ pub(crate) fn submit(
             }
         });
     };
-    match pool::spawn(token.clone(), waiting, max_queued, run) {
+    match pool::spawn(token.clone(), &calls.waiting, max_queued, run) {
         Ok(()) => Ok(Pending { token }),
         Err(Refused::Full(n)) => Err(crate::error::queue_full(py, n)),
         Err(Refused::Closed) => Err(PyRuntimeError::new_err(

@@ -3,8 +3,7 @@
 //! calls in asynccall.rs; the GIL is released for the whole validate-sign-send-parse of
 //! every call.
 
-use std::sync::atomic::AtomicUsize;
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 
 use nameauth::{CallOptions, Client as CoreClient, ClientBuilder};
 use pyo3::prelude::*;
@@ -32,8 +31,8 @@ use crate::verdict::Verdict;
 #[pyclass(frozen, module = "nameauth", name = "Client")]
 pub(crate) struct Client {
     inner: RwLock<Option<CoreClient>>,
-    /// This client's `AsyncClient` calls waiting for a pool thread.
-    waiting: Arc<AtomicUsize>,
+    /// This client's `AsyncClient` calls waiting for a pool thread, and its `close`.
+    calls: crate::asynccall::Calls,
 }
 
 impl Client {
@@ -47,7 +46,7 @@ impl Client {
     fn of(client: CoreClient) -> Self {
         Client {
             inner: RwLock::new(Some(client)),
-            waiting: Arc::default(),
+            calls: crate::asynccall::Calls::default(),
         }
     }
 }
@@ -188,7 +187,7 @@ impl Client {
         crate::asynccall::submit(
             py,
             client,
-            &self.waiting,
+            &self.calls,
             max_queued,
             r#loop,
             deliver,
@@ -221,10 +220,15 @@ impl Client {
     }
 
     /// Closes the client: its connections are dropped and its key wiped once no call is
-    /// using it. Later calls raise ``InvalidConfigError``. Closing twice is harmless.
+    /// using it. Later calls raise ``InvalidConfigError``, and so do ``AsyncClient`` calls
+    /// still waiting for a thread (never sent). Closing twice is harmless.
     fn close(&self) {
         let mut guard = self.inner.write().unwrap_or_else(|p| p.into_inner());
         guard.take();
+        // AsyncClient calls still waiting for a thread are not sent (asynccall.rs).
+        self.calls
+            .closed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// True once ``close`` has been called.

@@ -209,6 +209,46 @@ def test_async_verify_many_refuses_what_verify_many_refuses_and_sends_nothing():
         assert sb.stats()["requests"] == 0
 
 
+async def fill_every_thread(c, sb, openid):
+    """One slow call per pool thread, each written before the next starts: the next
+    calls of any client wait in the queue."""
+    tasks = []
+    deadline = time.monotonic() + 30
+    for i in range(MAX_THREADS):
+        tasks.append(asyncio.ensure_future(c.verify(openid, "张三", ZS_ID)))
+        while sb.hits(openid) <= i:
+            assert time.monotonic() < deadline, "the pool's threads stayed busy"
+            await asyncio.sleep(0.002)
+    return tasks
+
+
+def test_closing_an_async_client_sends_none_of_its_waiting_calls():
+    """Closed with calls waiting for a thread: they end with the error of a call made
+    after close and are never sent (before: each was sent after close); the calls
+    already running end with their verdicts."""
+    with sandbox() as sb:
+        sb.add_fixture("oSlowClose", slow(1500))
+
+        async def main():
+            c = sb.async_client()
+            running = await fill_every_thread(c, sb, "oSlowClose")
+            waiting = [
+                asyncio.ensure_future(c.verify("oSlowClose", "张三", ZS_ID)) for _ in "abcde"
+            ]
+            await asyncio.sleep(0.05)
+            await c.close()
+            return await asyncio.gather(*running), await asyncio.gather(
+                *waiting, return_exceptions=True
+            )
+
+        running, waiting = asyncio.run(main())
+        assert all(v.code == "A" for v in running)
+        for e in waiting:
+            assert isinstance(e, nameauth.InvalidConfigError), e
+            assert (e.field, str(e)) == ("client", "client: is closed")
+        assert sb.hits("oSlowClose") == MAX_THREADS
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_child_after_fork_uses_its_parents_async_client_and_never_its_queue():
     """Forked while its parent's AsyncClient has max_queued calls waiting: the child's
@@ -219,14 +259,9 @@ def test_a_child_after_fork_uses_its_parents_async_client_and_never_its_queue():
 
         async def main():
             c = sb.async_client(max_queued=2)
-            tasks = []
-            deadline = time.monotonic() + 30
-            # One by one, so every thread takes one; then 2 wait: the queue is full.
-            for i in range(MAX_THREADS + 2):
-                tasks.append(asyncio.ensure_future(c.verify("oSlowFork", "张三", ZS_ID)))
-                while i < MAX_THREADS and sb.hits("oSlowFork") <= i:
-                    assert time.monotonic() < deadline
-                    await asyncio.sleep(0.002)
+            tasks = await fill_every_thread(c, sb, "oSlowFork")
+            # Then 2 wait: the queue is full.
+            tasks += [asyncio.ensure_future(c.verify("oSlowFork", "张三", ZS_ID)) for _ in "ab"]
             await asyncio.sleep(0.05)
             pid = os.fork()
             if pid == 0:

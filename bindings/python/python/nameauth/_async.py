@@ -155,7 +155,9 @@ class AsyncClient:
         return self._client.stats()
 
     async def close(self) -> None:
-        """Closes the client (see ``Client.close``). Closing twice is harmless."""
+        """Closes the client (see ``Client.close``). Calls still waiting for a thread are
+        never sent: they raise ``InvalidConfigError`` ("client: is closed"); calls already
+        running end as usual. Closing twice is harmless."""
         self._client.close()
 
     @property

@@ -16,9 +16,10 @@ namespace NameAuth;
  * (bool), allow_http (bool), fallback_endpoint, idle_timeout_ms (how long an unused
  * keep-alive connection is kept, 7000); values are strings, ints or bools and may hold any character.
  * Every failure is an exception implementing \NameAuth\NameAuthException (kind(), field(),
- * rule()); a closed client throws \LogicException. Native handles are freed by close() or
- * when the object goes away; a client cannot be cloned (two objects would free one
- * handle), serialized or built twice. The key is never kept on the PHP side.
+ * rule()); a closed client throws \LogicException. Native handles are freed by close(),
+ * when the object goes away, or at the end of a request a fatal error ended; a client
+ * cannot be cloned (two objects would free one handle), serialized or built twice. The
+ * key is never kept on the PHP side.
  */
 final class Client
 {
@@ -60,7 +61,7 @@ final class Client
         if ($status !== $ffi->NAMEAUTH_OK) {
             throw Native::failure($status);
         }
-        $this->handle = $out;
+        $this->own($out);
     }
 
     /**
@@ -77,7 +78,7 @@ final class Client
             throw Native::failure($status);
         }
         $client = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
-        $client->handle = $out;
+        $client->own($out);
         return $client;
     }
 

@@ -27,7 +27,7 @@ final class Sandbox
 
     private function __construct(\FFI\CData $handle)
     {
-        $this->handle = $handle;
+        $this->own($handle);
     }
 
     /**

@@ -99,27 +99,44 @@ def fastcgi(port, script, query=""):
 WORKER_REQUESTS = 300
 WORKER_GROWTH = 512 * 1024
 TERMINATE_S = 2
+# What each worker.php request gets: a verdict, a transport error, two refused calls, and
+# three events (invalid UTF-8 is refused before the call, so it has none).
+WORKER_WANT = {"got": ["B", "transport", "invalid_input", "invalid_input"], "events": 3}
 
 
-def worker_checks(port):
-    """Failures of the one-worker pool at `port`: memory over many requests, a kill."""
-    failures = []
-    want = {"got": ["B", "transport", "invalid_input", "invalid_input"], "events": 3}
+def worker_rows(port, query, failures):
+    """worker.php's answers to WORKER_REQUESTS requests with `query`; a failure if the
+    worker's resident set grew by more than WORKER_GROWTH after the 50th."""
+    want = WORKER_WANT
     rows = []
     for _ in range(WORKER_REQUESTS):
-        body = fastcgi(port, "worker.php")
+        body = fastcgi(port, "worker.php", query)
         try:
-            rows.append(json.loads(body.splitlines()[-1]))
+            rows.append(json.loads(body.splitlines()[0]))
         except (ValueError, IndexError):
-            return [f"worker.php answered {body!r}"]
+            failures.append(f"worker.php?{query} answered {body!r}")
+            return rows
     wrong = [r for r in rows if {k: r.get(k) for k in want} != want]
     if wrong:
-        failures.append(f"{len(wrong)} worker.php answers not {want}: {wrong[0]}")
+        failures.append(f"{len(wrong)} worker.php?{query} answers not {want}: {wrong[0]}")
     if len({r["pid"] for r in rows}) != 1:
         failures.append("the one-worker pool changed workers without being told to")
     growth = rows[-1]["rss"] - rows[49]["rss"]
     if growth > WORKER_GROWTH:
-        failures.append(f"the worker grew by {growth} bytes over {WORKER_REQUESTS - 50} requests")
+        failures.append(
+            f"the worker grew by {growth} bytes over {WORKER_REQUESTS - 50} requests ?{query}"
+        )
+    return rows
+
+
+def worker_checks(port):
+    """Failures of the one-worker pool at `port`: memory over many requests, also when
+    each ends in a fatal error (PHP then runs no destructor), and a kill."""
+    failures = []
+    worker_rows(port, "fatal=1", failures)
+    rows = worker_rows(port, "", failures)
+    if not rows:
+        return failures
     # Killed by request_terminate_timeout while it waits for oSlow: the request was
     # sent once, and the respawned worker (preloaded like the first) answers at once.
     hits = sandbox_stats()["hits"].get("oSlow", 0)
@@ -131,7 +148,7 @@ def worker_checks(port):
         failures.append("oSlow was not sent exactly once by the killed worker")
     body = fastcgi(port, "worker.php")
     after = json.loads(body.splitlines()[-1]) if body.startswith("{") else {"raw": body}
-    if after.get("pid") == rows[-1]["pid"] or after.get("got") != want["got"]:
+    if after.get("pid") == rows[-1]["pid"] or after.get("got") != WORKER_WANT["got"]:
         failures.append(f"after the kill: {after}")
     return failures
 

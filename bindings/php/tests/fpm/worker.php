@@ -4,7 +4,9 @@
  * The php-fpm test's page for one worker's life: each request builds a client with a
  * logger, makes a verdict, a transport error and two refused calls, and prints one JSON
  * line with what it got and the worker's pid and resident set size, so that run.py can
- * see a worker's memory across hundreds of requests and tell a respawned worker.
+ * see a worker's memory across hundreds of requests and tell a respawned worker. With
+ * ?fatal=1 the request then ends in a fatal error (memory_limit), after which PHP runs no
+ * destructor.
  */
 
 declare(strict_types=1);
@@ -58,3 +60,7 @@ echo json_encode([
     'pid' => getmypid(),
     'rss' => (int) $statm[1] * 4096,
 ]), "\n";
+if (($_GET['fatal'] ?? '') === '1') {
+    ini_set('memory_limit', '8M');
+    $too_much = str_repeat('x', 16 << 20);
+}

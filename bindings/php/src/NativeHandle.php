@@ -7,9 +7,9 @@ namespace NameAuth;
 /**
  * What an object that owns one native handle (Client, Testing\Sandbox) does with it: frees it
  * once, on close(), when the object goes away or at the end of a request that a fatal error
- * ended, and cannot be cloned (two objects would free
- * one handle), serialized or unserialized (no string can carry a handle). The class says how
- * its kind of handle is freed.
+ * ended, and cannot be cloned (two objects would free one handle), serialized or
+ * unserialized (no string can carry a handle). The class says how its kind of handle is
+ * freed.
  *
  * @internal
  */

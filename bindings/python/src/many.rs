@@ -7,7 +7,8 @@
 //! Stopped by a signal, no new item starts and the calling thread still waits (the GIL
 //! released) for the items in flight; then every answered item is logged and the
 //! signal's exception carries `results`, the list with `None` for each item never sent,
-//! so the caller knows exactly who was checked and no answer is lost.
+//! so the caller knows exactly who was checked and no answer is lost. The same when the
+//! signal comes while the answers are logged.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
@@ -117,6 +118,7 @@ pub(crate) fn verify_many<'py>(
         }
     });
     let out = PyList::empty(py);
+    let mut stopped_logging = None;
     for (slot, u) in results.into_iter().zip(users) {
         let outcome = slot.into_inner().unwrap_or_else(|p| p.into_inner());
         let (r, report) = match outcome {
@@ -136,13 +138,17 @@ pub(crate) fn verify_many<'py>(
             truename: &u.truename,
             creid: &u.creid,
         };
-        logs::emit(py, &call, &report, r.as_ref())?;
+        // A KeyboardInterrupt raised while logging (the only error `emit` returns) stops
+        // the logging, never the list: it is raised below, carrying every answer.
+        if stopped_logging.is_none() {
+            stopped_logging = logs::emit(py, &call, &report, r.as_ref()).err();
+        }
         match r {
             Ok(v) => out.append(Bound::new(py, Verdict::from(v))?)?,
             Err(e) => out.append(exception(py, &e)?)?,
         }
     }
-    if let Some(e) = interrupted {
+    if let Some(e) = interrupted.or(stopped_logging) {
         e.value(py).setattr("results", out)?;
         return Err(e);
     }

@@ -49,3 +49,28 @@ def test_ctrl_c_in_verify_many_keeps_every_answer_and_names_the_unsent(caplog):
         assert sb.hits("oZhangSan") == 2
     logged = [r for r in caplog.records if r.name == "nameauth" and r.levelno == logging.INFO]
     assert len(logged) == 2 + len(answered)
+
+
+def test_ctrl_c_while_verify_many_logs_keeps_every_answer(caplog):
+    """Ctrl-C raised inside the logging of the first answer (a filter stands in for the
+    signal handler): before, the whole batch's answers were dropped."""
+
+    class CtrlC(logging.Filter):
+        def filter(self, record):
+            raise KeyboardInterrupt
+
+    caplog.set_level(logging.INFO, logger="nameauth")
+    logger = logging.getLogger("nameauth")
+    f = CtrlC()
+    logger.addFilter(f)
+    try:
+        with sandbox() as sb:
+            with pytest.raises(KeyboardInterrupt) as info:
+                sb.client().verify_many(
+                    [("oZhangSan", "张三", ZS_ID), ("oZhangSan", "李四", ZS_ID)]
+                )
+            assert sb.hits("oZhangSan") == 2
+    finally:
+        logger.removeFilter(f)
+    results = info.value.results  # type: ignore[attr-defined]
+    assert [r.code for r in results] == ["A", "B"]

@@ -10,9 +10,12 @@
 //! cancelled. The check and the write run on the calling thread, one after the other, so
 //! a cancel that lands before the check is always honoured, and one that lands after it
 //! finds a byte on its way. Cheaper checks come earlier (before validation and signing,
-//! before every attempt, and during a retry's backoff, which they cut short), but they
-//! only save work: the write point alone keeps the promise, on every attempt and on the
-//! fallback endpoint too. A call stopped there is a
+//! before every attempt, during a retry's backoff, and while an attempt that has written
+//! nothing waits to connect, for a proxy's answer to CONNECT or for a TLS handshake: all
+//! of which they cut short, src/transport/tcp.rs), but they only save time: the write
+//! point alone keeps the promise, on every attempt and on the fallback endpoint too. An
+//! attempt that failed without writing a byte while its token was cancelled (during a
+//! wait no check watches, such as name resolution) also ends the call as cancelled. A call stopped there is a
 //! [`ErrorKind::Cancelled`](crate::ErrorKind::Cancelled) error, never retried and never
 //! failed over.
 //!
@@ -88,8 +91,9 @@ impl CallOptions {
     }
 }
 
-/// How often a retry's backoff looks at the token.
-const BACKOFF_POLL: Duration = Duration::from_millis(5);
+/// How often a wait looks at the token: a retry's backoff, and the waits of an attempt
+/// that has written nothing yet (a connect, a proxy's answer to CONNECT, a TLS handshake).
+pub(crate) const POLL: Duration = Duration::from_millis(5);
 
 /// Sleeps `pause`, or less if `options`' token is cancelled meanwhile. Returns whether it
 /// was cancelled.
@@ -107,7 +111,7 @@ pub(crate) fn sleep_unless_cancelled(pause: Duration, options: &CallOptions) -> 
         if left.is_zero() {
             return false;
         }
-        std::thread::sleep(left.min(BACKOFF_POLL));
+        std::thread::sleep(left.min(POLL));
     }
 }
 
@@ -150,10 +154,18 @@ impl Drop for Armed {
     }
 }
 
-/// The write point: called just before the first byte of an attempt's request would be
-/// written. True (and remembered for [`take_stopped`]) if the armed token is cancelled:
-/// the caller must not write.
-pub(crate) fn refuse_first_write() -> bool {
+/// Whether this thread's call has a token, so that its waits before the write should
+/// look at it every [`POLL`] (calls without one wait as before, with no extra wake-up).
+pub(crate) fn watching() -> bool {
+    HAS_TOKEN.with(Cell::get)
+}
+
+/// The write point, and the waits before it: called just before the first byte of an
+/// attempt's request would be written, and while an attempt that has written nothing
+/// waits (to connect, for a proxy's answer to CONNECT, for a TLS handshake). True (and
+/// remembered for [`take_stopped`]) if the armed token is cancelled: the caller must not
+/// write, and stops waiting.
+pub(crate) fn stop_if_cancelled() -> bool {
     if !HAS_TOKEN.with(Cell::get) {
         return false;
     }

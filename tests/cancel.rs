@@ -288,3 +288,98 @@ fn default_options_and_an_unused_token_change_nothing() {
     assert_eq!(r.expect("verdict").code().as_str(), "A");
     assert_eq!(sb.stats().requests, 2);
 }
+
+/// A listener that accepts connections and never says a word: a TLS server whose
+/// handshake never comes, or a proxy that never answers CONNECT.
+fn silent_peer() -> (std::net::TcpListener, String) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let addr = listener.local_addr().unwrap().to_string();
+    (listener, addr)
+}
+
+/// Runs a call with a token on another thread, cancels the token once `cancel_when`
+/// returns, and gives the call's error and how long the call took. The client's connect
+/// timeout and timeout are a minute or more, so a call that ignored the token would
+/// end as a timeout after a minute instead of `cancelled` at once.
+fn cancelled_while_unwritten(
+    builder: nameauth::ClientBuilder,
+    cancel_when: impl FnOnce(),
+) -> (Error, Duration) {
+    let c = builder
+        .connect_timeout(Duration::from_secs(60))
+        .timeout(Duration::from_secs(90))
+        .retries(0)
+        .build()
+        .expect("client builds");
+    let (token, options) = cancelled();
+    let call = thread::spawn(move || {
+        let started = Instant::now();
+        let (r, _) = c.verify_with("oZhangSan", "张三", ZS_ID, "1", &options);
+        (r.expect_err("no verdict"), started.elapsed())
+    });
+    cancel_when();
+    token.cancel();
+    call.join().expect("the call returns")
+}
+
+fn assert_cancelled_at_once(e: &Error, took: Duration, waiting_for: &str) {
+    assert_eq!(e.kind(), ErrorKind::Cancelled, "{waiting_for}: {e}");
+    assert_eq!(e.message(), CANCELLED_MESSAGE);
+    // Generous: the call ignoring the token would take the 60 s connect timeout.
+    assert!(
+        took < Duration::from_secs(30),
+        "{waiting_for}: the cancel was seen only after {took:?}"
+    );
+}
+
+/// A TLS server that accepts and never answers the handshake: nothing of the request was
+/// written, so a cancel ends the wait and the call is `cancelled`, not a timeout a
+/// minute later (the Go binding's report: cancelling during a connection was ignored).
+#[test]
+fn a_call_cancelled_while_the_tls_handshake_hangs_ends_cancelled() {
+    let (listener, addr) = silent_peer();
+    let b = Client::builder(
+        nameauth_sandbox::APPID,
+        nameauth_sandbox::SRC,
+        nameauth_sandbox::KEY,
+    )
+    .endpoint(format!("https://{addr}/nameauth"));
+    let mut held = None;
+    let (e, took) = cancelled_while_unwritten(b, || {
+        held = Some(listener.accept().expect("the call connects"));
+    });
+    assert_cancelled_at_once(&e, took, "the TLS handshake");
+}
+
+/// The same with a proxy that accepts and never answers CONNECT.
+#[test]
+fn a_call_cancelled_while_the_proxy_never_answers_connect_ends_cancelled() {
+    let (listener, addr) = silent_peer();
+    let b = Client::builder(
+        nameauth_sandbox::APPID,
+        nameauth_sandbox::SRC,
+        nameauth_sandbox::KEY,
+    )
+    .endpoint("https://api.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy")
+    .proxy(format!("http://{addr}"));
+    let mut held = None;
+    let (e, took) = cancelled_while_unwritten(b, || {
+        held = Some(listener.accept().expect("the call connects to the proxy"));
+    });
+    assert_cancelled_at_once(&e, took, "the proxy's answer to CONNECT");
+}
+
+/// A connect that hangs (the SYN dropped): cancelled during the connect, or, if the
+/// cancel comes first, before it; `cancelled` either way, never the connect timeout.
+#[test]
+fn a_call_cancelled_while_its_connect_hangs_ends_cancelled() {
+    let bh = nameauth_sandbox::Blackhole::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let b = Client::builder(
+        nameauth_sandbox::APPID,
+        nameauth_sandbox::SRC,
+        nameauth_sandbox::KEY,
+    )
+    .endpoint(format!("http://{}/nameauth", bh.addr()));
+    let (e, took) = cancelled_while_unwritten(b, || thread::sleep(Duration::from_millis(300)));
+    assert_cancelled_at_once(&e, took, "the connect");
+}

@@ -11,11 +11,11 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use nameauth::{Client, ClientBuilder, ErrorKind, Rule};
+use nameauth::{CallOptions, CancelToken, Client, ClientBuilder, ErrorKind, Rule};
 use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
 
 mod sandbox_client;
-use sandbox_client::{builder, ZS_ID};
+use sandbox_client::{builder, wait_for, ZS_ID};
 
 /// A resident ID number whose check character is wrong: only the ID rules refuse it.
 const BAD_ID: &str = "110101199003074478";
@@ -321,4 +321,73 @@ fn a_proxy_asking_for_authentication_is_named_without_its_credentials() {
     // The second call did send its credentials, so the proxy really refused them.
     assert!(heads[1].contains("Proxy-Authorization: Basic YWxpY2U6czNjcmV0LXB3"));
     assert_eq!(sb.stats().requests, 0);
+}
+
+// ---- a request through a proxy's tunnel ---------------------------------------------
+
+/// A CONNECT proxy that tunnels every connection to `to`, and counts the tunnels.
+fn tunnel_proxy(to: std::net::SocketAddr) -> (u16, Arc<AtomicU64>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let tunnels = Arc::new(AtomicU64::new(0));
+    let count = tunnels.clone();
+    thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut client) = stream else { continue };
+            let head = read_head(&mut client);
+            let _ = client.set_read_timeout(None);
+            if !head.starts_with("CONNECT ") {
+                continue;
+            }
+            count.fetch_add(1, Ordering::SeqCst);
+            let Ok(server) = TcpStream::connect(to) else {
+                continue;
+            };
+            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+            thread::spawn(move || {
+                let _ = std::io::copy(&mut c2, &mut s2);
+                let _ = s2.shutdown(std::net::Shutdown::Write);
+            });
+            let (mut client, mut server) = (client, server);
+            thread::spawn(move || {
+                let _ = std::io::copy(&mut server, &mut client);
+                let _ = client.shutdown(std::net::Shutdown::Write);
+            });
+        }
+    });
+    (port, tunnels)
+}
+
+/// Through a proxy, ureq's chain runs twice (the tunnel, then the endpoint on top of it):
+/// only the request itself counts as written (src/transport/marker.rs). A call whose
+/// token is cancelled once the server has its request keeps waiting and returns the
+/// verdict: were the request not counted as written, the wait would end `cancelled`,
+/// the verdict lost although the person was checked.
+#[test]
+fn through_a_proxy_a_written_request_keeps_its_verdict_when_cancelled() {
+    let sb = Sandbox::builder().tls(true).start().unwrap();
+    sb.add_fixture(
+        "oSlowProxy",
+        r#"{"fault": "slow", "delay_ms": 800, "status": 2}"#,
+    )
+    .unwrap();
+    let (port, tunnels) = tunnel_proxy(sb.addr());
+    let c = builder(&sb)
+        .proxy(format!("http://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
+    let v = c.verify("oZhangSan", "张三", ZS_ID).expect("a verdict");
+    assert_eq!(v.code().as_str(), "A");
+    assert_eq!(tunnels.load(Ordering::SeqCst), 1);
+    let token = CancelToken::new();
+    let options = CallOptions::new().with_cancel(token.clone());
+    let call = thread::scope(|s| {
+        let call = s.spawn(|| c.verify_with("oSlowProxy", "张三", ZS_ID, "1", &options).0);
+        wait_for("the request at the sandbox", || sb.hits("oSlowProxy") == 1);
+        token.cancel();
+        call.join().unwrap()
+    });
+    assert_eq!(call.expect("the verdict").code().as_str(), "E");
+    assert_eq!(sb.hits("oSlowProxy"), 1);
 }

@@ -236,6 +236,10 @@ impl Transport {
                 n + 1
             )),
         };
+        // An attempt that failed before writing a byte, its token cancelled meanwhile (a
+        // wait no token watches, such as name resolution, or a cancel that came as a
+        // connect timed out): nothing of it reached the server, so the call is cancelled.
+        let stopped = || cancel::take_stopped() || (options.is_cancelled() && !written());
         refuse_if_the_http_stack_traces()?;
         let agent = self.agent();
         let _armed = cancel::arm(options);
@@ -260,7 +264,7 @@ impl Transport {
                 // An answer after the deadline is no answer within the timeout.
                 Ok(_) if Instant::now() > deadline => return Err(whole_call_timeout()),
                 Ok(body) => return Ok(body),
-                Err(_) if cancel::take_stopped() => return Err(cancelled(attempt)),
+                Err(_) if stopped() => return Err(cancelled(attempt)),
                 Err(f) => caller_timeout(f),
             };
             if let (true, Some(fb)) = (failure.unreached, &self.fallback) {
@@ -290,7 +294,7 @@ impl Transport {
                 failure = match self.attempt(&agent, &target, Some(remaining), report) {
                     Ok(_) if Instant::now() > deadline => return Err(whole_call_timeout()),
                     Ok(body) => return Ok(body),
-                    Err(_) if cancel::take_stopped() => return Err(cancelled(attempt)),
+                    Err(_) if stopped() => return Err(cancelled(attempt)),
                     Err(f) => caller_timeout(f),
                 };
             }
@@ -376,7 +380,7 @@ impl Transport {
     /// Once a byte of the request was written the server may have run the check: no
     /// failure after that is retried (docs/SPEC.md §6), whatever its kind.
     fn after_write(&self, mut f: Failure) -> Failure {
-        if REQUEST_WRITTEN.with(Cell::get) {
+        if written() {
             f.retryable = false;
             f.unreached = false;
         }
@@ -390,6 +394,11 @@ impl Transport {
             self.timeout.as_millis()
         ))
     }
+}
+
+/// Whether the current attempt has written a byte of its request.
+fn written() -> bool {
+    REQUEST_WRITTEN.with(Cell::get)
 }
 
 /// ureq writes the request line, query included, to its log at Trace level (targets

@@ -103,11 +103,12 @@ pub(crate) fn release_pools() {
 /// http proxy, TCP, rustls, then the write marker. SOCKS proxies were refused when the
 /// client was built.
 pub(super) fn new_agent(config: Config, idle_timeout: Duration) -> ureq::Agent {
+    let via_proxy = config.proxy().is_some();
     let connector =
         ().chain(ConnectProxyConnector::default())
             .chain(TcpConnector { idle_timeout })
             .chain(RustlsConnector::default())
-            .chain(MarkWrites);
+            .chain(MarkWrites { via_proxy });
     ureq::Agent::with_parts(config, connector, Resolver::default())
 }
 

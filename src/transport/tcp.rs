@@ -19,7 +19,16 @@
 //! single address (an IP literal, the sandbox) is connected with a plain blocking
 //! connect as before, and a pooled connection never gets here, so the keep-alive path's
 //! system calls are unchanged.
+//!
+//! Cancelling (src/cancel.rs). A call given a token must be able to stop while its
+//! attempt has written nothing: while it connects, and while it waits for a proxy's answer
+//! to CONNECT or for the TLS server's handshake (a proxy or server that accepts and never
+//! answers would otherwise hold it for the whole connect timeout). For such a call the
+//! connect always takes the non-blocking path, even to one address, and those waits
+//! `poll` in slices of [`cancel::POLL`], looking at the token between slices. Calls
+//! without a token, and every wait after the request's first byte, are unchanged.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::mem::MaybeUninit;
@@ -35,6 +44,8 @@ use ureq::unversioned::transport::{
 };
 
 use super::idle::Conn;
+use super::marker::{self, REQUEST_WRITTEN};
+use crate::cancel;
 
 /// How far a socket timeout already set may be from the one wanted and still be kept: a
 /// read or write may end this much before or after the call's deadline, which the
@@ -92,7 +103,7 @@ pub(crate) fn connect(
     let deadline = budget.map(|b| Instant::now() + b);
     match addrs {
         [] => Err(ureq::Error::ConnectionFailed),
-        [one] => attempt(*one, deadline).map_err(connect_error),
+        [one] if !cancel::watching() => attempt(*one, deadline).map_err(connect_error),
         many => race(&interleave(many), deadline),
     }
 }
@@ -150,6 +161,9 @@ fn race(addrs: &[SocketAddr], deadline: Option<Instant>) -> Result<TcpStream, ur
     let mut started = 0;
     let mut next_start = Instant::now();
     loop {
+        if cancel::stop_if_cancelled() {
+            return Err(marker::cancelled());
+        }
         let now = Instant::now();
         if deadline.is_some_and(|d| now >= d) {
             return Err(ureq::Error::Timeout(ureq::Timeout::Connect));
@@ -179,7 +193,7 @@ fn race(addrs: &[SocketAddr], deadline: Option<Instant>) -> Result<TcpStream, ur
             (false, d) => d,
         };
         // The earliest-started attempt that connected wins; failures start the next.
-        let done = completed(&pending, until)?;
+        let done = completed(&pending, watch(until))?;
         let mut winner = None;
         for &i in &done {
             match connected(&pending[i]) {
@@ -267,6 +281,44 @@ fn completed(pending: &[Socket], until: Option<Instant>) -> Result<Vec<usize>, u
         .filter(|(_, fd)| !fd.revents().is_empty())
         .map(|(i, _)| i)
         .collect())
+}
+
+/// `until`, or sooner for a call with a token, which looks at it every [`cancel::POLL`].
+fn watch(until: Option<Instant>) -> Option<Instant> {
+    if !cancel::watching() {
+        return until;
+    }
+    let slice = Instant::now() + cancel::POLL;
+    Some(until.map_or(slice, |u| u.min(slice)))
+}
+
+/// Waits until `stream` has something to read, for a call with a token whose attempt has
+/// written nothing yet (a proxy's answer to CONNECT, a TLS handshake): in slices, looking
+/// at the token between them. The read that follows then returns at once; `want`
+/// running out is the read's timeout, reported as `reason`.
+fn readable_unless_cancelled(
+    stream: &TcpStream,
+    want: Option<Duration>,
+    reason: ureq::Timeout,
+) -> Result<(), ureq::Error> {
+    let end = want.map(|w| Instant::now() + w);
+    loop {
+        if cancel::stop_if_cancelled() {
+            return Err(marker::cancelled());
+        }
+        let now = Instant::now();
+        if end.is_some_and(|e| now >= e) {
+            return Err(ureq::Error::Timeout(reason));
+        }
+        let slice = end.map_or(cancel::POLL, |e| (e - now).min(cancel::POLL));
+        let slice = Timespec::try_from(slice).map_err(|_| ureq::Error::Timeout(reason))?;
+        let mut fds = [PollFd::new(stream, PollFlags::IN)];
+        match poll(&mut fds, Some(&slice)) {
+            Ok(0) | Err(rustix::io::Errno::INTR) => {}
+            Ok(_) => return Ok(()),
+            Err(e) => return Err(ureq::Error::Io(e.into())),
+        }
+    }
 }
 
 /// Whether a socket whose connect completed is connected: its pending error, or, when a
@@ -358,6 +410,9 @@ impl Transport for Tcp {
         let t = timeout.for_read();
         let want = budget(t)?;
         let stream = self.conn.begin()?;
+        if cancel::watching() && !REQUEST_WRITTEN.with(Cell::get) {
+            readable_unless_cancelled(&stream, want, t.reason)?;
+        }
         update_timeout(&mut self.read_timeout, want, |d| stream.set_read_timeout(d))?;
         let started = Instant::now();
         let input = self.buffers.input_append_buf();

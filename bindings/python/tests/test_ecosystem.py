@@ -9,7 +9,7 @@ import socket
 import pytest
 
 import nameauth
-from nameauth.testing import sandbox
+from nameauth.testing import Sandbox, sandbox
 
 ZS_ID = "110101199003074477"
 
@@ -230,3 +230,12 @@ def test_release_pools_closes_the_idle_connections_of_closed_clients():
         assert client_sockets_to(port) == 1 and sb.stats()["connections"] == 2
         c.close()
         nameauth.release_pools()
+
+
+@pytest.mark.parametrize(
+    "bad, error", [(-1, ValueError), (2**64, ValueError), (1.5, TypeError), (True, TypeError)]
+)
+def test_the_sandbox_names_a_bad_latency_ms(bad, error):
+    """Before: an OverflowError naming nothing for -1 and 2**64, and True taken as 1 ms."""
+    with pytest.raises(error, match="^latency_ms: must be "):
+        Sandbox(latency_ms=bad)

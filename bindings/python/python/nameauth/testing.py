@@ -23,6 +23,20 @@ from ._nameauth import Client, _Sandbox
 __all__ = ["Sandbox", "sandbox"]
 
 
+#: The longest ``latency_ms``: a day, as the clients' longest ``timeout_ms``.
+_MAX_LATENCY_MS = 86_400_000
+
+
+def _latency_ms(ms: object) -> int:
+    # Checked here, by name: the extension's conversion would raise an OverflowError
+    # that does not say which argument.
+    if isinstance(ms, bool) or not isinstance(ms, int):
+        raise TypeError("latency_ms: must be an int")
+    if not 0 <= ms <= _MAX_LATENCY_MS:
+        raise ValueError(f"latency_ms: must be from 0 to {_MAX_LATENCY_MS}")
+    return ms
+
+
 class Sandbox:
     """A running sandbox: its ``endpoint``, ``appid``, ``src``, ``key`` (a published test
     value), ``ca_file`` with ``tls``, ready clients, its counters and its records."""
@@ -35,7 +49,8 @@ class Sandbox:
         latency_ms: int = 0,
     ) -> None:
         text = None if fixtures is None else json.dumps(fixtures, ensure_ascii=False)
-        self._server = _Sandbox(tls=tls, fixtures_json=text, latency_ms=latency_ms)
+        latency = _latency_ms(latency_ms)
+        self._server = _Sandbox(tls=tls, fixtures_json=text, latency_ms=latency)
         self.appid, self.src, self.key = self._server.credentials
         self.endpoint: str = self._server.endpoint
         self.ca_file: str | None = self._server.ca_file

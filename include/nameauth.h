@@ -466,8 +466,8 @@ nameauth_result nameauth_options_new(nameauth_options **out);
  * `id_rules` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
  * non-loopback host or through a proxy), `fallback_endpoint`, `idle_timeout_ms` (7000,
  * how long an unused keep-alive connection is kept; 1 to 600000). An unknown name or a
- * bad value is
- * `NAMEAUTH_INVALID_CONFIG`, and `nameauth_last_error_field` names the option; the value
+ * bad value is `NAMEAUTH_INVALID_CONFIG` (a value that is not valid UTF-8,
+ * `NAMEAUTH_INVALID_UTF8`), and `nameauth_last_error_field` names the option; the value
  * is never repeated. Setting a name again replaces its value.
  *
  * # Safety

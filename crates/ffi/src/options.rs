@@ -1,8 +1,9 @@
 //! `nameauth_options`: client options set one by one, by name.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, CStr};
 
-use nameauth::Options;
+use nameauth::error::{Error, Rule};
+use nameauth::{Options, OPTIONS};
 
 use crate::args::{arg_str, free_handle, new_handle};
 use crate::result::{boundary, fail, nameauth_result, null};
@@ -35,8 +36,8 @@ pub unsafe extern "C" fn nameauth_options_new(out: *mut *mut nameauth_options) -
 /// `id_rules` (`true`|`false`), `allow_http` (`true`|`false`: plain http:// to a
 /// non-loopback host or through a proxy), `fallback_endpoint`, `idle_timeout_ms` (7000,
 /// how long an unused keep-alive connection is kept; 1 to 600000). An unknown name or a
-/// bad value is
-/// `NAMEAUTH_INVALID_CONFIG`, and `nameauth_last_error_field` names the option; the value
+/// bad value is `NAMEAUTH_INVALID_CONFIG` (a value that is not valid UTF-8,
+/// `NAMEAUTH_INVALID_UTF8`), and `nameauth_last_error_field` names the option; the value
 /// is never repeated. Setting a name again replaces its value.
 ///
 /// # Safety
@@ -54,7 +55,23 @@ pub unsafe extern "C" fn nameauth_options_set(
             return Err(null("options"));
         };
         // SAFETY: NUL-terminated per the contract.
-        let (name, value) = unsafe { (arg_str(name, "name")?, arg_str(value, "value")?) };
+        let name = unsafe { arg_str(name, "name")? };
+        if value.is_null() {
+            return Err(null("value"));
+        }
+        // SAFETY: non-NULL and NUL-terminated per the contract.
+        let Ok(value) = std::str::from_utf8(unsafe { CStr::from_ptr(value) }.to_bytes()) else {
+            // `NAMEAUTH_INVALID_UTF8` as for every string argument, but named by its
+            // option, as every bad value is (an unknown name is reported as unknown).
+            let e = match OPTIONS.iter().find(|spec| spec.name == name) {
+                Some(spec) => {
+                    Error::front_end_input(spec.name, Rule::InvalidUtf8, "is not valid UTF-8")
+                }
+                None => (o.options.set(name, "").err())
+                    .unwrap_or_else(|| Error::front_end_config("name", "is not an option")),
+            };
+            return Err(fail(&e));
+        };
         o.options.set(name, value).map_err(|e| fail(&e))
     })
 }

@@ -309,6 +309,10 @@ static void test_options(void) {
   CHECK(nameauth_options_set(o, NULL, "0") == NAMEAUTH_NULL_ARGUMENT);
   CHECK(nameauth_options_set(o, "retries", NULL) == NAMEAUTH_NULL_ARGUMENT);
   CHECK(nameauth_options_set(o, "retries", "\xff") == NAMEAUTH_INVALID_UTF8);
+  CHECK_STR(last_error_field(), "retries");
+  CHECK_STR(last_error(), "retries: is not valid UTF-8");
+  CHECK(nameauth_options_set(o, "colour", "\xff") == NAMEAUTH_INVALID_CONFIG);
+  CHECK_STR(last_error_rule(), "unknown_option");
   CHECK(nameauth_options_set(o, "colour", "blue") == NAMEAUTH_INVALID_CONFIG);
   CHECK_STR(last_error_field(), "options");
   CHECK_STR(last_error_rule(), "unknown_option");

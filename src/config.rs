@@ -257,6 +257,11 @@ pub(crate) fn check(
     deferred: Option<Error>,
     options: Options,
 ) -> Result<Settings, Error> {
+    // A variable that could not be read (not UTF-8) comes first: a credential it held
+    // is missing only because of it.
+    if let Some(e) = deferred {
+        return Err(e);
+    }
     let appid = credential("appid", "NAMEAUTH_APPID", appid)?;
     let src = credential("src", "NAMEAUTH_SRC", src)?;
     let key = match key {
@@ -264,9 +269,6 @@ pub(crate) fn check(
         Some(k) => k,
     };
     crate::validate::key(&key).map_err(Error::into_config)?;
-    if let Some(e) = deferred {
-        return Err(e);
-    }
     let o = options;
     timeout_limit("connect_timeout_ms", o.connect_timeout)?;
     timeout_limit("timeout_ms", o.timeout)?;

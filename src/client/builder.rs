@@ -288,6 +288,20 @@ mod tests {
         ("NAMEAUTH_KEY", "secret-key"),
     ];
 
+    /// A credential whose variable is not UTF-8 is named as such, not as missing.
+    #[test]
+    fn a_credential_that_is_not_utf8_is_not_called_missing() {
+        use std::os::unix::ffi::OsStringExt;
+        for var in ["NAMEAUTH_APPID", "NAMEAUTH_KEY"] {
+            let b = ClientBuilder::from_lookup(|name| match name {
+                n if n == var => Some(OsString::from_vec(b"se\xffcret".to_vec())),
+                n => CREDS.iter().find(|(k, _)| *k == n).map(|(_, v)| v.into()),
+            });
+            let e = config_error(b);
+            assert_eq!(e, format!("{var}: is not valid UTF-8"));
+        }
+    }
+
     #[test]
     fn missing_credentials_name_the_variable() {
         assert_eq!(

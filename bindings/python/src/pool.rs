@@ -30,13 +30,23 @@ type Run = Box<dyn FnOnce(&CancelToken) + Send>;
 pub(crate) struct Job {
     pub(crate) token: CancelToken,
     run: Option<Run>,
-    /// The client's count of waiting calls; one less once this job leaves the queue.
-    waiting: Arc<AtomicUsize>,
+    /// The client's count of waiting calls; one less once this job leaves the queue
+    /// (taken then, so the place is given back once).
+    waiting: Option<Arc<AtomicUsize>>,
+}
+
+impl Job {
+    /// Gives the job's place in its client's count back, once.
+    fn leave(&mut self) {
+        if let Some(w) = self.waiting.take() {
+            w.fetch_sub(1, SeqCst);
+        }
+    }
 }
 
 impl Drop for Job {
     fn drop(&mut self) {
-        self.waiting.fetch_sub(1, SeqCst);
+        self.leave();
     }
 }
 
@@ -86,8 +96,8 @@ pub(crate) fn state() -> MutexGuard<'static, State> {
     let mut s = STATE.lock().unwrap_or_else(|p| p.into_inner());
     let pid = std::process::id();
     if s.pid != pid {
-        for job in std::mem::take(&mut s.queue) {
-            job.waiting.fetch_sub(1, SeqCst);
+        for mut job in std::mem::take(&mut s.queue) {
+            job.leave();
             std::mem::forget(job);
         }
         std::mem::forget(std::mem::take(&mut s.running));
@@ -115,9 +125,12 @@ pub(crate) fn spawn(
     if waiting.load(SeqCst) >= max_queued {
         // Cancelled calls give their places back before anyone is refused.
         let queue = std::mem::take(&mut s.queue);
-        let (gone, kept): (Vec<Job>, Vec<Job>) =
+        let (mut gone, kept): (Vec<Job>, Vec<Job>) =
             queue.into_iter().partition(|j| j.token.is_cancelled());
         s.queue = kept.into();
+        // Their places now, before the count is read again; the jobs themselves (Python
+        // objects) are dropped outside the lock.
+        gone.iter_mut().for_each(Job::leave);
         purged = gone;
         if waiting.load(SeqCst) >= max_queued {
             drop(s);
@@ -144,7 +157,7 @@ pub(crate) fn spawn(
     s.queue.push_back(Job {
         token,
         run: Some(Box::new(run)),
-        waiting: waiting.clone(),
+        waiting: Some(waiting.clone()),
     });
     WORK.notify_one();
     drop(s);

@@ -249,6 +249,32 @@ def test_closing_an_async_client_sends_none_of_its_waiting_calls():
         assert sb.hits("oSlowClose") == MAX_THREADS
 
 
+def test_a_cancelled_waiting_call_gives_its_place_back_at_once():
+    """The queue full (max_queued=1) behind busy threads: cancelling the waiting call
+    lets the next one in (before: QueueFullError, the purged call still counted until
+    after the check); the cancelled call is never sent."""
+    with sandbox() as sb:
+        sb.add_fixture("oSlowPlace", slow(1500))
+
+        async def main():
+            c = sb.async_client(max_queued=1)
+            running = await fill_every_thread(c, sb, "oSlowPlace")
+            waiting = asyncio.ensure_future(c.verify("oSlowPlace", "张三", ZS_ID))
+            await asyncio.sleep(0.05)
+            with pytest.raises(nameauth.QueueFullError):
+                await c.verify("oZhangSan", "张三", ZS_ID)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            v = await c.verify("oZhangSan", "张三", ZS_ID)
+            await asyncio.gather(*running)
+            return v
+
+        assert asyncio.run(main()).code == "A"
+        assert sb.hits("oSlowPlace") == MAX_THREADS
+        assert sb.hits("oZhangSan") == 1
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_a_child_after_fork_uses_its_parents_async_client_and_never_its_queue():
     """Forked while its parent's AsyncClient has max_queued calls waiting: the child's

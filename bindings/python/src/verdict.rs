@@ -1,8 +1,9 @@
 //! `nameauth.Verdict`: the core's verdict, its fixed texts borrowed from the core's table.
 
 use nameauth::response::{normalise_notmatch, Answer};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyInt, PyTuple};
 
 use crate::args::{opt_text, py_repr};
 
@@ -63,11 +64,18 @@ impl Verdict {
     )]
     fn new(
         py: Python<'_>,
-        error_code: i64,
+        error_code: &Bound<'_, PyAny>,
         nameauth_status: Option<&Bound<'_, PyAny>>,
         notmatch_param: Option<&Bound<'_, PyAny>>,
         name_mask: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        // Checked by name: PyO3's conversion errors do not say which argument.
+        if !error_code.is_instance_of::<PyInt>() {
+            return Err(PyTypeError::new_err("error_code: must be an int"));
+        }
+        let error_code: i64 = error_code.extract().map_err(|_| {
+            PyValueError::new_err("error_code: must be from -2**63 to 2**63-1 (an i64)")
+        })?;
         // Text UTF-8 cannot hold is an InvalidInputError naming the field, as everywhere.
         let field = |name, v| Ok::<_, PyErr>(opt_text(py, name, v, false)?.unwrap_or_default());
         let nameauth_status = field("nameauth_status", nameauth_status)?;

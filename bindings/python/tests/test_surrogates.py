@@ -119,6 +119,11 @@ def test_validate_id_and_verdict_fields_name_the_argument():
         assert info.value.field == field
         check_clean(info.value, SECRET)
     assert nameauth.Verdict(0, "1").code == "A"
+    # Before: OverflowError and TypeError messages that named no argument.
+    with pytest.raises(ValueError, match="^error_code: "):
+        nameauth.Verdict(2**70)
+    with pytest.raises(TypeError, match="^error_code: must be an int$"):
+        nameauth.Verdict("1")  # type: ignore[arg-type]
 
 
 def test_a_non_str_option_is_a_type_error_naming_it():

@@ -162,36 +162,38 @@ final class Client
             throw new \LogicException('client: is closed');
         }
         $ffi = Native::ffi();
-        $out = $ffi->new('nameauth_verdict*');
-        $captured = null;
         // The logger of this call: one that calls setLogger() while it logs still gets
         // the rest of the call's events (the next call goes to the new one).
         $logger = $this->logger;
-        if ($logger === null) {
-            $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
-        } else {
-            // Events are captured (and formatted) natively only when someone listens.
-            $ffi->nameauth_log_capture($ffi->NAMEAUTH_LOG_INFO);
-            try {
-                $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
-            } finally {
-                $ffi->nameauth_log_capture($ffi->NAMEAUTH_LOG_OFF);
-            }
-            $captured = Native::captured();
-        }
-        // The answer (verdict or exception) is taken and the native verdict freed before
-        // the logger runs, so a logger that throws can neither take it nor leak it.
-        $failure = null;
+        $out = $ffi->new('nameauth_verdict*');
+        $captured = null;
         $verdict = null;
-        if ($status !== $ffi->NAMEAUTH_OK) {
-            $failure = Native::failure($status);
-        } else {
-            try {
+        // The answer (verdict or exception) is taken and the native verdict freed before
+        // the logger runs, so a logger that throws can neither take it nor leak it. The
+        // finally also frees it when an exception is thrown the moment the call returns:
+        // PHP runs a pcntl signal handler (a queue worker's job timeout) right there.
+        try {
+            if ($logger === null) {
+                $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
+            } else {
+                // Events are captured (and formatted) natively only when someone listens.
+                $ffi->nameauth_log_capture($ffi->NAMEAUTH_LOG_INFO);
+                try {
+                    $status = $ffi->nameauth_verify($this->handle, $openid, $truename, $creid, $cretype, \FFI::addr($out));
+                } finally {
+                    $ffi->nameauth_log_capture($ffi->NAMEAUTH_LOG_OFF);
+                }
+                $captured = Native::captured();
+            }
+            if ($status === $ffi->NAMEAUTH_OK) {
                 $verdict = self::verdictOf($out);
-            } finally {
+            }
+        } finally {
+            if (!\FFI::isNull($out)) {
                 $ffi->nameauth_verdict_free($out);
             }
         }
+        $failure = $verdict === null ? Native::failure($status) : null;
         if ($captured !== null) {
             self::emit($logger, $captured);
         }

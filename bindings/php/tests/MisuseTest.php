@@ -14,8 +14,8 @@ require_once __DIR__ . '/RecordingLogger.php';
 /**
  * Orders of events a careless or hostile caller can force on the binding: a refused call
  * after a logged one, a logger that takes itself off while it logs, a client built twice,
- * a client serialized or forged by unserialize(). Each test starts its own sandbox from
- * libnameauth_sandbox.
+ * a client serialized or forged by unserialize(), FFI turned off, a fork with a sandbox
+ * open. Each test starts its own sandbox from libnameauth_sandbox.
  */
 final class MisuseTest extends SandboxTestCase
 {
@@ -108,6 +108,28 @@ final class MisuseTest extends SandboxTestCase
             escapeshellarg(PHP_BINARY) . ' -d ffi.enable=0 -r ' . escapeshellarg($code) . ' 2>&1'
         );
         $this->assertStringStartsWith('ffi.enable disabled ffi.enable: FFI is disabled', $out);
+    }
+
+    /**
+     * A process that forks with a sandbox open (a test of a forking worker): the child
+     * inherits the object but not the server's threads, which stay the parent's. The
+     * child's exit must neither stop the parent's server nor report a panic.
+     */
+    public function testAForkedChildLeavesItsParentsSandboxAlone(): void
+    {
+        $code = 'require ' . var_export(dirname(__DIR__) . '/autoload.php', true) . ';'
+            . ' $sb = \NameAuth\Testing\Sandbox::start(); $c = $sb->client();'
+            . ' $c->verify("oZhangSan", "张三", "' . self::ZS_ID . '");'
+            . ' $pid = pcntl_fork(); if ($pid === 0) { exit(0); }'
+            . ' pcntl_waitpid($pid, $status);'
+            . ' echo pcntl_wexitstatus($status), " ", $c->verify("oZhangSan", "张三", "' . self::ZS_ID . '")->code(),'
+            . ' " ", $sb->hits("oZhangSan");';
+        $child = proc_open([PHP_BINARY, '-r', $code], [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        $out = (string) stream_get_contents($pipes[1]);
+        $err = (string) stream_get_contents($pipes[2]);
+        proc_close($child);
+        $this->assertSame('0 A 2', $out);
+        $this->assertSame('', $err);
     }
 
     /**

@@ -25,9 +25,13 @@ final class Sandbox
     /** @var \FFI|null */
     private static $ffi = null;
 
+    /** @var int the process that started the server (a forked child has none of its threads) */
+    private $pid;
+
     private function __construct(\FFI\CData $handle)
     {
         $this->own($handle);
+        $this->pid = getmypid();
     }
 
     /**
@@ -187,6 +191,11 @@ final class Sandbox
     /** Stops the sandbox (NativeHandle::close(); closing twice is harmless). */
     protected function freeHandle(\FFI\CData $handle): void
     {
+        if (getmypid() !== $this->pid) {
+            // A forked child's copy: stopping it would join threads that are only the
+            // parent's. The child's memory goes with it.
+            return;
+        }
         self::ffi()->nameauth_sandbox_free($handle);
     }
 }

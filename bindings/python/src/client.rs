@@ -113,19 +113,21 @@ impl Client {
     /// to F and Other). Raises ``InvalidInputError`` (nothing sent), ``InvalidConfigError``,
     /// ``TimeoutError``, ``TransportError`` or ``ProtocolError`` otherwise. The GIL is released
     /// while the request is checked, signed, sent and parsed.
+    /// Ctrl-C does not stop a call: it is raised when the call ends, its
+    /// ``KeyboardInterrupt`` carrying ``results``, a list of the call's verdict or error.
     // The text signature shows the default that `None` stands for: RESIDENT_ID_CARD.
     #[pyo3(
         signature = (openid, truename, creid, cretype=None),
         text_signature = "($self, openid, truename, creid, cretype='1')"
     )]
-    fn verify(
+    fn verify<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         openid: &Bound<'_, PyAny>,
         truename: &Bound<'_, PyAny>,
         creid: &Bound<'_, PyAny>,
         cretype: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Verdict> {
+    ) -> PyResult<Bound<'py, Verdict>> {
         let openid = text(py, "openid", openid, false)?;
         let truename = zeroize::Zeroizing::new(text(py, "truename", truename, false)?);
         let creid = zeroize::Zeroizing::new(text(py, "creid", creid, false)?);
@@ -141,8 +143,27 @@ impl Client {
             truename: &truename,
             creid: &creid,
         };
-        logs::emit(py, &call, &report, result.as_ref())?;
-        result.map(Verdict::from).map_err(|e| to_py_err(py, &e))
+        // Ctrl-C during the call, or while it is logged, would be raised a bytecode after
+        // it returns and take its outcome along: raised here instead, carrying the outcome
+        // as `results` (as `verify_many` does), so the answer of a request the server
+        // processed is never lost.
+        let signal = logs::emit(py, &call, &report, result.as_ref())
+            .err()
+            .or_else(|| py.check_signals().err());
+        let outcome = match result {
+            Ok(v) => Ok(Bound::new(py, Verdict::from(v))?),
+            Err(e) => Err(to_py_err(py, &e)),
+        };
+        if let Some(sig) = signal {
+            let value = match &outcome {
+                Ok(v) => v.clone().into_any(),
+                Err(e) => e.value(py).clone().into_any(),
+            };
+            sig.value(py)
+                .setattr("results", PyList::new(py, [value])?)?;
+            return Err(sig);
+        }
+        outcome
     }
 
     /// What this client did since it was built: ``calls``, ``requests``, ``retries``,

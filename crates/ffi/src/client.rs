@@ -11,7 +11,7 @@ use nameauth::{CallOptions, Client, ClientBuilder, RESIDENT_ID_CARD};
 use crate::args::{arg_str, free_handle, give, live, opt_str, put};
 use crate::cancel::nameauth_cancel;
 use crate::cstr::c_string;
-use crate::logs::log_call;
+use crate::logs::{forget_captured, log_call};
 use crate::options::nameauth_options;
 use crate::result::{boundary, fail, nameauth_result, null};
 use crate::verdict::nameauth_verdict;
@@ -179,6 +179,7 @@ pub unsafe extern "C" fn nameauth_verify_with(
 ) -> nameauth_result {
     let start = Instant::now();
     boundary(|| {
+        forget_captured();
         // SAFETY: `out` is NULL or valid for one write.
         unsafe { put(out, ptr::null_mut()) };
         // SAFETY: a live client per the contract, or NULL (checked).

@@ -137,6 +137,15 @@ pub unsafe extern "C" fn nameauth_log_captured(buf: *mut c_char, buf_len: usize)
     })
 }
 
+/// Drops what this thread's previous call captured: every verify starts with it, so a
+/// call refused before it logs anything (a NULL or bad UTF-8 argument) leaves no line of
+/// another call to be read as its own.
+pub(crate) fn forget_captured() {
+    if HAS_CAPTURED.replace(false) {
+        CAPTURED.with(|c| *c.borrow_mut() = CString::default());
+    }
+}
+
 /// Hands one call's events to the log callback and this thread's capture, if either
 /// wants them. Nothing is formatted when neither does.
 pub(crate) fn log_call(
@@ -147,9 +156,7 @@ pub(crate) fn log_call(
     result: Result<&Verdict, &Error>,
 ) {
     let capture = CAPTURE_LEVEL.get();
-    if HAS_CAPTURED.replace(false) {
-        CAPTURED.with(|c| *c.borrow_mut() = CString::default());
-    }
+    forget_captured();
     let sink_level = LOG_SINK_LEVEL.load(std::sync::atomic::Ordering::Acquire);
     let wanted = sink_level.max(capture);
     if wanted == LOG_OFF || wanted < level_number(report.level()) {

@@ -740,6 +740,14 @@ static void test_logs(void) {
   CHECK(strncmp(captured, "2 retry: attempt 1 failed", 25) == 0);
   CHECK(strstr(captured, "\n3 verify openid=oHt***03 truename=*三") != NULL);
   CHECK(strstr(captured, "张三") == NULL && strstr(captured, ZS_ID) == NULL);
+  /* A call refused at the boundary (NULL, bad UTF-8) captures nothing, and drops the
+     previous call's lines: a binding must never read another call's lines as its own. */
+  CHECK(nameauth_verify(c, NULL, "张三", ZS_ID, NULL, &v) == NAMEAUTH_NULL_ARGUMENT);
+  CHECK(nameauth_log_captured(captured, sizeof captured) == 0 && captured[0] == '\0');
+  CHECK(nameauth_verify(c, "oHttp503", "张三", ZS_ID, NULL, &v) == NAMEAUTH_TRANSPORT);
+  CHECK(nameauth_log_captured(captured, sizeof captured) > 0);
+  CHECK(nameauth_verify(c, "oZhangSan", "\xff", ZS_ID, NULL, &v) == NAMEAUTH_INVALID_UTF8);
+  CHECK(nameauth_log_captured(captured, sizeof captured) == 0 && captured[0] == '\0');
   CHECK(nameauth_log_capture(NAMEAUTH_LOG_OFF) == NAMEAUTH_LOG_INFO);
   CHECK(nameauth_verify(c, "oZhangSan", "张三", ZS_ID, NULL, &v) == NAMEAUTH_OK);
   nameauth_verdict_free(v);

@@ -198,6 +198,7 @@ impl Builder {
             state,
             stop: Some(stop),
             thread: Some(thread),
+            pid: std::process::id(),
         })
     }
 }
@@ -271,6 +272,8 @@ pub struct Sandbox {
     state: Arc<server::State>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<thread::JoinHandle<()>>,
+    /// The process that started it (a forked child's copy is not its to stop).
+    pid: u32,
 }
 
 impl Sandbox {
@@ -362,6 +365,15 @@ impl Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        if std::process::id() != self.pid {
+            // A copy in a child forked from the process that started it: the server's
+            // threads are not here to stop or join, and the CA directory is the parent's,
+            // still in use there. Leave all of it alone.
+            std::mem::forget(self.stop.take());
+            std::mem::forget(self.thread.take());
+            std::mem::forget(self.ca.take());
+            return;
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -87,3 +87,42 @@ fn idle_timeout_ms_is_an_option_with_limits() {
         .unwrap_err();
     assert_eq!(e.field(), Some("idle_timeout_ms"));
 }
+
+/// Pauses the calling thread when ureq logs that the TLS handshake is done: the moment
+/// between a new connection's handshake and its first request, when it does no I/O.
+struct PauseAfterHandshake;
+
+impl log::Log for PauseAfterHandshake {
+    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
+        m.target().starts_with("ureq")
+    }
+    fn log(&self, r: &log::Record<'_>) {
+        if r.target().starts_with("ureq") && r.args().to_string() == "Wrapped TLS" {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    fn flush(&self) {}
+}
+
+/// A connection being opened is not idle: with a 1 ms idle timeout and a 100 ms pause
+/// between the TLS handshake and the request (forced through ureq's log line), the
+/// reaper used to close it there, and the call failed with "idle connection closed".
+#[test]
+fn a_connection_is_never_reaped_between_its_handshake_and_its_first_request() {
+    log::set_logger(&PauseAfterHandshake).expect("the only logger of this test binary");
+    log::set_max_level(log::LevelFilter::Debug);
+    let sb = Sandbox::builder().tls(true).start().unwrap();
+    let c = builder(&sb)
+        .idle_timeout(Duration::from_millis(1))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        let v = c
+            .verify("oZhangSan", "张三", ZS_ID)
+            .expect("a verdict on a new connection");
+        assert_eq!(v.code().as_str(), "A");
+        // Long enough for the reaper to close the idle one: the next call opens anew.
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(sb.stats().requests, 3);
+}

@@ -49,6 +49,10 @@ struct Slot {
     stream: Option<Arc<TcpStream>>,
     /// An I/O call is under way (a blocking read may last the whole call's timeout).
     busy: bool,
+    /// A request has been written on it. Until then it is being opened (a TLS handshake,
+    /// a proxy's CONNECT), with pauses between its I/O calls that can outlast a short
+    /// idle timeout; it is not idle, and the reaper leaves it alone.
+    carried: bool,
     /// When the last I/O call ended, or the connection was made.
     last: Instant,
 }
@@ -64,6 +68,7 @@ impl Conn {
             slot: Mutex::new(Slot {
                 stream: Some(Arc::new(stream)),
                 busy: false,
+                carried: false,
                 last: Instant::now(),
             }),
             idle_timeout,
@@ -81,6 +86,11 @@ impl Conn {
         Ok(InUse { conn: self, stream })
     }
 
+    /// Marks it as having carried a request: from now on it is idle between I/O calls.
+    pub(crate) fn carried_a_request(&self) {
+        lock(&self.slot).carried = true;
+    }
+
     /// The socket without marking it busy (for `Debug` and shutdown).
     pub(crate) fn peek(&self) -> Option<Arc<TcpStream>> {
         lock(&self.slot).stream.clone()
@@ -89,7 +99,7 @@ impl Conn {
     /// When the reaper may close this connection: `None` if in use or closed.
     fn expiry(&self) -> Option<Instant> {
         let slot = lock(&self.slot);
-        (slot.stream.is_some() && !slot.busy).then(|| slot.last + self.idle_timeout)
+        (slot.stream.is_some() && !slot.busy && slot.carried).then(|| slot.last + self.idle_timeout)
     }
 
     /// Closes the socket if it is idle and expired at `now`; whether it is closed.
@@ -98,7 +108,7 @@ impl Conn {
         if slot.stream.is_none() {
             return true;
         }
-        if !slot.busy && slot.last + self.idle_timeout <= now {
+        if !slot.busy && slot.carried && slot.last + self.idle_timeout <= now {
             // The last reference: the descriptor is closed here (a shutdown handle may
             // hold a clone for a moment; it is closed when that ends).
             slot.stream = None;
@@ -303,8 +313,15 @@ mod tests {
     fn idle_sockets_are_closed_after_their_timeout_and_busy_ones_are_not() {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let a = l.local_addr().unwrap();
-        let idle = Conn::new(TcpStream::connect(a).unwrap(), Duration::from_millis(50));
-        let busy = Conn::new(TcpStream::connect(a).unwrap(), Duration::from_millis(50));
+        let opened = |timeout| {
+            let c = Conn::new(TcpStream::connect(a).unwrap(), timeout);
+            c.carried_a_request();
+            c
+        };
+        let idle = opened(Duration::from_millis(50));
+        let busy = opened(Duration::from_millis(50));
+        // Still being opened (no request yet): not idle, whatever the pause.
+        let opening = Conn::new(TcpStream::connect(a).unwrap(), Duration::from_millis(50));
         let in_use = busy.begin().unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
         while idle.peek().is_some() && Instant::now() < deadline {
@@ -313,13 +330,17 @@ mod tests {
         assert!(idle.peek().is_none(), "the idle socket was closed");
         assert!(idle.begin().is_err());
         assert!(busy.peek().is_some(), "the busy socket was left alone");
+        assert!(
+            opening.peek().is_some(),
+            "the socket being opened was left alone"
+        );
         drop(in_use);
         assert!(busy.begin().is_ok());
 
         // `release_pools` stops the reaper (and waits for it); the next connection
         // starts a new one.
         stop();
-        let later = Conn::new(TcpStream::connect(a).unwrap(), Duration::from_millis(50));
+        let later = opened(Duration::from_millis(50));
         while later.peek().is_some() && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(10));
         }

@@ -88,6 +88,7 @@ impl<In: Transport> Connector<In> for TcpConnector {
         Ok(Some(Either::B(Tcp {
             conn,
             buffers,
+            carried: false,
             read_timeout: None,
             write_timeout: None,
         })))
@@ -340,6 +341,8 @@ fn into_stream(sock: Socket) -> Result<TcpStream, ureq::Error> {
 pub(crate) struct Tcp {
     conn: Arc<Conn>,
     buffers: LazyBuffers,
+    /// Whether it has carried a request ([`Conn::carried_a_request`]).
+    carried: bool,
     /// The socket's timeouts as last set (`None`: none set).
     read_timeout: Option<Duration>,
     write_timeout: Option<Duration>,
@@ -399,6 +402,11 @@ impl Transport for Tcp {
         let t = timeout.for_write();
         let want = budget(t)?;
         let stream = self.conn.begin()?;
+        if !self.carried && REQUEST_WRITTEN.with(Cell::get) {
+            // The request itself (the marker above counted it): the connection is open.
+            self.conn.carried_a_request();
+            self.carried = true;
+        }
         update_timeout(&mut self.write_timeout, want, |d| {
             stream.set_write_timeout(d)
         })?;

@@ -37,19 +37,7 @@ func TestCloseWithCallsInFlightKeepsEveryVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 8
-	var calls sync.WaitGroup
-	results := make([]error, n)
-	for i := range results {
-		calls.Add(1)
-		go func() {
-			defer calls.Done()
-			v, err := c.Verify(context.Background(), "oSlowA", zsName, zsID)
-			if err == nil && v.Code != "A" {
-				err = errors.New("verdict " + v.String())
-			}
-			results[i] = err
-		}()
-	}
+	calls := verifyAtOnce(c, n, "oSlowA")
 	waitHits(t, sb, "oSlowA", n)
 	var closes sync.WaitGroup
 	for range 2 {
@@ -57,8 +45,7 @@ func TestCloseWithCallsInFlightKeepsEveryVerdict(t *testing.T) {
 		go func() { defer closes.Done(); c.Close() }()
 	}
 	closes.Wait()
-	calls.Wait()
-	for i, err := range results {
+	for i, err := range calls() {
 		if err != nil {
 			t.Errorf("call %d in flight at Close: %v", i, err)
 		}

@@ -3,10 +3,13 @@
 package nameauth
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 )
 
@@ -62,4 +65,27 @@ func sandboxStats(t *testing.T) sandboxCounters {
 		t.Fatalf("sandbox stats: %v", err)
 	}
 	return s
+}
+
+// verifyAtOnce starts n Verify calls for openid (张三's name and ID number), each on its
+// own goroutine; the function it returns waits for them and gives each call's error (a
+// verdict other than A is one too).
+func verifyAtOnce(c *Client, n int, openid string) (wait func() []error) {
+	var calls sync.WaitGroup
+	errs := make([]error, n)
+	for i := range errs {
+		calls.Add(1)
+		go func() {
+			defer calls.Done()
+			v, err := c.Verify(context.Background(), openid, zsName, zsID)
+			if err == nil && v.Code != "A" {
+				err = errors.New("verdict " + v.String())
+			}
+			errs[i] = err
+		}()
+	}
+	return func() []error {
+		calls.Wait()
+		return errs
+	}
 }

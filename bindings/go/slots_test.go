@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"runtime/debug"
 	"runtime/pprof"
-	"sync"
 	"testing"
 	"time"
 
@@ -48,21 +47,7 @@ func TestMoreCallsThanThreadsTakeTurnsInsteadOfCrashing(t *testing.T) {
 	useSlots(t, 8)
 	defer debug.SetMaxThreads(debug.SetMaxThreads(pprof.Lookup("threadcreate").Count() + 40))
 	const calls = 64
-	var wg sync.WaitGroup
-	errs := make([]error, calls)
-	for i := range errs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			v, err := c.Verify(context.Background(), "oLate", zsName, zsID)
-			if err == nil && v.Code != "A" {
-				err = errors.New("verdict " + v.String())
-			}
-			errs[i] = err
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
+	for i, err := range verifyAtOnce(c, calls, "oLate")() {
 		if err != nil {
 			t.Fatalf("call %d: %v", i, err)
 		}

@@ -289,6 +289,15 @@ fn default_options_and_an_unused_token_change_nothing() {
     assert_eq!(sb.stats().requests, 2);
 }
 
+/// A builder with the sandbox's credentials and no endpoint yet.
+fn sandbox_credentials() -> nameauth::ClientBuilder {
+    Client::builder(
+        nameauth_sandbox::APPID,
+        nameauth_sandbox::SRC,
+        nameauth_sandbox::KEY,
+    )
+}
+
 /// A listener that accepts connections and never says a word: a TLS server whose
 /// handshake never comes, or a proxy that never answers CONNECT.
 fn silent_peer() -> (std::net::TcpListener, String) {
@@ -332,41 +341,42 @@ fn assert_cancelled_at_once(e: &Error, took: Duration, waiting_for: &str) {
     );
 }
 
+/// A call to a peer that accepts the connection and never says a word (`builder` gets
+/// its address), cancelled once it is connected: `cancelled` at once.
+fn cancelled_while_a_silent_peer_waits(
+    builder: impl FnOnce(&str) -> nameauth::ClientBuilder,
+    waiting_for: &str,
+) {
+    let (listener, addr) = silent_peer();
+    let mut held = None;
+    let (e, took) = cancelled_while_unwritten(builder(&addr), || {
+        held = Some(listener.accept().expect("the call connects"));
+    });
+    assert_cancelled_at_once(&e, took, waiting_for);
+}
+
 /// A TLS server that accepts and never answers the handshake: nothing of the request was
 /// written, so a cancel ends the wait and the call is `cancelled`, not a timeout a
 /// minute later (the Go binding's report: cancelling during a connection was ignored).
 #[test]
 fn a_call_cancelled_while_the_tls_handshake_hangs_ends_cancelled() {
-    let (listener, addr) = silent_peer();
-    let b = Client::builder(
-        nameauth_sandbox::APPID,
-        nameauth_sandbox::SRC,
-        nameauth_sandbox::KEY,
-    )
-    .endpoint(format!("https://{addr}/nameauth"));
-    let mut held = None;
-    let (e, took) = cancelled_while_unwritten(b, || {
-        held = Some(listener.accept().expect("the call connects"));
-    });
-    assert_cancelled_at_once(&e, took, "the TLS handshake");
+    cancelled_while_a_silent_peer_waits(
+        |addr| sandbox_credentials().endpoint(format!("https://{addr}/nameauth")),
+        "the TLS handshake",
+    );
 }
 
 /// The same with a proxy that accepts and never answers CONNECT.
 #[test]
 fn a_call_cancelled_while_the_proxy_never_answers_connect_ends_cancelled() {
-    let (listener, addr) = silent_peer();
-    let b = Client::builder(
-        nameauth_sandbox::APPID,
-        nameauth_sandbox::SRC,
-        nameauth_sandbox::KEY,
-    )
-    .endpoint("https://api.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy")
-    .proxy(format!("http://{addr}"));
-    let mut held = None;
-    let (e, took) = cancelled_while_unwritten(b, || {
-        held = Some(listener.accept().expect("the call connects to the proxy"));
-    });
-    assert_cancelled_at_once(&e, took, "the proxy's answer to CONNECT");
+    cancelled_while_a_silent_peer_waits(
+        |addr| {
+            sandbox_credentials()
+                .endpoint("https://api.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy")
+                .proxy(format!("http://{addr}"))
+        },
+        "the proxy's answer to CONNECT",
+    );
 }
 
 /// A connect that hangs (the SYN dropped): cancelled during the connect, or, if the
@@ -374,12 +384,7 @@ fn a_call_cancelled_while_the_proxy_never_answers_connect_ends_cancelled() {
 #[test]
 fn a_call_cancelled_while_its_connect_hangs_ends_cancelled() {
     let bh = nameauth_sandbox::Blackhole::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let b = Client::builder(
-        nameauth_sandbox::APPID,
-        nameauth_sandbox::SRC,
-        nameauth_sandbox::KEY,
-    )
-    .endpoint(format!("http://{}/nameauth", bh.addr()));
+    let b = sandbox_credentials().endpoint(format!("http://{}/nameauth", bh.addr()));
     let (e, took) = cancelled_while_unwritten(b, || thread::sleep(Duration::from_millis(300)));
     assert_cancelled_at_once(&e, took, "the connect");
 }

@@ -171,45 +171,52 @@ enum OldTls {
 /// written out byte for byte: only its first flight matters, since the client must give
 /// up on it.
 fn old_tls_server(how: OldTls) -> (String, Arc<AtomicU64>) {
+    let (port, count) = serve_counting(move |mut s| {
+        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+        let mut head = [0u8; 5];
+        if s.read_exact(&mut head).is_err() || head[0] != 0x16 {
+            return;
+        }
+        let mut hello = vec![0u8; usize::from(u16::from_be_bytes([head[3], head[4]]))];
+        if s.read_exact(&mut hello).is_err() {
+            return;
+        }
+        let answer: Vec<u8> = match how {
+            OldTls::ServerHello11 => {
+                // ServerHello: version 3.2, 32 random bytes, empty session id,
+                // TLS_RSA_WITH_AES_128_CBC_SHA, no compression, no extensions.
+                let mut body = vec![0x03, 0x02];
+                body.extend_from_slice(&[0x5a; 32]);
+                body.extend_from_slice(&[0x00, 0x00, 0x2f, 0x00]);
+                let mut hs = vec![0x02, 0x00, 0x00, body.len() as u8];
+                hs.extend_from_slice(&body);
+                let mut rec = vec![0x16, 0x03, 0x02, 0x00, hs.len() as u8];
+                rec.extend_from_slice(&hs);
+                rec
+            }
+            // Alert record: level fatal (2), protocol_version (70).
+            OldTls::ProtocolVersionAlert => vec![0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46],
+        };
+        let _ = s.write_all(&answer);
+        // Let the client read it and hang up first.
+        let _ = s.read(&mut [0u8; 64]);
+    });
+    (format!("https://127.0.0.1:{port}/nameauth"), count)
+}
+
+/// A loopback listener that hands each connection to `each` in turn and counts them.
+fn serve_counting(mut each: impl FnMut(TcpStream) + Send + 'static) -> (u16, Arc<AtomicU64>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let count = Arc::new(AtomicU64::new(0));
     let counted = count.clone();
     thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut s) = stream else { continue };
+        for stream in listener.incoming().flatten() {
             counted.fetch_add(1, Ordering::SeqCst);
-            let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-            let mut head = [0u8; 5];
-            if s.read_exact(&mut head).is_err() || head[0] != 0x16 {
-                continue;
-            }
-            let mut hello = vec![0u8; usize::from(u16::from_be_bytes([head[3], head[4]]))];
-            if s.read_exact(&mut hello).is_err() {
-                continue;
-            }
-            let answer: Vec<u8> = match how {
-                OldTls::ServerHello11 => {
-                    // ServerHello: version 3.2, 32 random bytes, empty session id,
-                    // TLS_RSA_WITH_AES_128_CBC_SHA, no compression, no extensions.
-                    let mut body = vec![0x03, 0x02];
-                    body.extend_from_slice(&[0x5a; 32]);
-                    body.extend_from_slice(&[0x00, 0x00, 0x2f, 0x00]);
-                    let mut hs = vec![0x02, 0x00, 0x00, body.len() as u8];
-                    hs.extend_from_slice(&body);
-                    let mut rec = vec![0x16, 0x03, 0x02, 0x00, hs.len() as u8];
-                    rec.extend_from_slice(&hs);
-                    rec
-                }
-                // Alert record: level fatal (2), protocol_version (70).
-                OldTls::ProtocolVersionAlert => vec![0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46],
-            };
-            let _ = s.write_all(&answer);
-            // Let the client read it and hang up first.
-            let _ = s.read(&mut [0u8; 64]);
+            each(stream);
         }
     });
-    (format!("https://127.0.0.1:{port}/nameauth"), count)
+    (port, count)
 }
 
 /// A version mismatch never heals: one connection, one request, no retry, and the
@@ -325,38 +332,29 @@ fn a_proxy_asking_for_authentication_is_named_without_its_credentials() {
 
 // ---- a request through a proxy's tunnel ---------------------------------------------
 
-/// A CONNECT proxy that tunnels every connection to `to`, and counts the tunnels.
+/// A CONNECT proxy that tunnels every connection to `to`, and counts the connections.
 fn tunnel_proxy(to: std::net::SocketAddr) -> (u16, Arc<AtomicU64>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let tunnels = Arc::new(AtomicU64::new(0));
-    let count = tunnels.clone();
-    thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut client) = stream else { continue };
-            let head = read_head(&mut client);
-            let _ = client.set_read_timeout(None);
-            if !head.starts_with("CONNECT ") {
-                continue;
-            }
-            count.fetch_add(1, Ordering::SeqCst);
-            let Ok(server) = TcpStream::connect(to) else {
-                continue;
-            };
-            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
-            let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-            thread::spawn(move || {
-                let _ = std::io::copy(&mut c2, &mut s2);
-                let _ = s2.shutdown(std::net::Shutdown::Write);
-            });
-            let (mut client, mut server) = (client, server);
-            thread::spawn(move || {
-                let _ = std::io::copy(&mut server, &mut client);
-                let _ = client.shutdown(std::net::Shutdown::Write);
-            });
+    serve_counting(move |mut client| {
+        let head = read_head(&mut client);
+        let _ = client.set_read_timeout(None);
+        if !head.starts_with("CONNECT ") {
+            return;
         }
-    });
-    (port, tunnels)
+        let Ok(server) = TcpStream::connect(to) else {
+            return;
+        };
+        let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+        let (mut c2, mut s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
+        thread::spawn(move || {
+            let _ = std::io::copy(&mut c2, &mut s2);
+            let _ = s2.shutdown(std::net::Shutdown::Write);
+        });
+        let (mut client, mut server) = (client, server);
+        thread::spawn(move || {
+            let _ = std::io::copy(&mut server, &mut client);
+            let _ = client.shutdown(std::net::Shutdown::Write);
+        });
+    })
 }
 
 /// Through a proxy, ureq's chain runs twice (the tunnel, then the endpoint on top of it):

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -19,8 +18,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Thread-safe: build one per merchant account and share it; all threads use one pool of
  * keep-alive connections. {@link #close()} frees the native client and wipes the key; it waits for
- * calls in progress, and a closed client throws {@link IllegalStateException}. Every other failure
- * is a {@link NameAuthException} subclass with {@link NameAuthException#kind()}, {@link
+ * calls in progress (called by a logger during a call on this client, it frees it when that call
+ * ends), and a closed client throws {@link IllegalStateException}. Every other failure is a {@link
+ * NameAuthException} subclass with {@link NameAuthException#kind()}, {@link
  * NameAuthException#field()} and {@link NameAuthException#rule()}.
  *
  * <p>The jar carries its native library, {@code libnameauth_jni.so}, for Linux x86-64 (glibc 2.17
@@ -37,10 +37,17 @@ public final class NameAuthClient implements AutoCloseable {
   // The write lock makes close() wait for calls in progress; holding the read lock across
   // the native call also keeps this object reachable until it returns, so the collector's
   // cleanup can never free a handle in use.
-  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  //
+  // close() from inside a call on this client (a logger that closes it, the only code that
+  // runs on the caller's thread during a call) cannot take the write lock its own thread's
+  // read lock blocks: it marks the client closed and the outermost call of that thread
+  // frees the handle when it ends (endCall). Calls that start once it is marked are refused.
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final NativeHandle handle;
   // Read without the lock, so toString and isClosed never wait for a close in progress.
   private volatile boolean closed;
+  // Set by a close() that a call on its own thread made (see the lock).
+  private volatile boolean closeDeferred;
   private final String description;
 
   private NameAuthClient(long handle, String description) {
@@ -51,7 +58,7 @@ public final class NameAuthClient implements AutoCloseable {
   /** The native handle; call with the read lock held. */
   private long live() {
     long h = handle.get();
-    if (h == 0) {
+    if (h == 0 || closed) {
       throw new IllegalStateException("client: is closed");
     }
     return h;
@@ -71,17 +78,16 @@ public final class NameAuthClient implements AutoCloseable {
     } else {
       for (int i = 0; i < value.length() && rule == null; i++) {
         char c = value.charAt(i);
-        int position = value.codePointCount(0, i) + 1;
         if (c == '\0') {
           rule = "control_character";
-          message = field + ": character " + position + " is a control character";
+          message = field + ": character " + position(value, i) + " is a control character";
         } else if (Character.isHighSurrogate(c)
             && i + 1 < value.length()
             && Character.isLowSurrogate(value.charAt(i + 1))) {
           i++;
         } else if (Character.isSurrogate(c)) {
           rule = "invalid_utf8";
-          message = field + ": character " + position + " is an unpaired surrogate";
+          message = field + ": character " + position(value, i) + " is an unpaired surrogate";
         }
       }
     }
@@ -90,6 +96,14 @@ public final class NameAuthClient implements AutoCloseable {
           ? new InvalidConfigException(0, message, field, rule)
           : new InvalidInputException(0, message, field, rule);
     }
+  }
+
+  /**
+   * The 1-based character (code point) position of {@code value.charAt(i)}; counted only for the
+   * message, once, since counting at each character would make a long value's scan quadratic.
+   */
+  private static int position(String value, int i) {
+    return value.codePointCount(0, i) + 1;
   }
 
   private static void noNul(String field, String value) {
@@ -161,7 +175,7 @@ public final class NameAuthClient implements AutoCloseable {
       // reach the logger before it returns (a program may exit at once).
       return Jni.verify(live(), openid, truename, creid, cretype, NameAuthLog.level());
     } finally {
-      lock.readLock().unlock();
+      endCall();
     }
   }
 
@@ -178,7 +192,7 @@ public final class NameAuthClient implements AutoCloseable {
     try {
       return new NameAuthStats(Jni.stats(live()));
     } finally {
-      lock.readLock().unlock();
+      endCall();
     }
   }
 
@@ -191,11 +205,23 @@ public final class NameAuthClient implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (lock.getReadHoldCount() > 0) {
+      closeDeferred = true;
+      return; // inside a call on this client: endCall frees the handle (see the lock)
+    }
     lock.writeLock().lock();
     try {
       handle.free();
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  /** Releases a call's read lock; frees the handle if its own thread closed it meanwhile. */
+  private void endCall() {
+    lock.readLock().unlock();
+    if (closeDeferred && lock.getReadHoldCount() == 0) {
+      close();
     }
   }
 

@@ -41,6 +41,15 @@ final class NameAuthLog {
   private static final Logger JUL = Logger.getLogger(NAME);
   private static final boolean SLF4J = slf4jPresent();
 
+  /**
+   * Set on a thread while {@link #emit} runs on it: a logger that calls a client from there (to
+   * look a user up again, say) gets its calls unlogged, or each would log one more call, and the
+   * recursion through native frames would end in a crash of the JVM rather than in a
+   * StackOverflowError. Removed when emit returns, so nothing stays on the thread (a container's
+   * request thread outlives the application).
+   */
+  private static final ThreadLocal<Boolean> EMITTING = new ThreadLocal<>();
+
   private NameAuthLog() {}
 
   private static boolean slf4jPresent() {
@@ -54,6 +63,9 @@ final class NameAuthLog {
 
   /** The native capture level the logger wants now: 3 (every call), 2 (WARN) or 0 (none). */
   static int level() {
+    if (EMITTING.get() != null) {
+      return 0;
+    }
     if (SLF4J) {
       return Slf4j.level();
     }
@@ -65,6 +77,15 @@ final class NameAuthLog {
     if (captured.isEmpty()) {
       return;
     }
+    EMITTING.set(Boolean.TRUE);
+    try {
+      log(captured);
+    } finally {
+      EMITTING.remove();
+    }
+  }
+
+  private static void log(String captured) {
     for (String line : captured.split("\n")) {
       if (line.length() < 3) {
         continue;

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,6 +19,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
 import org.nameauth.InvalidInputException;
 import org.nameauth.NameAuthClient;
 import org.nameauth.Verdict;
@@ -113,14 +117,9 @@ class HostileOrderTest {
     assertEquals(0, sb.hits("oZhangSan"));
   }
 
-  /** Closes the client from inside the logger, during the call it logs. */
-  static final class Closer extends Handler {
+  /** A handler of the logger nameauth that acts on {@link #client} when given a record. */
+  abstract static class Hook extends Handler {
     volatile NameAuthClient client;
-
-    @Override
-    public void publish(LogRecord r) {
-      client.close();
-    }
 
     @Override
     public void flush() {}
@@ -129,26 +128,108 @@ class HostileOrderTest {
     public void close() {}
   }
 
-  @Test
-  void aLoggerThatClosesTheClientItLogsForDoesNotHangTheCall(NameAuthSandbox sb) {
+  /** Runs {@code body} with {@code h} on the logger nameauth at FINE, then restores it. */
+  static void logging(Hook h, Executable body) throws Throwable {
     Logger log = Logger.getLogger("nameauth");
-    Closer h = new Closer();
     Level before = log.getLevel();
     log.addHandler(h);
     log.setLevel(Level.FINE);
-    try (NameAuthClient c = sb.client()) {
-      h.client = c;
-      // Before: close() waited for the write lock its own thread's call held, for ever.
-      Verdict v = assertTimeoutPreemptively(HANG, () -> c.verify("oZhangSan", "张三", ZS_ID));
-      assertEquals("A", v.code());
-      assertTrue(c.isClosed());
-      assertThrows(IllegalStateException.class, () -> c.verify("oZhangSan", "张三", ZS_ID));
-      assertThrows(IllegalStateException.class, c::stats);
+    try {
+      body.execute();
     } finally {
       log.removeHandler(h);
       log.setLevel(before);
     }
+  }
+
+  /** Closes the client from inside the logger, during the call it logs. */
+  static final class Closer extends Hook {
+
+    @Override
+    public void publish(LogRecord r) {
+      client.close();
+    }
+  }
+
+  @Test
+  void aLoggerThatClosesTheClientItLogsForDoesNotHangTheCall(NameAuthSandbox sb) throws Throwable {
+    Closer h = new Closer();
+    NameAuthClient c = sb.client();
+    h.client = c;
+    logging(
+        h,
+        () -> {
+          // Before: close() waited for the write lock its own thread's call held, for ever.
+          Verdict v = assertTimeoutPreemptively(HANG, () -> c.verify("oZhangSan", "张三", ZS_ID));
+          assertEquals("A", v.code());
+        });
+    assertTrue(c.isClosed());
+    assertThrows(IllegalStateException.class, () -> c.verify("oZhangSan", "张三", ZS_ID));
+    assertThrows(IllegalStateException.class, c::stats);
     assertEquals(1, sb.hits("oZhangSan"));
+  }
+
+  /** Once the client is closed (by another thread), calls it again from inside the logger. */
+  static final class Reenter extends Hook {
+    final AtomicReference<Object> nested = new AtomicReference<>();
+
+    @Override
+    public void publish(LogRecord r) {
+      try {
+        for (int i = 0; i < 6000 && !client.isClosed(); i++) {
+          Thread.sleep(10);
+        }
+        nested.set(client.verify("oZhangSan", "张三", ZS_ID).code());
+      } catch (RuntimeException | InterruptedException e) {
+        nested.set(e);
+      }
+    }
+  }
+
+  @Test
+  void aLoggerThatCallsTheClientWhileAnotherThreadClosesItNeitherHangsNorSends(NameAuthSandbox sb)
+      throws Throwable {
+    sb.addFixture("oSlowL", SLOW);
+    Reenter h = new Reenter();
+    NameAuthClient c = sb.client();
+    h.client = c;
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    logging(
+        h,
+        () -> {
+          Thread t = verifyOn(c, "oSlowL", outcome);
+          awaitHit(sb, "oSlowL");
+          // Waits for the call, whose logger calls again (a read lock its thread holds already).
+          assertTimeoutPreemptively(HANG, c::close);
+          t.join(HANG.toMillis());
+        });
+    assertEquals("A interrupted=false", String.valueOf(outcome.get()));
+    assertTrue(h.nested.get() instanceof IllegalStateException, String.valueOf(h.nested.get()));
+    assertEquals(1, sb.hits("oSlowL"));
+    assertEquals(0, sb.hits("oZhangSan"));
+  }
+
+  /** Verifies again, on the same client, each time it is given a record. */
+  static final class Again extends Hook {
+    final List<Object> nested = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void publish(LogRecord r) {
+      nested.add(client.verify("oZhangSan", "张三", ZS_ID).code());
+    }
+  }
+
+  @Test
+  void aLoggerThatCallsTheClientIsNotGivenItsOwnCallsToLog(NameAuthSandbox sb) throws Throwable {
+    Again h = new Again();
+    try (NameAuthClient c = sb.client()) {
+      h.client = c;
+      // Before: each nested call logged one more, recursing through native frames until the
+      // JVM crashed (SIGSEGV, exit status 139), each level a request sent.
+      logging(h, () -> assertEquals("A", c.verify("oZhangSan", "张三", ZS_ID).code()));
+    }
+    assertEquals(Collections.singletonList("A"), h.nested);
+    assertEquals(2, sb.hits("oZhangSan"));
   }
 
   @Test

@@ -88,20 +88,39 @@ fn idle_timeout_ms_is_an_option_with_limits() {
     assert_eq!(e.field(), Some("idle_timeout_ms"));
 }
 
-/// Pauses the calling thread when ureq logs that the TLS handshake is done: the moment
-/// between a new connection's handshake and its first request, when it does no I/O.
-struct PauseAfterHandshake;
+thread_local! {
+    /// The start of the ureq log line at which [`PauseAtLine`] pauses this thread, and
+    /// for how long.
+    static PAUSE_AT: std::cell::Cell<Option<(&'static str, Duration)>> =
+        const { std::cell::Cell::new(None) };
+}
 
-impl log::Log for PauseAfterHandshake {
+/// Pauses the calling thread when ureq logs the line this thread chose: a moment in the
+/// middle of a call when the connection does no I/O (a logger runs on the calling thread).
+struct PauseAtLine;
+
+impl log::Log for PauseAtLine {
     fn enabled(&self, m: &log::Metadata<'_>) -> bool {
         m.target().starts_with("ureq")
     }
     fn log(&self, r: &log::Record<'_>) {
-        if r.target().starts_with("ureq") && r.args().to_string() == "Wrapped TLS" {
-            std::thread::sleep(Duration::from_millis(100));
+        if let Some((start, pause)) = PAUSE_AT.get() {
+            if r.target().starts_with("ureq") && r.args().to_string().starts_with(start) {
+                std::thread::sleep(pause);
+            }
         }
     }
     fn flush(&self) {}
+}
+
+/// Makes ureq's line starting with `start` pause this thread for `pause`.
+fn pause_at(start: &'static str, pause: Duration) {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        log::set_logger(&PauseAtLine).expect("the only logger of this test binary");
+        log::set_max_level(log::LevelFilter::Debug);
+    });
+    PAUSE_AT.set(Some((start, pause)));
 }
 
 /// A connection being opened is not idle: with a 1 ms idle timeout and a 100 ms pause
@@ -109,8 +128,7 @@ impl log::Log for PauseAfterHandshake {
 /// reaper used to close it there, and the call failed with "idle connection closed".
 #[test]
 fn a_connection_is_never_reaped_between_its_handshake_and_its_first_request() {
-    log::set_logger(&PauseAfterHandshake).expect("the only logger of this test binary");
-    log::set_max_level(log::LevelFilter::Debug);
+    pause_at("Wrapped TLS", Duration::from_millis(100));
     let sb = Sandbox::builder().tls(true).start().unwrap();
     let c = builder(&sb)
         .idle_timeout(Duration::from_millis(1))
@@ -125,4 +143,27 @@ fn a_connection_is_never_reaped_between_its_handshake_and_its_first_request() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(sb.stats().requests, 3);
+}
+
+/// A pooled connection the reaper closes after ureq took it from the pool and before the
+/// request's first byte (a 300 ms pause there, forced through ureq's "Use pooled" line,
+/// against a 100 ms idle timeout): nothing was sent, so the attempt is retried on a new
+/// connection and the call gets its verdict, each request sent once. It used to fail
+/// with "idle connection closed", counted as written.
+#[test]
+fn a_pooled_connection_closed_before_its_request_is_retried_unsent() {
+    for tls in [false, true] {
+        let sb = Sandbox::builder().tls(tls).start().unwrap();
+        let c = builder(&sb)
+            .idle_timeout(Duration::from_millis(100))
+            .build()
+            .unwrap();
+        verify(&c);
+        pause_at("Use pooled", Duration::from_millis(300));
+        let v = c.verify("oZhangSan", "张三", ZS_ID);
+        PAUSE_AT.set(None);
+        assert_eq!(v.expect("a verdict").code().as_str(), "A", "tls={tls}");
+        assert_eq!(sb.stats().requests, 2, "tls={tls}: each request sent once");
+        assert_eq!(sb.stats().connections, 2, "tls={tls}");
+    }
 }

@@ -17,11 +17,13 @@ impl Transport {
             error,
             retryable: false,
             unreached: false,
+            reaped: false,
         };
         let retry = |error| Failure {
             error,
             retryable: true,
             unreached: false,
+            reaped: false,
         };
         // Never reached: no connection to the endpoint was made (through a proxy, the
         // endpoint's reachability is unknown).
@@ -29,6 +31,7 @@ impl Transport {
             error,
             retryable,
             unreached: !self.via_proxy,
+            reaped: false,
         };
         match e {
             ureq::Error::Timeout(ureq::Timeout::Connect) => unreached(
@@ -113,6 +116,17 @@ impl Transport {
         if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
             return self.classify_tls(tls, label);
         }
+        if super::idle::is_reaped(io) {
+            // Closed as idle before this request's first byte (idle.rs): nothing was sent.
+            return Failure {
+                error: Error::transport(format!(
+                    "the pooled connection to {label} was closed as idle before the request"
+                )),
+                retryable: true,
+                unreached: false,
+                reaped: true,
+            };
+        }
         let (text, retryable) = match io.kind() {
             io::ErrorKind::ConnectionRefused if self.via_proxy => {
                 ("connection refused by the proxy".to_owned(), true)
@@ -122,6 +136,7 @@ impl Transport {
                     error: Error::transport(format!("connection refused by {label}")),
                     retryable: true,
                     unreached: true,
+                    reaped: false,
                 }
             }
             io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
@@ -136,6 +151,7 @@ impl Transport {
                     error: self.whole_call_timeout(),
                     retryable: false,
                     unreached: false,
+                    reaped: false,
                 }
             }
             _ => (format!("I/O error talking to {label}: {io}"), false),
@@ -144,6 +160,7 @@ impl Transport {
             error: Error::transport(text),
             retryable,
             unreached: false,
+            reaped: false,
         }
     }
 
@@ -165,6 +182,7 @@ impl Transport {
         if let Some(what) = version {
             return Failure {
                 unreached: false,
+                reaped: false,
                 error: Error::transport(format!(
                     "TLS failure with {label}: protocol version mismatch: {what}; nameauth \
                      needs TLS 1.2 or later (not retried)"
@@ -174,6 +192,7 @@ impl Transport {
         }
         Failure {
             unreached: false,
+            reaped: false,
             error: Error::transport(format!("TLS failure with {label}: {tls}")),
             // A certificate that does not verify will not verify next time either.
             retryable: !matches!(

@@ -8,9 +8,14 @@
 //! until the oldest idle connection reaches its idle timeout and closes it (drops the
 //! socket, so the descriptor is freed). ureq's own `max_idle_age` is the same timeout, so
 //! the reaper only closes what ureq would never hand out again; a connection it closed
-//! answers ureq's probe (`is_open`) with "closed" and is thrown away, and the probe and
-//! the reaper take the same lock, so a connection is never closed between the probe and
-//! its use.
+//! answers ureq's probe (`is_open`) with "closed" and is thrown away. A connection being
+//! opened (before its first request) and one whose request was written (until its answer
+//! is read) are not idle, whatever pause the calling thread takes there (a logger, the
+//! scheduler): the reaper leaves them alone, so it never closes a connection under an
+//! answer on its way. Between the probe that takes a pooled connection and its request's
+//! first byte the reaper may still close it (ureq probes connections it puts back, so a
+//! hold there could last for ever); the write then fails before anything is sent
+//! ([`is_reaped`]), and the attempt counts as unwritten and is retried.
 //!
 //! `fork`: a child inherits the registry but not the thread. The registry is tagged with
 //! the process id; a child drops its parent's entries without touching them (the sockets
@@ -47,8 +52,11 @@ pub(crate) struct Conn {
 struct Slot {
     /// The socket; `None` once the reaper closed it.
     stream: Option<Arc<TcpStream>>,
-    /// An I/O call is under way (a blocking read may last the whole call's timeout).
+    /// An I/O call is under way (a blocking read may last the whole call's timeout), or
+    /// the connection is held between two ([`Conn::hold`]).
     busy: bool,
+    /// Stay busy when the current I/O call ends, until the next one ends.
+    held: bool,
     /// A request has been written on it. Until then it is being opened (a TLS handshake,
     /// a proxy's CONNECT), with pauses between its I/O calls that can outlast a short
     /// idle timeout; it is not idle, and the reaper leaves it alone.
@@ -68,6 +76,7 @@ impl Conn {
             slot: Mutex::new(Slot {
                 stream: Some(Arc::new(stream)),
                 busy: false,
+                held: false,
                 carried: false,
                 last: Instant::now(),
             }),
@@ -84,6 +93,12 @@ impl Conn {
         let stream = slot.stream.clone().ok_or_else(closed)?;
         slot.busy = true;
         Ok(InUse { conn: self, stream })
+    }
+
+    /// Keeps it busy past the current I/O call (the caller holds an [`InUse`]) until the
+    /// next one ends: the gap between them is part of a call, not idle time.
+    pub(crate) fn hold(&self) {
+        lock(&self.slot).held = true;
     }
 
     /// Marks it as having carried a request: from now on it is idle between I/O calls.
@@ -118,8 +133,16 @@ impl Conn {
     }
 }
 
+const CLOSED: &str = "idle connection closed";
+
 fn closed() -> io::Error {
-    io::Error::new(io::ErrorKind::NotConnected, "idle connection closed")
+    io::Error::new(io::ErrorKind::NotConnected, CLOSED)
+}
+
+/// Whether `e` says the reaper had closed the connection before an I/O call began (so
+/// that call sent nothing).
+pub(crate) fn is_reaped(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::NotConnected && e.to_string() == CLOSED
 }
 
 impl ureq::unversioned::transport::ShutdownHandle for Conn {
@@ -147,7 +170,7 @@ impl std::ops::Deref for InUse<'_> {
 impl Drop for InUse<'_> {
     fn drop(&mut self) {
         let mut slot = lock(&self.conn.slot);
-        slot.busy = false;
+        slot.busy = std::mem::take(&mut slot.held);
         slot.last = Instant::now();
     }
 }
@@ -333,6 +356,24 @@ mod tests {
         assert!(
             opening.peek().is_some(),
             "the socket being opened was left alone"
+        );
+        // Held past one I/O call (a request written, its answer not read yet): left alone
+        // until the next I/O call ends.
+        let held = opened(Duration::from_millis(50));
+        {
+            let _write = held.begin().unwrap();
+            held.hold();
+        }
+        thread::sleep(Duration::from_millis(300));
+        assert!(held.peek().is_some(), "the held socket was left alone");
+        drop(held.begin().unwrap());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while held.peek().is_some() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(10));
+        }
+        assert!(
+            held.peek().is_none(),
+            "released by its next I/O call, then closed"
         );
         drop(in_use);
         assert!(busy.begin().is_ok());

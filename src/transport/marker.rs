@@ -77,10 +77,10 @@ impl UreqTransport for Marked {
     }
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        if amount > 0 && !self.tunnel {
+        if amount > 0 && !self.tunnel && !REQUEST_WRITTEN.with(Cell::get) {
             // The cancellation point (src/cancel.rs): the first byte of a cancelled
             // call's request never reaches the socket; later bytes always follow it.
-            if !REQUEST_WRITTEN.with(Cell::get) && cancel::stop_if_cancelled() {
+            if cancel::stop_if_cancelled() {
                 return Err(cancelled());
             }
             REQUEST_WRITTEN.with(|w| w.set(true));

@@ -67,6 +67,9 @@ struct Failure {
     /// No connection to the endpoint was ever made (refused, not established, host
     /// not found): the fallback endpoint may take the attempt.
     unreached: bool,
+    /// The idle reaper had closed the pooled connection before any byte of this request
+    /// reached its socket: nothing was sent.
+    reaped: bool,
 }
 
 /// Where an attempt goes.
@@ -372,6 +375,7 @@ impl Transport {
                 // been, and a second send would be a second check of a person.
                 retryable: status == 503,
                 unreached: false,
+                reaped: false,
             });
         }
         body.map_err(|e| self.after_write(self.classify(e, target.label)))
@@ -380,7 +384,10 @@ impl Transport {
     /// Once a byte of the request was written the server may have run the check: no
     /// failure after that is retried (docs/SPEC.md §6), whatever its kind.
     fn after_write(&self, mut f: Failure) -> Failure {
-        if written() {
+        // A connection the reaper closed before any byte of this request reached it
+        // (idle.rs, tcp.rs) sent nothing, whatever the marker says: TLS may hold the
+        // request's bytes until the next read.
+        if written() && !f.reaped {
             f.retryable = false;
             f.unreached = false;
         }

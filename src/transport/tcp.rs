@@ -89,6 +89,7 @@ impl<In: Transport> Connector<In> for TcpConnector {
             conn,
             buffers,
             carried: false,
+            request_out: false,
             read_timeout: None,
             write_timeout: None,
         })))
@@ -343,6 +344,10 @@ pub(crate) struct Tcp {
     buffers: LazyBuffers,
     /// Whether it has carried a request ([`Conn::carried_a_request`]).
     carried: bool,
+    /// Whether a byte of the current request reached the socket (since ureq took the
+    /// connection from its pool or made it): a connection the reaper closed before then
+    /// sent nothing of it ([`begin`]).
+    request_out: bool,
     /// The socket's timeouts as last set (`None`: none set).
     read_timeout: Option<Duration>,
     write_timeout: Option<Duration>,
@@ -355,6 +360,20 @@ impl std::fmt::Debug for Tcp {
             .finish()
     }
 }
+/// The socket for one I/O call ([`Conn::begin`]). A connection the reaper closed is the
+/// reaper's error (idle.rs: nothing of the request sent, so it may be retried) only while
+/// no byte of the current request is out (`request_out`); after that, a connection closed
+/// under the call is an aborted one, never retried.
+fn begin(conn: &Conn, request_out: bool) -> io::Result<super::idle::InUse<'_>> {
+    conn.begin().map_err(|e| {
+        if request_out && super::idle::is_reaped(&e) {
+            io::Error::new(io::ErrorKind::ConnectionAborted, "closed while in use")
+        } else {
+            e
+        }
+    })
+}
+
 /// Whether a socket whose timeout is `set` needs `want` set instead.
 fn needs_update(set: Option<Duration>, want: Option<Duration>) -> bool {
     match (set, want) {
@@ -401,7 +420,7 @@ impl Transport for Tcp {
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
         let t = timeout.for_write();
         let want = budget(t)?;
-        let stream = self.conn.begin()?;
+        let stream = begin(&self.conn, self.request_out)?;
         if !self.carried && REQUEST_WRITTEN.with(Cell::get) {
             // The request itself (the marker above counted it): the connection is open.
             self.conn.carried_a_request();
@@ -411,13 +430,20 @@ impl Transport for Tcp {
             stream.set_write_timeout(d)
         })?;
         let output = &self.buffers.output()[..amount];
-        (&*stream).write_all(output).map_err(|e| io_error(e, t))
+        let written = (&*stream).write_all(output);
+        if self.carried {
+            // Some of the request may be out even if the write failed; held until its
+            // answer is read (idle.rs).
+            self.request_out = true;
+            self.conn.hold();
+        }
+        written.map_err(|e| io_error(e, t))
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
         let t = timeout.for_read();
         let want = budget(t)?;
-        let stream = self.conn.begin()?;
+        let stream = begin(&self.conn, self.request_out)?;
         if cancel::watching() && !REQUEST_WRITTEN.with(Cell::get) {
             readable_unless_cancelled(&stream, want, t.reason)?;
         }
@@ -446,9 +472,11 @@ impl Transport for Tcp {
     }
 
     /// A pooled connection is usable if the peer has neither closed it nor sent anything
-    /// unasked: one non-blocking peek. Also what keeps the reaper off a connection
-    /// taken from the pool (idle.rs): the peek counts as use.
+    /// unasked: one non-blocking peek. (ureq probes both when it takes a connection from
+    /// its pool and when it puts one back.)
     fn is_open(&mut self) -> bool {
+        // Taken from the pool or put back: no byte of a request is out on it now.
+        self.request_out = false;
         let Ok(stream) = self.conn.begin() else {
             return false;
         };

@@ -360,6 +360,7 @@ impl std::fmt::Debug for Tcp {
             .finish()
     }
 }
+
 /// The socket for one I/O call ([`Conn::begin`]). A connection the reaper closed is the
 /// reaper's error (idle.rs: nothing of the request sent, so it may be retried) only while
 /// no byte of the current request is out (`request_out`); after that, a connection closed

@@ -12,7 +12,7 @@
 //! finds a byte on its way. Cheaper checks come earlier (before validation and signing,
 //! before every attempt, during a retry's backoff, and while an attempt that has written
 //! nothing waits to connect, for a proxy's answer to CONNECT or for a TLS handshake: all
-//! of which they cut short, src/transport/tcp.rs), but they only save time: the write
+//! of which they cut short, src/transport/connect.rs and tcp.rs), but they only save time: the write
 //! point alone keeps the promise, on every attempt and on the fallback endpoint too. An
 //! attempt that failed without writing a byte while its token was cancelled (during a
 //! wait no check watches, such as name resolution) also ends the call as cancelled. A call stopped there is a

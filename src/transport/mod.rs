@@ -6,7 +6,8 @@
 //! By concern: this file is the attempt loop (retries, backoff, failover, deadlines);
 //! errors.rs maps a failed attempt; pool.rs keeps the pools and handles `fork`; marker.rs
 //! marks the first written byte (the cancellation point); resolver.rs caches names;
-//! tcp.rs is the TCP layer (Happy Eyeballs) and idle.rs closes idle connections. The URL
+//! tcp.rs is the TCP layer, connect.rs opens its connections (Happy Eyeballs), and idle.rs
+//! closes idle connections. The URL
 //! rules are crate::url, below this module (docs/architecture.md).
 
 use std::hash::{BuildHasher, Hasher};
@@ -31,6 +32,7 @@ use pool::{
     new_agent, shared_agent, PoolKey, INPUT_BUFFER, MAX_IDLE, MAX_IDLE_PER_HOST, OUTPUT_BUFFER,
 };
 
+mod connect;
 mod errors;
 mod idle;
 mod marker;

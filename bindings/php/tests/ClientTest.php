@@ -8,6 +8,7 @@ use NameAuth\Client;
 use NameAuth\InvalidConfigException;
 use NameAuth\InvalidInputException;
 use NameAuth\ProtocolException;
+use NameAuth\Testing\Sandbox;
 use NameAuth\TimeoutException;
 use NameAuth\TransportException;
 use NameAuth\Verdict;
@@ -247,6 +248,32 @@ final class ClientTest extends SandboxTestCase
             self::fail('plain http through a proxy was accepted');
         } catch (InvalidConfigException $e) {
             self::assertSame('endpoint', $e->field());
+        }
+    }
+
+    /** 'idle_timeout_ms': how long an unused keep-alive connection is kept. */
+    public function testAConnectionIdlePastTheIdleTimeoutIsNotReused(): void
+    {
+        $sb = Sandbox::start();
+        $c = $sb->client(['idle_timeout_ms' => 200]);
+        self::assertSame('A', $c->verify('oZhangSan', '张三', self::ZS_ID)->code());
+        usleep(600_000);
+        self::assertSame('A', $c->verify('oZhangSan', '张三', self::ZS_ID)->code());
+        // Kept 7 s by default, the first connection would have served both.
+        self::assertSame(2, $sb->connections());
+        self::assertSame(2, $sb->requests());
+    }
+
+    public function testAnIdleTimeoutOutOfRangeIsAConfigErrorNamingIt(): void
+    {
+        $sb = Sandbox::start();
+        foreach ([0, -1, 600_001] as $bad) {
+            try {
+                $sb->client(['idle_timeout_ms' => $bad]);
+                self::fail("idle_timeout_ms {$bad} was accepted");
+            } catch (InvalidConfigException $e) {
+                self::assertSame('idle_timeout_ms', $e->field());
+            }
         }
     }
 

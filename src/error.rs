@@ -42,11 +42,20 @@ impl ErrorKind {
     }
 }
 
-impl fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+/// `Display` for an enum with a stable name per variant (`ErrorKind`, `Code`): the name
+/// its `as_str` gives.
+macro_rules! display_as_str {
+    ($t:ty) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
 }
+pub(crate) use display_as_str;
+
+display_as_str!(ErrorKind);
 
 /// The message of a call the core stopped at its cancellation point.
 pub const CANCELLED_MESSAGE: &str =

@@ -43,11 +43,7 @@ impl Code {
     }
 }
 
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::error::display_as_str!(Code);
 
 /// Why a verdict is what it is: one per row of docs/SPEC.md §5's table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

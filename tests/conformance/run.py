@@ -5,11 +5,14 @@
 
 A case is {"name", "args": [openid, truename, creid(, cretype)], "env": {NAME: value, or
 null to unset}, "expect": {...}}, with "http_only": true for a sandbox fault that writes
-on the socket itself (under TLS a TLS error instead). It passes for a front end when the
+on the socket itself (under TLS a TLS error instead). An error case may add "says" (words
+its message holds) and "requests" (how many requests reach the server; the core's
+tests/conformance.rs checks it against the sandbox). It passes for a front end when the
 front end prints exactly one line, that line is JSON holding every key/value of
-"expect", the exit status is 0 for a verdict and 2 for an error, and the line is byte for
-byte the line the CLI printed for the same case (a front end that answers differently
-from the others is a bug in it).
+"expect", the exit status is 0 for a verdict and 2 for an error, an error's message holds
+"says" and neither the name nor the ID number, and the line is byte for byte the line the
+CLI printed for the same case (a front end that answers differently from the others is a
+bug in it).
 
 With NAMEAUTH_ENDPOINT set, cases run against that endpoint with the NAMEAUTH_*
 credentials of the environment (a sandbox started by hand, say, with the lines
@@ -167,6 +170,13 @@ def judge(case, out, code, err, reference):
         return f"keys {list(got)}, want {keys} in that order: {lines[0]}"
     if lines[0] != json.dumps(got, ensure_ascii=False, separators=(",", ":")):
         return f"not compact UTF-8 JSON (spaces or \\u escapes): {lines[0]}"
+    if "error" in case["expect"]:
+        message = got.get("message", "")
+        if case.get("says", "") not in message:
+            return f"message does not say {case['says']!r}: {lines[0]}"
+        shown = [a for a in case["args"][1:3] if len(a) > 1 and a in message]
+        if shown:
+            return f"message shows {shown} in clear: {lines[0]}"
     if reference is not None and lines[0] != reference:
         return f"differs from the CLI:\n      got {lines[0]}\n      cli {reference}"
     return None

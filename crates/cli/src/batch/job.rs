@@ -18,17 +18,18 @@ use super::input::{Row, Rows};
 use super::window::{Gate, Pace};
 use crate::verify::{log_events, verdict_line};
 
+/// One `nameauth batch` run: the client, settings and counters its workers share.
 pub struct Job {
-    pub client: Client,
-    pub concurrency: usize,
-    pub window: u64,
-    pub pace: Option<Pace>,
-    pub verbose: bool,
-    pub gate: Arc<Gate>,
+    pub(super) client: Client,
+    pub(super) concurrency: usize,
+    pub(super) window: u64,
+    pub(super) pace: Option<Pace>,
+    pub(super) verbose: bool,
+    pub(super) gate: Arc<Gate>,
     /// Rows handed to the workers so far, and whether that was every row (the reader's
     /// count, for telling a stop from a signal that came after the end).
-    pub handed_out: AtomicU64,
-    pub read_all: AtomicBool,
+    pub(super) handed_out: AtomicU64,
+    pub(super) read_all: AtomicBool,
 }
 
 /// How a run ended.

@@ -1,6 +1,6 @@
 //! docs/SPEC.md §5: the verdict table, as data, in this one place.
 //!
-//! [`TABLE`] maps (`error_code`, `nameauth_status`, `notmatch_param`) to a [`Reason`];
+//! `TABLE` maps (`error_code`, `nameauth_status`, `notmatch_param`) to a [`Reason`];
 //! [`REASONS`] gives each reason its code, texts and advice. The first matching row wins
 //! and the last rows catch everything, so an unknown answer is `Other`, never `A`.
 

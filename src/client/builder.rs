@@ -13,6 +13,21 @@ use crate::config::{self, OptionSpec, Options, Settings, OPTIONS};
 use crate::error::{Error, Rule};
 use crate::protocol::SignCase;
 
+/// The typed setters: `fn name(v: Type) => field = value;` sets that field of the builder
+/// to the value (the argument, converted as written) and returns the builder.
+macro_rules! setters {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident($v:ident: $t:ty) => $($field:ident).+ = $value:expr;
+    )*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, $v: $t) -> Self {
+            self.$($field).+ = $value;
+            self
+        }
+    )*};
+}
+
 /// Builds a [`Client`]. Nothing is checked until [`build`](ClientBuilder::build), which
 /// reports the first problem as an `invalid_config` error naming the field.
 ///
@@ -95,117 +110,56 @@ impl ClientBuilder {
         self.deferred.get_or_insert(e);
     }
 
-    /// Sets the app id.
-    pub fn appid(mut self, v: impl Into<String>) -> Self {
-        self.appid = Some(v.into());
-        self
-    }
-
-    /// Sets `src`.
-    pub fn src(mut self, v: impl Into<String>) -> Self {
-        self.src = Some(v.into());
-        self
-    }
-
-    /// Sets the key. It is wiped from memory when the builder and the client are dropped.
-    pub fn key(mut self, v: impl Into<String>) -> Self {
-        self.key = Some(Zeroizing::new(v.into()));
-        self
-    }
-
-    /// Replaces every option with `options` (the credentials stay).
-    pub fn with_options(mut self, options: Options) -> Self {
-        self.options = options;
-        self
-    }
-
-    /// `endpoint`: the full URL of the nameautheasy endpoint (default: the real WeChat
-    /// Pay one). Must be `https://`, or `http://` to a loopback address, or `http://`
-    /// anywhere with [`allow_http`](Self::allow_http). A `?query` is kept (the signed
-    /// query follows after `&`); a `#fragment` is refused, since the signed query would
-    /// land in it and never be sent.
-    pub fn endpoint(mut self, v: impl Into<String>) -> Self {
-        self.options.endpoint = Some(v.into());
-        self
-    }
-
-    /// `fallback_endpoint`: a second URL (for example WeChat Pay's backup domain,
-    /// `https://api2.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy`), used only when
-    /// the endpoint cannot be reached at all: connection refused or never established,
-    /// or its host not found. Nothing was sent then, so the switch cannot send a check
-    /// twice. The same route rules as `endpoint` apply. Unset by default.
-    pub fn fallback_endpoint(mut self, v: impl Into<String>) -> Self {
-        self.options.fallback_endpoint = Some(v.into());
-        self
-    }
-
-    /// `connect_timeout_ms`: longest wait for a connection, TLS handshake included
-    /// (default 3 s, at most 24 h).
-    pub fn connect_timeout(mut self, v: Duration) -> Self {
-        self.options.connect_timeout = v;
-        self
-    }
-
-    /// `idle_timeout_ms`: how long an unused keep-alive connection is kept before it is
-    /// closed (default 7 s, under WeChat Pay's 8 s; from 1 ms to 10 minutes). Keep it
-    /// below the server's own idle timeout.
-    pub fn idle_timeout(mut self, v: Duration) -> Self {
-        self.options.idle_timeout = v;
-        self
-    }
-
-    /// `timeout_ms`: longest a whole `verify` may take, retries and backoff included
-    /// (default 10 s, at most 24 h).
-    pub fn timeout(mut self, v: Duration) -> Self {
-        self.options.timeout = v;
-        self
-    }
-
-    /// `sign_case`: case of the signature's hex digits (default lower).
-    pub fn sign_case(mut self, v: SignCase) -> Self {
-        self.options.sign_case = v;
-        self
-    }
-
-    /// `retries` after the first attempt (default 2, at most 10). Only failures where the
-    /// request cannot have been processed are retried (docs/SPEC.md §6).
-    pub fn retries(mut self, v: u32) -> Self {
-        self.options.retries = v;
-        self
-    }
-
-    /// `proxy`: an HTTP proxy, `http://[user:password@]host:port`. The environment's
-    /// `HTTPS_PROXY` and friends are never used implicitly.
-    pub fn proxy(mut self, v: impl Into<String>) -> Self {
-        self.options.proxy = Some(Zeroizing::new(v.into()));
-        self
-    }
-
-    /// `ca_file`: a PEM file of extra root certificates, trusted besides Mozilla's roots.
-    pub fn ca_file(mut self, v: impl Into<PathBuf>) -> Self {
-        self.options.ca_file = Some(v.into());
-        self
-    }
-
-    /// Extra root certificates as PEM text, trusted besides Mozilla's roots.
-    pub fn ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.options.ca_pem = Some(pem.into());
-        self
-    }
-
-    /// `id_rules`: whether resident-ID numbers (`cretype=1`) are checked locally
-    /// (default true). The generic checks on every field always run.
-    pub fn id_rules(mut self, v: bool) -> Self {
-        self.options.id_rules = v;
-        self
-    }
-
-    /// `allow_http`: allows plain `http://` to any host, directly or through a proxy.
-    /// Names and ID numbers then cross the network in clear: only for test rigs you
-    /// control.
-    pub fn allow_http(mut self, v: bool) -> Self {
-        self.options.allow_http = v;
-        self
+    setters! {
+        /// Sets the app id.
+        fn appid(v: impl Into<String>) => appid = Some(v.into());
+        /// Sets `src`.
+        fn src(v: impl Into<String>) => src = Some(v.into());
+        /// Sets the key. It is wiped from memory when the builder and the client are dropped.
+        fn key(v: impl Into<String>) => key = Some(Zeroizing::new(v.into()));
+        /// Replaces every option with `options` (the credentials stay).
+        fn with_options(options: Options) => options = options;
+        /// `endpoint`: the full URL of the nameautheasy endpoint (default: the real WeChat
+        /// Pay one). Must be `https://`, or `http://` to a loopback address, or `http://`
+        /// anywhere with [`allow_http`](Self::allow_http). A `?query` is kept (the signed
+        /// query follows after `&`); a `#fragment` is refused, since the signed query would
+        /// land in it and never be sent.
+        fn endpoint(v: impl Into<String>) => options.endpoint = Some(v.into());
+        /// `fallback_endpoint`: a second URL (for example WeChat Pay's backup domain,
+        /// `https://api2.mch.weixin.qq.com/cgi-bin/nameauth/nameautheasy`), used only when
+        /// the endpoint cannot be reached at all: connection refused or never established,
+        /// or its host not found. Nothing was sent then, so the switch cannot send a check
+        /// twice. The same route rules as `endpoint` apply. Unset by default.
+        fn fallback_endpoint(v: impl Into<String>) => options.fallback_endpoint = Some(v.into());
+        /// `connect_timeout_ms`: longest wait for a connection, TLS handshake included
+        /// (default 3 s, at most 24 h).
+        fn connect_timeout(v: Duration) => options.connect_timeout = v;
+        /// `idle_timeout_ms`: how long an unused keep-alive connection is kept before it is
+        /// closed (default 7 s, under WeChat Pay's 8 s; from 1 ms to 10 minutes). Keep it
+        /// below the server's own idle timeout.
+        fn idle_timeout(v: Duration) => options.idle_timeout = v;
+        /// `timeout_ms`: longest a whole `verify` may take, retries and backoff included
+        /// (default 10 s, at most 24 h).
+        fn timeout(v: Duration) => options.timeout = v;
+        /// `sign_case`: case of the signature's hex digits (default lower).
+        fn sign_case(v: SignCase) => options.sign_case = v;
+        /// `retries` after the first attempt (default 2, at most 10). Only failures where the
+        /// request cannot have been processed are retried (docs/SPEC.md §6).
+        fn retries(v: u32) => options.retries = v;
+        /// `proxy`: an HTTP proxy, `http://[user:password@]host:port`. The environment's
+        /// `HTTPS_PROXY` and friends are never used implicitly.
+        fn proxy(v: impl Into<String>) => options.proxy = Some(Zeroizing::new(v.into()));
+        /// `ca_file`: a PEM file of extra root certificates, trusted besides Mozilla's roots.
+        fn ca_file(v: impl Into<PathBuf>) => options.ca_file = Some(v.into());
+        /// Extra root certificates as PEM text, trusted besides Mozilla's roots.
+        fn ca_pem(pem: impl Into<Vec<u8>>) => options.ca_pem = Some(pem.into());
+        /// `id_rules`: whether resident-ID numbers (`cretype=1`) are checked locally
+        /// (default true). The generic checks on every field always run.
+        fn id_rules(v: bool) => options.id_rules = v;
+        /// `allow_http`: allows plain `http://` to any host, directly or through a proxy.
+        /// Names and ID numbers then cross the network in clear: only for test rigs you
+        /// control.
+        fn allow_http(v: bool) => options.allow_http = v;
     }
 
     /// Sets one option by name and text value, as [`Options::set`] does.

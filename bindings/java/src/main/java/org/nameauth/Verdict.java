@@ -24,6 +24,9 @@ public final class Verdict {
   /**
    * A verdict with these fields, for test fakes; a client builds its verdicts from the server's
    * answer.
+   *
+   * @throws NullPointerException if a text is null, naming its parameter (an absent server field is
+   *     {@code ""})
    */
   public Verdict(
       String code,
@@ -38,16 +41,16 @@ public final class Verdict {
       String nameMask,
       boolean passed,
       boolean configProblem) {
-    this.code = code;
-    this.reason = reason;
-    this.messageZh = messageZh;
-    this.messageEn = messageEn;
-    this.adviceZh = adviceZh;
-    this.adviceEn = adviceEn;
+    this.code = Objects.requireNonNull(code, "code");
+    this.reason = Objects.requireNonNull(reason, "reason");
+    this.messageZh = Objects.requireNonNull(messageZh, "messageZh");
+    this.messageEn = Objects.requireNonNull(messageEn, "messageEn");
+    this.adviceZh = Objects.requireNonNull(adviceZh, "adviceZh");
+    this.adviceEn = Objects.requireNonNull(adviceEn, "adviceEn");
     this.errorCode = errorCode;
-    this.nameauthStatus = nameauthStatus;
-    this.notmatchParam = notmatchParam;
-    this.nameMask = nameMask;
+    this.nameauthStatus = Objects.requireNonNull(nameauthStatus, "nameauthStatus");
+    this.notmatchParam = Objects.requireNonNull(notmatchParam, "notmatchParam");
+    this.nameMask = Objects.requireNonNull(nameMask, "nameMask");
     this.passed = passed;
     this.configProblem = configProblem;
   }

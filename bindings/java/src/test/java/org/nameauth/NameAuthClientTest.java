@@ -344,6 +344,13 @@ class NameAuthClientTest {
     Verdict fake =
         new Verdict("A", "verified", "实名验证通过", "ok", "无", "none", 0, "1", "", "", true, false);
     assertTrue(fake.passed());
+    NullPointerException e =
+        assertThrows(
+            NullPointerException.class,
+            () ->
+                new Verdict(
+                    "A", "verified", "实名验证通过", "ok", "无", "none", 0, null, "", "", true, false));
+    assertEquals("nameauthStatus", e.getMessage());
     assertEquals("1", NameAuthClient.RESIDENT_ID_CARD);
   }
 

@@ -17,7 +17,6 @@ use crate::result::{
 /// number, so that any value a C caller passes is checked, not undefined). The numbers are
 /// the core's `nameauth::frontend::level_number`.
 #[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum nameauth_log_level {
     /// Nothing.
     NAMEAUTH_LOG_OFF = 0,

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
+use nameauth_sandbox::{Sandbox, KEY};
 
-const BIN: &str = env!("CARGO_BIN_EXE_nameauth");
-const ZS_ID: &str = "110101199003074477";
+mod common;
+use common::{json_lines, nameauth, sandbox_env, BIN, ZS_ID};
 
 /// A private directory for one test's files.
 fn dir(name: &str) -> PathBuf {
@@ -35,25 +35,11 @@ fn batch_rows(sb: &Sandbox, input: &Path, text: &str, args: &[&str]) -> (String,
     batch(sb, &all)
 }
 
-/// Standard output, one JSON value a line.
-fn json_lines(out: &str) -> Vec<serde_json::Value> {
-    out.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
+/// `nameauth batch args...` for a client of `sb` with a 60 s timeout, its input closed.
 fn command(sb: &Sandbox, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("batch").args(args);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("NAMEAUTH_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("NAMEAUTH_ENDPOINT", sb.endpoint())
-        .env("NAMEAUTH_APPID", APPID)
-        .env("NAMEAUTH_SRC", SRC)
-        .env("NAMEAUTH_KEY", KEY)
+    let mut cmd = nameauth(&["batch"]);
+    cmd.args(args)
+        .envs(sandbox_env(sb))
         .env("NAMEAUTH_TIMEOUT_MS", "60000");
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -6,7 +6,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_nameauth");
+mod common;
+use common::BIN;
 
 /// Kills the sandbox when the test ends, passed or not.
 struct Child(std::process::Child);

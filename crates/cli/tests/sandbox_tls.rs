@@ -11,7 +11,8 @@ use std::process::{Command, Stdio};
 
 use nameauth_sandbox::Sandbox;
 
-const BIN: &str = env!("CARGO_BIN_EXE_nameauth");
+mod common;
+use common::BIN;
 
 /// Starts an HTTPS sandbox in this process on a port chosen here (retrying if another
 /// process takes the port in between), after `plant` has prepared that port's old path.

@@ -43,6 +43,7 @@ impl Code {
     }
 }
 
+// `Display` for `Code`: its `as_str` name.
 crate::error::display_as_str!(Code);
 
 /// Why a verdict is what it is: one per row of docs/SPEC.md §5's table.

@@ -1,6 +1,7 @@
-//! The client against the real sandbox over loopback: every verdict row over HTTP, HTTPS
-//! and JSONP, every fault, retries, keep-alive, threads, and requests that must never
-//! leave the process.
+//! The client against the real sandbox over loopback: HTTPS and its certificates,
+//! retries, keep-alive, threads, masking of every personal field, and requests that must
+//! never leave the process. (The conformance table's verdict rows and error cases:
+//! tests/conformance.rs.)
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

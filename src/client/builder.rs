@@ -110,6 +110,8 @@ impl ClientBuilder {
         self.deferred.get_or_insert(e);
     }
 
+    // The typed setters: each line is a `pub fn name(mut self, v: Type) -> Self` that sets
+    // one field (`setters!`, at the top of this file).
     setters! {
         /// Sets the app id.
         fn appid(v: impl Into<String>) => appid = Some(v.into());

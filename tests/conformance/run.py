@@ -10,7 +10,7 @@ its message holds) and "requests" (how many requests reach the server; the core'
 tests/conformance.rs checks it against the sandbox). It passes for a front end when the
 front end prints exactly one line, that line is JSON holding every key/value of
 "expect", the exit status is 0 for a verdict and 2 for an error, an error's message holds
-"says" and neither the name nor the ID number, and the line is byte for byte the line the
+"says" and neither the key, the name nor the ID number, and the line is byte for byte the line the
 CLI printed for the same case (a front end that answers differently from the others is a
 bug in it).
 
@@ -31,6 +31,7 @@ import concurrent.futures
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -148,8 +149,16 @@ def run_case(argv, extra, base_env, case, sandbox):
     return out, p.returncode, err
 
 
-def judge(case, out, code, err, reference):
-    """None if the case passed, else why not."""
+def secrets(case, key):
+    """What no message may show: the key, the name and the ID number, each whole, and each
+    run of two or more letters of the name (张三 of 张三1)."""
+    name, creid = case["args"][1], case["args"][2]
+    runs = re.findall(r"[^\W\d_]{2,}", name)
+    return [s for s in [key or "", name, creid, *runs] if len(s) >= 2]
+
+
+def judge(case, out, code, err, reference, key):
+    """None if the case passed, else why not (`key`: the credential it ran with)."""
     if out is None:
         return err
     lines = out.splitlines()
@@ -174,7 +183,7 @@ def judge(case, out, code, err, reference):
         message = got.get("message", "")
         if case.get("says", "") not in message:
             return f"message does not say {case['says']!r}: {lines[0]}"
-        shown = [a for a in case["args"][1:3] if len(a) > 1 and a in message]
+        shown = [s for s in secrets(case, key) if s in message]
         if shown:
             return f"message shows {shown} in clear: {lines[0]}"
     if reference is not None and lines[0] != reference:
@@ -237,7 +246,8 @@ def main():
                     runs = list(pool.map(job, cases))
                 for c, (out, code, err) in zip(cases, runs):
                     ref = reference.get(c["name"]) if name != "cli" else None
-                    verdict = judge(c, out, code, err, ref)
+                    key = case_env(base_env, c, sandbox).get("NAMEAUTH_KEY")
+                    verdict = judge(c, out, code, err, ref, key)
                     if name == "cli" and verdict is None:
                         reference[c["name"]] = out.splitlines()[0]
                     outcomes.append((c["name"], verdict))

@@ -14,9 +14,13 @@ pub enum ErrorKind {
     InvalidInput,
     /// The client configuration is unusable (missing credential, bad endpoint, bad option).
     InvalidConfig,
-    /// No complete answer arrived within the configured time.
+    /// No complete answer arrived within the configured time. When the request had been
+    /// sent, the message says so ([`SENT_NOTE`]): the server may have run the check, so
+    /// sending it again may check the person twice.
     Timeout,
-    /// The connection failed: refused, reset, TLS failure, non-2xx HTTP status.
+    /// The connection failed: refused, reset, TLS failure, non-2xx HTTP status. When the
+    /// request had been sent (and the server did not say it was not processed, as a 503
+    /// does), the message says so ([`SENT_NOTE`]).
     Transport,
     /// The server answered, but not with a well-formed nameauth response.
     Protocol,
@@ -56,6 +60,10 @@ macro_rules! display_as_str {
 pub(crate) use display_as_str;
 
 display_as_str!(ErrorKind);
+
+/// The end of a timeout or transport error's message when the request had been sent:
+/// the server may have run the check (docs/SPEC.md §6), so it is never sent again.
+pub const SENT_NOTE: &str = "; the request was sent, so the server may have run the check";
 
 /// The message of a call the core stopped at its cancellation point.
 pub const CANCELLED_MESSAGE: &str =
@@ -161,6 +169,14 @@ impl Error {
             rule: None,
             http_status: None,
         }
+    }
+
+    /// This error, its message ending with [`SENT_NOTE`].
+    pub(crate) fn sent(mut self) -> Self {
+        if !self.message.ends_with(SENT_NOTE) {
+            self.message.push_str(SENT_NOTE);
+        }
+        self
     }
 
     /// An input error: `"<field>: <text>"`.

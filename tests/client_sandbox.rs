@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use nameauth::error::SENT_NOTE;
 use nameauth::{Client, ClientBuilder, ErrorKind, SignCase};
 use nameauth_sandbox::{Builder as SandboxBuilder, Sandbox, SignRule, APPID, KEY, SRC};
 
@@ -53,6 +54,9 @@ fn assert_times_out(sb: &Sandbox, timeout: Duration, openid: &str) {
     let c = client_with_timeout(sb, timeout);
     let e = c.verify(openid, "张三", ZS_ID).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e}");
+    // The request was out when the time ran out: the message says the server may have
+    // run the check.
+    assert!(e.message().ends_with(SENT_NOTE), "{e}");
 }
 
 #[test]
@@ -109,6 +113,7 @@ fn connection_refused_is_a_transport_error_after_bounded_retries() {
     let e = c.verify("oZhangSan", "张三", ZS_ID).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Transport, "{e}");
     assert!(e.to_string().contains("connection refused"), "{e}");
+    assert!(!e.message().ends_with(SENT_NOTE), "nothing was sent: {e}");
     // Two retries with backoff of at least 50 ms and 100 ms happened.
     assert!(started.elapsed() >= Duration::from_millis(150));
 }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::time::{Duration, Instant};
 
+use nameauth::error::SENT_NOTE;
 use nameauth::{Client, ClientBuilder, ErrorKind};
 use nameauth_sandbox::{Sandbox, APPID, KEY, SRC};
 use serde_json::Value;
@@ -148,7 +149,7 @@ fn environment<'a>(
 /// Runs the error case `case` (see [`environment`]) and checks what it gives: the kind,
 /// the words of `says` (and the HTTP status they name), no key, name or ID number in the
 /// message, an end within its timeout, nothing sent for a refused input or configuration,
-/// and `requests` requests at the sandbox.
+/// `requests` requests at the sandbox, and [`SENT_NOTE`] exactly when they reached it.
 fn check_error_case(case: &Value, base: &Sandbox, tls: &Sandbox, how: &str) {
     let name = format!("{how} {}", case["name"]);
     let (vars, target) = environment(case, base, tls);
@@ -189,6 +190,13 @@ fn check_error_case(case: &Value, base: &Sandbox, tls: &Sandbox, how: &str) {
     if let Some(n) = case["requests"].as_u64() {
         assert_eq!(target.hits(&args[0]) - hits, n, "{name}: requests");
     }
+    // A timeout or transport error whose request reached the server (which did not say it
+    // left it alone, as a 503 does) says the request was sent; no other error does.
+    let reached = case["requests"].as_u64().is_some_and(|n| n > 0);
+    let says_sent = matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Transport)
+        && reached
+        && e.http_status() != Some(503);
+    assert_eq!(m.ends_with(SENT_NOTE), says_sent, "{name}: {m}");
 }
 
 /// What no message may show of a case's name and ID number: each whole, and each run of

@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 
 use crate::cancel::{self, CallOptions};
 use crate::config::Options;
-use crate::error::{Error, Rule, CANCELLED_MESSAGE};
+use crate::error::{Error, ErrorKind, Rule, CANCELLED_MESSAGE};
 use crate::report::{Level, Report};
 use crate::response::MAX_BODY_BYTES;
 use crate::stats::Counters;
@@ -226,9 +226,16 @@ impl Transport {
                 self.timeout.as_millis()
             ))
         };
+        // The caller's deadline named; and a timeout or transport failure of an attempt
+        // that reached the server, which did not say it left the request alone (a 503 is
+        // retried), says the request was sent.
         let caller_timeout = |mut f: Failure| {
             if by_caller && f.error == self.whole_call_timeout() {
                 f.error = whole_call_timeout();
+            }
+            let kind = f.error.kind();
+            if written() && !f.reaped && !f.retryable && kind != ErrorKind::Protocol {
+                f.error = f.error.sent();
             }
             f
         };
@@ -267,7 +274,7 @@ impl Transport {
             let budget = (attempt > 0 || by_caller).then_some(remaining);
             let mut failure = match self.attempt(&agent, &primary, budget, report) {
                 // An answer after the deadline is no answer within the timeout.
-                Ok(_) if Instant::now() > deadline => return Err(whole_call_timeout()),
+                Ok(_) if Instant::now() > deadline => return Err(whole_call_timeout().sent()),
                 Ok(body) => return Ok(body),
                 Err(_) if stopped() => return Err(cancelled(attempt)),
                 Err(f) => caller_timeout(f),
@@ -297,7 +304,7 @@ impl Transport {
                     label: &fb.label,
                 };
                 failure = match self.attempt(&agent, &target, Some(remaining), report) {
-                    Ok(_) if Instant::now() > deadline => return Err(whole_call_timeout()),
+                    Ok(_) if Instant::now() > deadline => return Err(whole_call_timeout().sent()),
                     Ok(body) => return Ok(body),
                     Err(_) if stopped() => return Err(cancelled(attempt)),
                     Err(f) => caller_timeout(f),

@@ -10,6 +10,9 @@
 //! - [`sign`](mod@sign): the sign case as front ends spell it, [`SIGN_ARGS`] (the names
 //!   and order of every front end's `sign` arguments) and [`sign_args`], the one function
 //!   that signs from them.
+//! - [`PerProcess`]: a value each process has its own of, for a front end's own state
+//!   behind a lock (Python's `AsyncClient` pool): a child made by `fork` never waits on a
+//!   lock its parent's threads held (crates/pthread's per_process.rs).
 //!
 //! Only translation lives here; every rule is the core's.
 
@@ -17,6 +20,8 @@ pub mod boundary;
 pub mod events;
 mod result_code;
 pub mod sign;
+
+pub use nameauth_pthread::PerProcess;
 
 pub use boundary::catch_quietly;
 pub use events::{capture_lines, level_number};

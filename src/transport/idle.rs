@@ -17,11 +17,11 @@
 //! hold there could last for ever); the write then fails before anything is sent
 //! ([`is_reaped`]), and the attempt counts as unwritten and is retried.
 //!
-//! `fork`: a child inherits the registry but not the thread. The registry is tagged with
-//! the process id; a child drops its parent's entries without touching them (the sockets
-//! stay the parent's) and starts its own thread for its own connections. If the parent's
-//! reaper held the registry's lock at the moment of `fork`, the lock stays taken in the
-//! child: the child then leaves its connections to ureq's lazy closing rather than wait.
+//! `fork`: a child inherits the registry but not the thread. It gets a registry of its own
+//! instead ([`PerProcess`]), lock included, whatever the parent's reaper was doing (a lock
+//! it held at `fork` would never be let go in the child): the parent's entries are never
+//! touched there (the sockets stay the parent's), and the child starts its own thread for
+//! its own connections.
 //! The thread is made by `nameauth_pthread::spawn`, not `std::thread::spawn`, so the
 //! caller's thread that happens to start it keeps nothing of this library's (a JVM request
 //! thread would otherwise keep every redeployed copy of the library mapped).
@@ -35,12 +35,10 @@
 
 use std::io;
 use std::net::TcpStream;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, TryLockError, Weak};
-use std::thread;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
-use nameauth_pthread::Thread;
+use nameauth_pthread::{PerProcess, Thread};
 
 /// One TCP connection, as the transport and the reaper share it.
 pub(crate) struct Conn {
@@ -177,8 +175,6 @@ impl Drop for InUse<'_> {
 
 /// Every connection of this process, and its reaper thread.
 struct Registry {
-    /// The process the entries belong to (a child after `fork` has its parent's copy).
-    pid: u32,
     conns: Vec<Weak<Conn>>,
     /// The last reaper started; joined before the next one starts, or by [`stop`], so
     /// that no reaper is left running code of a library about to be unloaded.
@@ -189,76 +185,38 @@ struct Registry {
     generation: u64,
 }
 
-static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
-    pid: 0,
-    conns: Vec::new(),
-    thread: None,
-    running: false,
-    generation: 0,
-});
-/// Wakes the reaper early (a new connection may expire before its next wake, or `stop`).
-static WAKE: Condvar = Condvar::new();
-/// The process whose registry it is, readable without the lock (see the `fork` note).
-static REGISTRY_PID: AtomicU32 = AtomicU32::new(0);
-
-/// How long a process that finds the registry tagged with another process's id tries
-/// for its lock before it decides that a parent's thread held it at `fork`.
-const FORKED_LOCK_PATIENCE: Duration = Duration::from_millis(200);
-
-/// The registry, for this process: a parent's entries are dropped unseen. `None` if a
-/// parent's thread held the lock when this process was forked.
-fn registry() -> Option<MutexGuard<'static, Registry>> {
-    let pid = std::process::id();
-    let tagged = REGISTRY_PID.load(Ordering::Acquire);
-    // Untagged (first use in a process whose parent, if any, never used it) or ours: the
-    // lock is only ever held by a thread of this process.
-    let mut reg = if tagged == pid || tagged == 0 {
-        lock(&REGISTRY)
-    } else {
-        forked_lock(pid)?
-    };
-    if reg.pid != pid {
-        // The parent's: never dropped here (a `Weak` drop could free a parent's `Conn`
-        // that this process never owned), and its thread does not exist here.
-        std::mem::forget(std::mem::take(&mut reg.conns));
-        std::mem::forget(reg.thread.take());
-        reg.pid = pid;
-        reg.running = false;
-        REGISTRY_PID.store(pid, Ordering::Release);
-    }
-    Some(reg)
+/// The registry's lock, and what wakes the reaper early (a new connection may expire
+/// before its next wake, or `stop`).
+struct Reaping {
+    registry: Mutex<Registry>,
+    wake: Condvar,
 }
 
-/// The lock in a process whose registry is tagged with its parent's id: the lock may be
-/// held by a sibling thread of this process (which will let it go and tag the registry
-/// as ours), or by a parent's thread that does not exist here (never let go). Try for
-/// [`FORKED_LOCK_PATIENCE`], then give up: connections are then closed lazily by ureq.
-fn forked_lock(pid: u32) -> Option<MutexGuard<'static, Registry>> {
-    let give_up = Instant::now() + FORKED_LOCK_PATIENCE;
-    loop {
-        match REGISTRY.try_lock() {
-            Ok(g) => return Some(g),
-            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
-            Err(TryLockError::WouldBlock) => {}
-        }
-        if REGISTRY_PID.load(Ordering::Acquire) == pid {
-            // A sibling tagged it: the holder is one of ours and lets it go.
-            return Some(lock(&REGISTRY));
-        }
-        if Instant::now() >= give_up {
-            return None;
-        }
-        thread::sleep(Duration::from_millis(1));
-    }
+/// This process's (see the `fork` note).
+static REAPING: PerProcess<Reaping> = PerProcess::new();
+
+fn reaping() -> &'static Reaping {
+    REAPING.get_or(|| Reaping {
+        registry: Mutex::new(Registry {
+            conns: Vec::new(),
+            thread: None,
+            running: false,
+            generation: 0,
+        }),
+        wake: Condvar::new(),
+    })
+}
+
+/// This process's registry.
+fn registry() -> MutexGuard<'static, Registry> {
+    lock(&reaping().registry)
 }
 
 fn register(conn: &Arc<Conn>) {
-    let Some(mut reg) = registry() else {
-        return;
-    };
+    let mut reg = registry();
     reg.conns.push(Arc::downgrade(conn));
     if reg.running {
-        WAKE.notify_one();
+        reaping().wake.notify_one();
         return;
     }
     if let Some(done) = reg.thread.take() {
@@ -279,7 +237,8 @@ fn register(conn: &Arc<Conn>) {
 /// The reaper: closes expired idle connections, sleeps until the next may expire, and
 /// ends when no connection is left (the next one starts it again).
 fn reap_loop(generation: u64) {
-    let mut reg = lock(&REGISTRY);
+    let reaping = reaping();
+    let mut reg = lock(&reaping.registry);
     loop {
         if reg.generation != generation {
             // Stopped (`running` was cleared by `stop`).
@@ -303,7 +262,8 @@ fn reap_loop(generation: u64) {
             .min()
             .unwrap_or(now);
         let wait = next.saturating_duration_since(Instant::now());
-        reg = WAKE
+        reg = reaping
+            .wake
             .wait_timeout(reg, wait.max(Duration::from_millis(1)))
             .unwrap_or_else(|p| p.into_inner())
             .0;
@@ -314,12 +274,10 @@ fn reap_loop(generation: u64) {
 /// to be unloaded. A later connection starts a new one.
 pub(crate) fn stop() {
     let handle = {
-        let Some(mut reg) = registry() else {
-            return;
-        };
+        let mut reg = registry();
         reg.generation += 1;
         reg.running = false;
-        WAKE.notify_all();
+        reaping().wake.notify_all();
         reg.thread.take()
     };
     if let Some(h) = handle {
@@ -331,6 +289,7 @@ pub(crate) fn stop() {
 mod tests {
     use super::*;
     use std::net::TcpListener;
+    use std::thread;
 
     #[test]
     fn idle_sockets_are_closed_after_their_timeout_and_busy_ones_are_not() {

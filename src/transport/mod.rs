@@ -10,11 +10,12 @@
 //! closes idle connections. The URL
 //! rules are crate::url, below this module (docs/architecture.md).
 
+use std::cell::Cell;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use std::cell::Cell;
+use nameauth_pthread::PerProcess;
 use ureq::config::Config;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
 use zeroize::Zeroizing;
@@ -44,9 +45,9 @@ mod tcp;
 const BACKOFF_BASE: Duration = Duration::from_millis(100);
 
 pub(crate) struct Transport {
-    /// The agent (one keep-alive pool) and the process it was made in: a child after
-    /// `fork` gets a fresh one, never its parent's connections (docs/SPEC.md §6).
-    agent: std::sync::RwLock<(u32, ureq::Agent)>,
+    /// This process's agent (one keep-alive pool): a child after `fork` gets its own,
+    /// never its parent's connections (docs/SPEC.md §6).
+    agent: PerProcess<ureq::Agent>,
     /// What a fresh agent is made from.
     config: Config,
     /// Which process-wide pool this transport uses.
@@ -186,7 +187,7 @@ impl Transport {
                 label: redact_url(f),
             }),
             counters,
-            agent: std::sync::RwLock::new((std::process::id(), agent)),
+            agent: PerProcess::with(agent),
             config,
             timeout: b.timeout,
             connect_timeout: b.connect_timeout,

@@ -2,8 +2,10 @@
 //! the clients built with it, and never across `fork` (a child starts with none and
 //! leaves its parent's alone: docs/SPEC.md §6).
 
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use nameauth_pthread::PerProcess;
 use ureq::config::Config;
 use ureq::unversioned::transport::{ConnectProxyConnector, Connector, RustlsConnector};
 use zeroize::Zeroizing;
@@ -42,27 +44,27 @@ pub(super) struct PoolKey {
 
 /// One pool of this process.
 struct Pool {
-    pid: u32,
     key: PoolKey,
     agent: ureq::Agent,
 }
 
 /// Every pool of this process: clients built with the same settings share one, and it
 /// outlives them, so code that builds a client per request (a php-fpm page, a per-call
-/// Java client, a CGI script) still reuses its connections.
-static POOLS: std::sync::Mutex<Vec<Pool>> = std::sync::Mutex::new(Vec::new());
+/// Java client, a CGI script) still reuses its connections. A child after `fork` starts
+/// with none and a lock of its own, whatever a parent's thread was doing: its parent's
+/// pools are left unused, never dropped (which could shut down TLS on sockets the parent
+/// still uses).
+static POOLS: PerProcess<Mutex<Vec<Pool>>> = PerProcess::new();
 
-/// The pool for `key` in this process, made by `make` if there is none. After `fork` the
-/// child starts with none: its parent's pools are left unused (never dropped, which could
-/// shut down TLS on sockets the parent still uses).
+/// This process's pools.
+fn pools() -> MutexGuard<'static, Vec<Pool>> {
+    let pools = POOLS.get_or(|| Mutex::new(Vec::new()));
+    pools.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The pool for `key` in this process, made by `make` if there is none.
 pub(super) fn shared_agent(key: &PoolKey, make: impl FnOnce() -> ureq::Agent) -> ureq::Agent {
-    let pid = std::process::id();
-    let mut pools = POOLS.lock().unwrap_or_else(|p| p.into_inner());
-    if pools.iter().any(|p| p.pid != pid) {
-        let (mine, parents): (Vec<Pool>, Vec<Pool>) = pools.drain(..).partition(|p| p.pid == pid);
-        parents.into_iter().for_each(std::mem::forget);
-        *pools = mine;
-    }
+    let mut pools = pools();
     if let Some(i) = pools.iter().position(|p| p.key == *key) {
         // Most recently used last.
         let pool = pools.remove(i);
@@ -75,7 +77,6 @@ pub(super) fn shared_agent(key: &PoolKey, make: impl FnOnce() -> ureq::Agent) ->
         pools.remove(0);
     }
     pools.push(Pool {
-        pid,
         key: key.clone(),
         agent: agent.clone(),
     });
@@ -86,16 +87,8 @@ pub(super) fn shared_agent(key: &PoolKey, make: impl FnOnce() -> ureq::Agent) ->
 /// any more, and later clients start new ones. Also ends the idle reaper's thread (a
 /// library about to be unloaded must run none); later connections start it again.
 pub(crate) fn release_pools() {
-    let pools = std::mem::take(&mut *POOLS.lock().unwrap_or_else(|p| p.into_inner()));
-    let pid = std::process::id();
-    for p in pools {
-        if p.pid == pid {
-            drop(p);
-        } else {
-            // A parent's, after fork: never dropped here (see shared_agent).
-            std::mem::forget(p);
-        }
-    }
+    let pools = std::mem::take(&mut *pools());
+    drop(pools);
     super::idle::stop();
 }
 
@@ -113,32 +106,15 @@ pub(super) fn new_agent(config: Config, idle_timeout: Duration) -> ureq::Agent {
 }
 
 impl Transport {
-    /// This process's agent: after a `fork`, a new one with no connections.
+    /// This process's agent: after a `fork`, this process's pool for the same settings
+    /// (a new one, with no connections), never the parent's, which is left unused and
+    /// never dropped (dropping could shut down TLS on a socket the parent still uses).
     pub(super) fn agent(&self) -> ureq::Agent {
-        let pid = std::process::id();
-        {
-            let guard = self.agent.read().unwrap_or_else(|p| p.into_inner());
-            if guard.0 == pid {
-                return guard.1.clone();
-            }
-        }
-        let mut guard = self.agent.write().unwrap_or_else(|p| p.into_inner());
-        if guard.0 != pid {
-            // The parent's pool is dropped without being used; its sockets stay the
-            // parent's.
-            let parents = std::mem::replace(
-                &mut *guard,
-                (
-                    pid,
-                    shared_agent(&self.key, || {
-                        new_agent(self.config.clone(), self.key.idle_timeout)
-                    }),
-                ),
-            );
-            // Never used, never dropped: dropping could shut down TLS on a socket the
-            // parent still uses.
-            std::mem::forget(parents);
-        }
-        guard.1.clone()
+        let make = || {
+            shared_agent(&self.key, || {
+                new_agent(self.config.clone(), self.key.idle_timeout)
+            })
+        };
+        self.agent.get_or(make).clone()
     }
 }

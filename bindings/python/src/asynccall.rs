@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 
+use nameauth::frontend::PerProcess;
 use nameauth::{CallOptions, CancelToken, Client as CoreClient, Error, Report};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -41,7 +42,9 @@ impl Pending {
 /// is not sent: it ends with the error of a call made after `close` ("client: is closed").
 #[derive(Default)]
 pub(crate) struct Calls {
-    pub(crate) waiting: Arc<AtomicUsize>,
+    /// This process's count (a child after `fork` starts at zero: its parent's waiting
+    /// calls are not its own).
+    pub(crate) waiting: PerProcess<Arc<AtomicUsize>>,
     pub(crate) closed: Arc<AtomicBool>,
 }
 
@@ -112,7 +115,8 @@ pub(crate) fn submit(
             }
         });
     };
-    match pool::spawn(token.clone(), &calls.waiting, max_queued, run) {
+    let waiting = calls.waiting.get_or(Default::default);
+    match pool::spawn(token.clone(), waiting, max_queued, run) {
         Ok(()) => Ok(Pending { token }),
         Err(Refused::Full(n)) => Err(crate::error::queue_full(py, n)),
         Err(Refused::Closed) => Err(PyRuntimeError::new_err(

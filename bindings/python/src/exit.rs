@@ -30,19 +30,15 @@
 //! iterable) when the wait ends and takes the GIL while the interpreter finalizes ends
 //! its thread through our frames, which crashes the process.
 
-use std::sync::Condvar;
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
 
-use crate::pool::{state, WORK};
+use crate::pool::{shared, state};
 
 /// How long the exit hook waits for workers that are running Python code (delivering an
 /// outcome, logging) to leave it.
 const EXIT_WAIT: Duration = Duration::from_secs(5);
-
-/// Wakes the exit hook when a worker leaves Python.
-static LEFT_PYTHON: Condvar = Condvar::new();
 
 /// Runs `f` with the GIL unless the interpreter is exiting (then `None`, and `f` is not
 /// called). The only way a worker reaches Python.
@@ -57,7 +53,7 @@ pub(crate) fn with_python<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Optio
     let r = Python::try_attach(f);
     let mut s = state();
     s.attached = s.attached.saturating_sub(1);
-    LEFT_PYTHON.notify_all();
+    shared().left_python.notify_all();
     r
 }
 
@@ -109,10 +105,11 @@ pub(crate) struct Inside(u32);
 
 impl Drop for Inside {
     fn drop(&mut self) {
-        let mut s = state();
-        if s.pid == self.0 {
+        // Made before a `fork` and dropped in the child: the child's pool never counted it.
+        if self.0 == std::process::id() {
+            let mut s = state();
             s.attached = s.attached.saturating_sub(1);
-            LEFT_PYTHON.notify_all();
+            shared().left_python.notify_all();
         }
     }
 }
@@ -132,7 +129,7 @@ pub(crate) fn _shutdown(py: Python<'_>) {
         for j in &queue {
             j.token.cancel();
         }
-        WORK.notify_all();
+        shared().work.notify_all();
         queue
     };
     drop(queue); // with the GIL: the calls' futures and loops are Python objects
@@ -144,7 +141,8 @@ pub(crate) fn _shutdown(py: Python<'_>) {
             if left.is_zero() {
                 break;
             }
-            s = LEFT_PYTHON
+            s = shared()
+                .left_python
                 .wait_timeout(s, left)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;

@@ -1,6 +1,6 @@
 //! The Rust threads `AsyncClient` runs calls on: up to `MAX_THREADS`, started as work
 //! arrives, fed by one queue of waiting calls. After `fork` the child starts a pool of its
-//! own (its parent's threads do not exist there).
+//! own, lock included (its parent's threads do not exist there: [`shared`]).
 //!
 //! Design.
 //! - Cancel: every call carries a `CancelToken`. `AsyncClient.verify` cancels it when the
@@ -10,7 +10,8 @@
 //!   is never written.
 //! - Bound: each client counts its calls waiting in the queue; a call that would make
 //!   them more than the client's `max_queued` is refused at once (`QueueFullError`, nothing
-//!   queued). Cancelled calls still queued are purged before a call is refused.
+//!   queued). Cancelled calls still queued are purged before a call is refused. The count
+//!   is per process too: a child after `fork` starts at zero.
 //! - Exit: the pool closes at interpreter exit; the design is in exit.rs, which shares
 //!   this pool's lock (`closed`, `attached` and `exit_thread` live in [`State`]).
 
@@ -18,6 +19,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use nameauth::frontend::PerProcess;
 use nameauth::CancelToken;
 
 /// Threads at most: enough for the requests a merchant's quota allows in flight.
@@ -50,8 +52,9 @@ impl Drop for Job {
     }
 }
 
+/// The pool of this process (see [`state`]).
+#[derive(Default)]
 pub(crate) struct State {
-    pub(crate) pid: u32,
     pub(crate) queue: VecDeque<Job>,
     threads: usize,
     idle: usize,
@@ -65,18 +68,28 @@ pub(crate) struct State {
     pub(crate) exit_thread: Option<std::thread::ThreadId>,
 }
 
-static STATE: Mutex<State> = Mutex::new(State {
-    pid: 0,
-    queue: VecDeque::new(),
-    threads: 0,
-    idle: 0,
-    running: Vec::new(),
-    closed: false,
-    attached: 0,
-    exit_thread: None,
-});
-/// Wakes idle workers when a call is queued or the pool closes.
-pub(crate) static WORK: Condvar = Condvar::new();
+/// The pool's lock and the conditions waited on with it, one set per process.
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    /// Wakes idle workers when a call is queued or the pool closes.
+    pub(crate) work: Condvar,
+    /// Wakes the exit hook when a worker leaves Python (exit.rs).
+    pub(crate) left_python: Condvar,
+}
+
+static SHARED: PerProcess<Shared> = PerProcess::new();
+
+/// This process's [`Shared`]: a child after `fork` gets its own, with no thread, no queue
+/// and a lock no thread holds, whatever its parent's threads were doing (a lock one of them
+/// held at `fork` would otherwise never be let go in the child). The parent's calls are
+/// left there, never run nor dropped.
+pub(crate) fn shared() -> &'static Shared {
+    SHARED.get_or(|| Shared {
+        state: Mutex::new(State::default()),
+        work: Condvar::new(),
+        left_python: Condvar::new(),
+    })
+}
 
 /// Why a call was not queued.
 pub(crate) enum Refused {
@@ -88,24 +101,9 @@ pub(crate) enum Refused {
     Thread(std::io::Error),
 }
 
-/// The pool's state for this process: a child after `fork` starts afresh (its parent's
-/// threads and queue do not exist there; their jobs are leaked, never run nor dropped,
-/// but they leave their clients' counts of waiting calls, which the child's calls of
-/// the same clients go by).
+/// The pool's state for this process (see [`shared`]).
 pub(crate) fn state() -> MutexGuard<'static, State> {
-    let mut s = STATE.lock().unwrap_or_else(|p| p.into_inner());
-    let pid = std::process::id();
-    if s.pid != pid {
-        for mut job in std::mem::take(&mut s.queue) {
-            job.leave();
-            std::mem::forget(job);
-        }
-        std::mem::forget(std::mem::take(&mut s.running));
-        s.pid = pid;
-        (s.threads, s.idle, s.attached, s.closed) = (0, 0, 0, false);
-        s.exit_thread = None;
-    }
-    s
+    shared().state.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Queues `run` to be called on a pool thread with `token`, unless `waiting` (the
@@ -159,7 +157,7 @@ pub(crate) fn spawn(
         run: Some(Box::new(run)),
         waiting: Some(waiting.clone()),
     });
-    WORK.notify_one();
+    shared().work.notify_one();
     drop(s);
     drop(purged);
     Ok(())
@@ -167,12 +165,11 @@ pub(crate) fn spawn(
 
 /// A worker: takes calls until the pool closes. A cancelled call is dropped unrun.
 fn work(n: usize) {
-    let pid = std::process::id();
     loop {
         let mut job = {
             let mut s = state();
             loop {
-                if s.closed || s.pid != pid {
+                if s.closed {
                     return;
                 }
                 match s.queue.pop_front() {
@@ -184,7 +181,7 @@ fn work(n: usize) {
                     }
                     None => {
                         s.idle += 1;
-                        s = WORK.wait(s).unwrap_or_else(|p| p.into_inner());
+                        s = shared().work.wait(s).unwrap_or_else(|p| p.into_inner());
                         s.idle -= 1;
                     }
                 }
@@ -196,9 +193,6 @@ fn work(n: usize) {
         if let Some(run) = run {
             run(&token);
         }
-        let mut s = state();
-        if s.pid == pid {
-            s.running[n] = None;
-        }
+        state().running[n] = None;
     }
 }

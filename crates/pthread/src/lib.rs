@@ -27,6 +27,13 @@
 //! Never call [`spawn`] from code that runs under the dynamic loader's lock (an ELF
 //! constructor or destructor): the new thread's first thread-local registration takes
 //! that lock, and [`spawn`] waits for it.
+//!
+//! The crate also holds [`PerProcess`] (per_process.rs): a value each process has its own
+//! of, so that a child made by `fork` never waits on a lock its parent's threads held.
+
+mod per_process;
+
+pub use per_process::PerProcess;
 
 use std::cell::RefCell;
 use std::ffi::{c_void, CString};
@@ -149,6 +156,34 @@ extern "C" fn run(arg: *mut c_void) -> *mut c_void {
         (start.body)();
     }));
     ptr::null_mut()
+}
+
+/// For tests of what a child made by `fork` does: runs `child` in a forked child, which
+/// leaves with `_exit` (status 0 if `child` returned true, 3 if not) and is ended by
+/// `SIGALRM` after `seconds` if it hangs. `Ok` if it exited 0, else the wait status.
+/// The child has only this thread: `child` must not need a lock another thread may hold
+/// (unless that is what the test is about). In the parent, `child` is dropped unrun.
+pub fn in_forked_child(seconds: u32, child: impl FnOnce() -> bool) -> Result<(), i32> {
+    // SAFETY: the child runs `child` and leaves with `_exit`, running nothing else of the
+    // parent's (no destructor, no atexit handler); the parent only waits for it.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed: {}", io::Error::last_os_error());
+    if pid == 0 {
+        // SAFETY: no precondition.
+        unsafe { libc::alarm(seconds) };
+        let ok = catch_unwind(AssertUnwindSafe(child)).unwrap_or(false);
+        // SAFETY: ends the child at once.
+        unsafe { libc::_exit(if ok { 0 } else { 3 }) };
+    }
+    let mut status = 0;
+    // SAFETY: our own child, which ends within `seconds` (its alarm).
+    let waited = unsafe { libc::waitpid(pid, &mut status, 0) };
+    assert_eq!(waited, pid, "waitpid: {}", io::Error::last_os_error());
+    if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+        Ok(())
+    } else {
+        Err(status)
+    }
 }
 
 impl Thread {

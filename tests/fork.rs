@@ -2,11 +2,10 @@
 //! Python `multiprocessing` worker): it makes connections of its own, never its parent's,
 //! while the parent's threads go on calling; and the parent's connections keep working.
 //! (A lock one of the parent's threads held at the instant of `fork` is not the child's:
-//! crates/pthread's per_process.rs forces that order.)
+//! the unit tests of src/transport/pool.rs and idle.rs force that order.)
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use nameauth_sandbox::Sandbox;
 
@@ -16,17 +15,16 @@ use sandbox_client::{builder, ZS_ID};
 #[test]
 fn a_forked_child_verifies_on_connections_of_its_own_and_the_parent_goes_on() {
     let sb = Sandbox::builder().start().unwrap();
-    let c = builder(&sb)
-        .idle_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
+    let c = builder(&sb).build().unwrap();
     assert!(c.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
     assert_eq!(sb.stats().connections, 1);
-    // Other threads of the parent keep building clients and calling while it forks.
+    // Other threads of the parent keep building clients and calling (another sandbox)
+    // while it forks.
+    let other = Sandbox::builder().start().unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let busy: Vec<_> = (0..2)
         .map(|_| {
-            let (stop, b) = (stop.clone(), builder(&sb));
+            let (stop, b) = (stop.clone(), builder(&other));
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     let c = b.clone().build().unwrap();
@@ -49,6 +47,9 @@ fn a_forked_child_verifies_on_connections_of_its_own_and_the_parent_goes_on() {
     }
     stop.store(true, Ordering::Relaxed);
     busy.into_iter().for_each(|t| t.join().unwrap());
-    // The parent's own client still works, on its own pool.
+    // Each child opened one connection of its own (and kept it alive for its three
+    // checks); the parent's own still serves it.
+    assert_eq!(sb.stats().connections, 1 + 5);
     assert!(c.verify("oZhangSan", "张三", ZS_ID).unwrap().passed());
+    assert_eq!(sb.stats().connections, 1 + 5);
 }

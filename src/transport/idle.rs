@@ -289,7 +289,28 @@ pub(crate) fn stop() {
 mod tests {
     use super::*;
     use std::net::TcpListener;
+    use std::sync::mpsc;
     use std::thread;
+
+    /// A child forked while the parent's reaper (here, another thread) holds the
+    /// registry's lock gets a registry of its own at once, with none of the parent's
+    /// connections, and so still closes its own idle connections on time.
+    #[test]
+    fn a_child_forked_while_the_registry_is_locked_has_its_own() {
+        let (held, release) = (mpsc::channel(), mpsc::channel::<()>());
+        let holder = thread::spawn(move || {
+            let mut reg = registry();
+            reg.conns.push(Weak::new());
+            held.0.send(()).unwrap();
+            release.1.recv().unwrap();
+            reg.conns.pop();
+        });
+        held.1.recv().unwrap();
+        let child = nameauth_pthread::in_forked_child(20, || registry().conns.is_empty());
+        release.0.send(()).unwrap();
+        holder.join().unwrap();
+        assert_eq!(child, Ok(()), "the child hung or saw its parent's registry");
+    }
 
     #[test]
     fn idle_sockets_are_closed_after_their_timeout_and_busy_ones_are_not() {

@@ -118,3 +118,27 @@ impl Transport {
         self.agent.get_or(make).clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    /// The order that hung a child: a thread of the parent holds the pools' lock (as while
+    /// it builds a new pool's agent) at the instant of `fork`. The child has its own.
+    #[test]
+    fn a_child_forked_while_a_thread_holds_the_pools_lock_has_pools_of_its_own() {
+        let (held, release) = (mpsc::channel(), mpsc::channel::<()>());
+        let holder = std::thread::spawn(move || {
+            let guard = pools();
+            held.0.send(()).unwrap();
+            release.1.recv().unwrap();
+            drop(guard);
+        });
+        held.1.recv().unwrap();
+        let child = nameauth_pthread::in_forked_child(20, || pools().is_empty());
+        release.0.send(()).unwrap();
+        holder.join().unwrap();
+        assert_eq!(child, Ok(()), "the child hung on its parent's lock");
+    }
+}

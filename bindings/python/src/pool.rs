@@ -165,6 +165,7 @@ pub(crate) fn spawn(
 
 /// A worker: takes calls until the pool closes. A cancelled call is dropped unrun.
 fn work(n: usize) {
+    let pid = std::process::id();
     loop {
         let mut job = {
             let mut s = state();
@@ -192,6 +193,11 @@ fn work(n: usize) {
         drop(job); // out of the queue: its place is free
         if let Some(run) = run {
             run(&token);
+        }
+        if std::process::id() != pid {
+            // The caller's code that `run` ran (a logging handler) forked: this thread is
+            // now a child's only thread, not one of the child's pool.
+            return;
         }
         state().running[n] = None;
     }

@@ -235,7 +235,8 @@ impl Transport {
                 f.error = whole_call_timeout();
             }
             let kind = f.error.kind();
-            if written() && !f.reaped && !f.retryable && kind != ErrorKind::Protocol {
+            let told = matches!(kind, ErrorKind::Timeout | ErrorKind::Transport);
+            if told && written() && !f.reaped && !f.retryable {
                 f.error = f.error.sent();
             }
             f

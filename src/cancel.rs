@@ -21,7 +21,10 @@
 //!
 //! Once a byte of the request was written the server may be running the check: cancelling
 //! then changes nothing. The call runs to its end (within its timeout) and returns what
-//! the server said, so the answer is never lost; a caller that gave up simply drops it.
+//! the server said, so the answer is never lost. A front end that gives up on a call
+//! (Python's cancelled task) asks [`CancelToken::reached_the_write`] whether to wait for
+//! that answer: the write point marks the token before it looks at it, so "not reached"
+//! read after a cancel means nothing will be written.
 //! `verify` itself never returns `cancelled`: only calls given a token can.
 
 use std::cell::{Cell, RefCell};
@@ -33,7 +36,14 @@ use std::time::{Duration, Instant};
 /// to. Cheap to clone; the clones share the flag. Cancelling cannot be undone.
 #[derive(Clone, Debug, Default)]
 pub struct CancelToken {
-    cancelled: Arc<AtomicBool>,
+    flags: Arc<Flags>,
+}
+
+#[derive(Debug, Default)]
+struct Flags {
+    cancelled: AtomicBool,
+    /// Set at the write point before it looks at `cancelled` (see `reached_the_write`).
+    written: AtomicBool,
 }
 
 impl CancelToken {
@@ -45,12 +55,22 @@ impl CancelToken {
     /// Cancels every call given this token (or a clone of it) whose request has not been
     /// written yet; calls that already wrote a byte finish as if nothing happened.
     pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::SeqCst);
+        self.flags.cancelled.store(true, Ordering::SeqCst);
     }
 
     /// Whether [`cancel`](Self::cancel) was called on this token or a clone of it.
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::SeqCst)
+        self.flags.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// Whether a call given this token reached the point of writing its request. Read
+    /// after [`cancel`](Self::cancel), false means no call of the token will write (it
+    /// ends `cancelled`, nothing sent); true means one may have: it then runs to its end
+    /// and returns what the server said, unless the same instant's cancel stopped it at
+    /// that point (it then ends `cancelled`). So a front end that gives up on a call
+    /// whose token reads true waits for its outcome, and never loses a verdict.
+    pub fn reached_the_write(&self) -> bool {
+        self.flags.written.load(Ordering::SeqCst)
     }
 }
 
@@ -174,6 +194,22 @@ pub(crate) fn stop_if_cancelled() -> bool {
         STOPPED.with(|s| s.set(true));
     }
     cancelled
+}
+
+/// The write point itself: called just before the first byte of an attempt's request
+/// would be written. Marks the armed token as having reached it, then looks at it as
+/// [`stop_if_cancelled`] does. The mark comes first (both `SeqCst`), so a cancel that
+/// reads no mark afterwards is sure that no byte will be written.
+pub(crate) fn stop_at_the_write() -> bool {
+    if !HAS_TOKEN.with(Cell::get) {
+        return false;
+    }
+    ARMED.with(|a| {
+        if let Some(t) = a.borrow().as_ref() {
+            t.flags.written.store(true, Ordering::SeqCst);
+        }
+    });
+    stop_if_cancelled()
 }
 
 /// Whether the write point refused a write since the last call (and forgets it).

@@ -234,6 +234,9 @@ fn a_call_cancelled_after_its_request_was_written_returns_the_verdict() {
         sb.hits("oSlowCancel") >= 1
     });
     token.cancel();
+    // What a front end that gives up reads: the request was written, so it waits for
+    // the answer, which is never lost.
+    assert!(token.reached_the_write());
     let (r, _) = call.join().expect("no panic");
     let v = r.expect("the server's answer is returned");
     assert_eq!(v.code().as_str(), "E");
@@ -328,7 +331,11 @@ fn cancelled_while_unwritten(
     });
     cancel_when();
     token.cancel();
-    call.join().expect("the call returns")
+    let ended = call.join().expect("the call returns");
+    // What a front end that gives up reads: nothing will be written, so it need not
+    // wait for an answer.
+    assert!(!token.reached_the_write(), "{}", ended.0);
+    ended
 }
 
 fn assert_cancelled_at_once(e: &Error, took: Duration, waiting_for: &str) {

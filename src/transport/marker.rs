@@ -80,7 +80,7 @@ impl UreqTransport for Marked {
         if amount > 0 && !self.tunnel && !REQUEST_WRITTEN.with(Cell::get) {
             // The cancellation point (src/cancel.rs): the first byte of a cancelled
             // call's request never reaches the socket; later bytes always follow it.
-            if cancel::stop_if_cancelled() {
+            if cancel::stop_at_the_write() {
                 return Err(cancelled());
             }
             REQUEST_WRITTEN.with(|w| w.set(true));

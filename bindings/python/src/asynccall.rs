@@ -24,8 +24,8 @@ pub(crate) struct Pending {
 
 #[pymethods]
 impl Pending {
-    /// Cancels the call unless its request was written already (then its answer is
-    /// dropped when it comes).
+    /// Cancels the call unless its request was written already (then its answer still
+    /// comes).
     fn cancel(&self) {
         self.token.cancel();
     }
@@ -34,6 +34,14 @@ impl Pending {
     #[getter]
     fn cancelled(&self) -> bool {
         self.token.is_cancelled()
+    }
+
+    /// Read after ``cancel``: False if the request will never be written (the call ends
+    /// cancelled, or was dropped from the queue), True if it may have been (see the
+    /// core's `CancelToken::reached_the_write`): its outcome is then still delivered.
+    #[getter]
+    fn reached_the_write(&self) -> bool {
+        self.token.reached_the_write()
     }
 }
 

@@ -4,6 +4,7 @@ flight exits cleanly (no thread touches the interpreter once it is finalizing)."
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -61,6 +62,64 @@ def test_calls_cancelled_before_they_are_written_are_never_sent():
         s = c.stats()
         assert s["calls"] == answered + s["errors"]["cancelled"]
         assert sb.stats()["requests"] == written
+
+
+def test_a_call_cancelled_after_its_request_was_written_keeps_its_verdict():
+    """The request reached the server: the cancelled task waits for the answer and
+    raises CancelledError carrying it, so the check it paid for is not lost."""
+    with sandbox() as sb:
+        sb.add_fixture("oSlowWritten", slow(1000))
+
+        async def main():
+            c = sb.async_client(timeout_ms=10_000)
+            seen = {}
+
+            async def caller():
+                try:
+                    return await c.verify("oSlowWritten", "张三", ZS_ID)
+                except asyncio.CancelledError as e:
+                    seen["result"] = getattr(e, "result", None)
+                    raise
+
+            task = asyncio.ensure_future(caller())
+            while sb.hits("oSlowWritten") == 0:  # the request is at the server
+                await asyncio.sleep(0.01)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            # asyncio.wait_for: its TimeoutError is caused by the call's CancelledError.
+            with pytest.raises(asyncio.TimeoutError) as timed_out:
+                await asyncio.wait_for(c.verify("oSlowWritten", "张三", ZS_ID), 0.3)
+            return seen["result"], getattr(timed_out.value.__cause__, "result", None)
+
+        direct, through_wait_for = asyncio.run(main())
+        assert isinstance(direct, nameauth.Verdict) and direct.code == "A", direct
+        assert isinstance(through_wait_for, nameauth.Verdict), through_wait_for
+        assert sb.hits("oSlowWritten") == 2  # each sent once
+
+
+def test_a_call_cancelled_before_its_write_raises_at_once_with_no_result():
+    with sandbox() as sb:
+
+        async def main():
+            # A peer that accepts and never answers the TLS handshake: nothing is written.
+            silent = socket.socket()
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(8)
+            host, port = silent.getsockname()
+            c = sb.async_client(endpoint=f"https://{host}:{port}/x", timeout_ms=60_000)
+            task = asyncio.ensure_future(c.verify("oZhangSan", "张三", ZS_ID))
+            await asyncio.sleep(0.3)
+            started = time.monotonic()
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError) as cancelled:
+                await task
+            silent.close()
+            return time.monotonic() - started, getattr(cancelled.value, "result", None)
+
+        took, result = asyncio.run(main())
+        assert result is None
+        assert took < 5, took  # generous: the 60 s timeout is not waited for
 
 
 def test_a_full_queue_refuses_at_once_and_sends_nothing():

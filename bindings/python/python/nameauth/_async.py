@@ -3,8 +3,9 @@
 Each call runs on one of the library's Rust threads (never on the event loop, never
 holding the GIL while it waits on the network); its outcome comes back to the loop through
 ``loop.call_soon_threadsafe``. Cancelling the task that awaits a call cancels the call: one
-still waiting for a thread, or not yet written, is never sent; a request already written
-completes on its thread and its answer is dropped, never sent again.
+still waiting for a thread, or not yet written, is never sent; for a request already
+written the task waits for the answer and raises ``CancelledError`` carrying it as
+``result`` (never sent again, never lost).
 
 At most ``max_queued`` calls of one client wait for a thread (64 threads run calls, for all
 clients together); one more raises :class:`QueueFullError` at once, with nothing queued or sent.
@@ -117,17 +118,33 @@ class AsyncClient:
     ) -> Verdict:
         """Verifies one user: a ``Verdict`` whenever the server answered, or the exception
         ``Client.verify`` raises; ``QueueFullError`` when ``max_queued`` calls wait already.
-        The event loop is never blocked. Cancelling the awaiting task cancels the call: it
-        is never sent unless its request was written already."""
+        The event loop is never blocked.
+
+        Cancelling the awaiting task cancels the call: one not written yet is never sent,
+        and ``CancelledError`` is raised at once. One whose request was written already
+        may have checked the person: the task waits for its answer (within the client's
+        ``timeout_ms``), then raises ``CancelledError`` with the answer as its ``result``
+        (the ``Verdict``, or the error the call ended with), so it is never lost. A second
+        cancel while it waits gives the answer up."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Verdict] = loop.create_future()
         pending = self._client._verify_async(
             loop, _deliver, future, self._max_queued, openid, truename, creid, cretype
         )
         try:
-            return await future
-        except asyncio.CancelledError:
+            # Shielded: the call's own future outlives a cancel of this task.
+            return await asyncio.shield(future)
+        except asyncio.CancelledError as cancel:
             pending.cancel()
+            if not pending.reached_the_write:
+                future.cancel()  # its outcome, a cancelled error if any, is dropped
+                raise
+            try:
+                cancel.result = await future  # type: ignore[attr-defined]
+            except NameAuthError as e:
+                if e.kind == "cancelled":  # stopped at the write by this very cancel
+                    raise cancel from None
+                cancel.result = e  # type: ignore[attr-defined]
             raise
 
     async def verify_many(

@@ -98,6 +98,32 @@ def test_a_call_cancelled_after_its_request_was_written_keeps_its_verdict():
         assert sb.hits("oSlowWritten") == 2  # each sent once
 
 
+def test_a_cancelled_verify_many_carries_the_answers_of_the_calls_it_had_written():
+    with sandbox() as sb:
+        sb.add_fixture("oSlowMany", slow(1000))
+
+        async def main():
+            c = sb.async_client(timeout_ms=10_000)
+            items = [("oSlowMany", "张三", ZS_ID), ("oZhangSan", "张三", ZS_ID)]
+            # One at a time: the first is at the server when the cancel comes, the second
+            # still waits for its turn.
+            task = asyncio.ensure_future(c.verify_many(items, concurrency=1))
+            while sb.hits("oSlowMany") == 0:
+                await asyncio.sleep(0.01)
+            task.cancel()
+            try:
+                await task
+            except asyncio.CancelledError as e:
+                return getattr(e, "results", None)
+            return "not cancelled"
+
+        results = asyncio.run(main())
+        assert isinstance(results, list) and len(results) == 2, results
+        assert isinstance(results[0], nameauth.Verdict) and results[0].code == "A"
+        assert results[1] is None
+        assert sb.hits("oSlowMany") == 1 and sb.hits("oZhangSan") == 0
+
+
 def test_a_call_cancelled_before_its_write_raises_at_once_with_no_result():
     with sandbox() as sb:
 

@@ -152,20 +152,44 @@ class AsyncClient:
     ) -> list[Verdict | NameAuthError]:
         """Verifies many users, at most ``concurrency`` in flight, and returns a list in
         input order: for each item a ``Verdict`` or the exception its ``verify`` would have
-        raised. A malformed item raises ``TypeError`` before anything is sent."""
+        raised. A malformed item raises ``TypeError`` before anything is sent.
+
+        Cancelled, it raises ``CancelledError`` once the calls in flight are done, with
+        ``results``: for each item its answer where the server gave one (the calls whose
+        request was written wait for it), else ``None``, as ``Client.verify_many``'s
+        ``KeyboardInterrupt`` does."""
         if not isinstance(concurrency, int) or not 1 <= concurrency <= 256:
             raise ValueError("concurrency: must be from 1 to 256")
         users = [_arguments(item, i) for i, item in enumerate(items)]
         gate = asyncio.Semaphore(concurrency)
 
-        async def one(user: tuple[str, str, str, str]) -> Verdict | NameAuthError:
+        # Each item's outcome as it comes, so that a cancel can hand over those it has.
+        answers: list[Verdict | NameAuthError | None] = [None] * len(users)
+
+        async def one(i: int, user: tuple[str, str, str, str]) -> Verdict | NameAuthError:
             async with gate:
                 try:
-                    return await self.verify(*user)
+                    answer: Verdict | NameAuthError = await self.verify(*user)
                 except NameAuthError as e:
-                    return e
+                    answer = e
+                except asyncio.CancelledError as e:
+                    answers[i] = getattr(e, "result", None)
+                    raise
+                answers[i] = answer
+                return answer
 
-        return list(await asyncio.gather(*(one(u) for u in users)))
+        # return_exceptions: the gather ends only once every call has (a cancel waits for
+        # the calls whose request was written, rather than leave them behind).
+        calls = (one(i, u) for i, u in enumerate(users))
+        try:
+            outcomes = await asyncio.gather(*calls, return_exceptions=True)
+        except asyncio.CancelledError as cancel:
+            cancel.results = answers  # type: ignore[attr-defined]
+            raise
+        for o in outcomes:
+            if isinstance(o, BaseException) and not isinstance(o, NameAuthError):
+                raise o
+        return list(outcomes)  # type: ignore[arg-type]
 
     def stats(self) -> dict[str, Any]:
         """What this client did since it was built (see ``Client.stats``)."""

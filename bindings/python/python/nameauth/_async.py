@@ -137,7 +137,11 @@ class AsyncClient:
         except asyncio.CancelledError as cancel:
             pending.cancel()
             if not pending.reached_the_write:
-                future.cancel()  # its outcome, a cancelled error if any, is dropped
+                # Its outcome (a cancelled error, or an input error that came at this very
+                # moment) is dropped, quietly: asyncio would log one never retrieved.
+                if future.done() and not future.cancelled():
+                    future.exception()
+                future.cancel()
                 raise
             try:
                 cancel.result = await future  # type: ignore[attr-defined]

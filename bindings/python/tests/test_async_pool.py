@@ -114,6 +114,8 @@ def test_a_cancelled_verify_many_carries_the_answers_of_the_calls_it_had_written
             try:
                 await task
             except asyncio.CancelledError as e:
+                # `results` only: not one item's `result` besides.
+                assert not hasattr(e, "result")
                 return getattr(e, "results", None)
             return "not cancelled"
 

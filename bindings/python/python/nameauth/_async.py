@@ -124,8 +124,9 @@ class AsyncClient:
         and ``CancelledError`` is raised at once. One whose request was written already
         may have checked the person: the task waits for its answer (within the client's
         ``timeout_ms``), then raises ``CancelledError`` with the answer as its ``result``
-        (the ``Verdict``, or the error the call ended with), so it is never lost. A second
-        cancel while it waits gives the answer up."""
+        (the ``Verdict``, or the error the call ended with). A second cancel while it
+        waits gives the answer up (it is still logged and counted). See the README's
+        "Cancelling" for what wrappers such as ``asyncio.wait_for`` keep of it."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Verdict] = loop.create_future()
         pending = self._client._verify_async(
@@ -159,9 +160,11 @@ class AsyncClient:
         raised. A malformed item raises ``TypeError`` before anything is sent.
 
         Cancelled, it raises ``CancelledError`` once the calls in flight are done, with
-        ``results``: for each item its answer where the server gave one (the calls whose
-        request was written wait for it), else ``None``, as ``Client.verify_many``'s
-        ``KeyboardInterrupt`` does."""
+        ``results``: for each item its outcome where there is one (a ``Verdict`` or the
+        error its call ended with; the calls whose request was written wait for their
+        answers), else ``None``, as ``Client.verify_many``'s ``KeyboardInterrupt`` does.
+        An exception that is not a ``NameAuthError`` is raised once the other calls have
+        ended."""
         if not isinstance(concurrency, int) or not 1 <= concurrency <= 256:
             raise ValueError("concurrency: must be from 1 to 256")
         users = [_arguments(item, i) for i, item in enumerate(items)]
@@ -188,6 +191,9 @@ class AsyncClient:
         try:
             outcomes = await asyncio.gather(*calls, return_exceptions=True)
         except asyncio.CancelledError as cancel:
+            # gather raises one item's own CancelledError: it holds `results`, not that
+            # item's `result`.
+            cancel.__dict__.pop("result", None)
             cancel.results = answers  # type: ignore[attr-defined]
             raise
         for o in outcomes:

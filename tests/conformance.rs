@@ -179,7 +179,8 @@ fn check_error_case(case: &Value, base: &Sandbox, tls: &Sandbox, how: &str) {
         assert!(!m.contains(secret.as_str()), "{name}: {m}");
     }
     // Generous: this proves the call is bounded by its timeout, not how fast it is.
-    let timeout: u64 = vars["NAMEAUTH_TIMEOUT_MS"].parse().unwrap_or(2000);
+    let timeout_ms = vars.get("NAMEAUTH_TIMEOUT_MS").and_then(|t| t.parse().ok());
+    let timeout: u64 = timeout_ms.unwrap_or(10_000);
     assert!(
         took < Duration::from_millis(timeout + 2000),
         "{name} took {took:?}"
@@ -191,7 +192,8 @@ fn check_error_case(case: &Value, base: &Sandbox, tls: &Sandbox, how: &str) {
         assert_eq!(target.hits(&args[0]) - hits, n, "{name}: requests");
     }
     // A timeout or transport error whose request reached the server (which did not say it
-    // left it alone, as a 503 does) says the request was sent; no other error does.
+    // left it alone, as a 503 does) says the request was sent; no other error does (a case
+    // with a request count says which; one without counts as none reached).
     let reached = case["requests"].as_u64().is_some_and(|n| n > 0);
     let says_sent = matches!(e.kind(), ErrorKind::Timeout | ErrorKind::Transport)
         && reached

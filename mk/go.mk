@@ -18,6 +18,11 @@ GO_TOOLS := $(abspath $(BUILD))/go-tools
 STATICCHECK_VERSION := v0.8.2
 STATICCHECK := $(GO_TOOLS)/staticcheck
 GO_STAGE := $(abspath $(BUILD))/go-stage
+# Go's build cache keys a cgo package by its sources and flags, not by the static archive
+# its LDFLAGS name: after the library is rebuilt, `go build -o` keeps an existing binary
+# linked with the old one (it relinks only an output whose build ID no longer matches).
+# The archive's hash in CGO_CFLAGS makes each archive a cache key of its own.
+GO_CGO = env CGO_CFLAGS="-O2 -g -DNAMEAUTH_ARCHIVE_$$(sha256sum $(abspath $(GO_LIB)) | cut -c1-16)"
 
 ##@ Go
 
@@ -40,18 +45,18 @@ lint-go: go-lib $(STATICCHECK) ## gofmt -l, go vet (with and without cgo) and st
 
 # examples/go/verify, the Go row of make test-conformance.
 go-example: go-lib ## examples/go/verify into build/go (the Go row of test-conformance)
-	cd $(GO_EXAMPLES) && $(GO) build -o $(abspath $(BUILD))/go/verify ./verify
+	cd $(GO_EXAMPLES) && $(GO_CGO) $(GO) build -o $(abspath $(BUILD))/go/verify ./verify
 
 # The Go program of make bench-peers (benches/peers/go: nameauth against a kept-alive
 # net/http client and crypto/md5): built with the other peers, its rows in the table.
 peers-go: go-lib ## benches/peers/go into build/peers-go (the Go rows of bench-peers)
-	cd benches/peers/go && $(GO) build -o $(abspath $(BUILD))/peers-go .
+	cd benches/peers/go && $(GO_CGO) $(GO) build -o $(abspath $(BUILD))/peers-go .
 peers-build: peers-go
 PEERS_ARGS += --go $(BUILD)/peers-go
 
 test-go: go-example cli ## go test -race against the sandbox, the CGO_ENABLED=0 build, the dynamic tag
 	cd $(GO_DIR) && $(PYTHON) ../../tools/with_sandbox.py --bin $(abspath $(NAMEAUTH_BIN)) -- \
-		$(GO) test -race -count=1 ./...
+		$(GO_CGO) $(GO) test -race -count=1 ./...
 	@echo "== CGO_ENABLED=0: the module compiles, and every call says cgo is needed"
 	cd $(GO_DIR) && CGO_ENABLED=0 $(GO) build ./... && CGO_ENABLED=0 $(GO) test -count=1 ./...
 	@echo "== -tags dynamic: the system library through pkg-config (an installed copy)"

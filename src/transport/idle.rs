@@ -109,9 +109,13 @@ impl Conn {
         lock(&self.slot).stream.clone()
     }
 
-    /// When the reaper may close this connection: `None` if in use or closed.
+    /// When the reaper may close this connection: `None` if in use, being opened, or
+    /// closed.
     fn expiry(&self) -> Option<Instant> {
-        let slot = lock(&self.slot);
+        self.expiry_of(&lock(&self.slot))
+    }
+
+    fn expiry_of(&self, slot: &Slot) -> Option<Instant> {
         (slot.stream.is_some() && !slot.busy && slot.carried).then(|| slot.last + self.idle_timeout)
     }
 
@@ -121,7 +125,7 @@ impl Conn {
         if slot.stream.is_none() {
             return true;
         }
-        if !slot.busy && slot.carried && slot.last + self.idle_timeout <= now {
+        if self.expiry_of(&slot).is_some_and(|e| e <= now) {
             // The last reference: the descriptor is closed here (a shutdown handle may
             // hold a clone for a moment; it is closed when that ends).
             slot.stream = None;
@@ -131,16 +135,26 @@ impl Conn {
     }
 }
 
-const CLOSED: &str = "idle connection closed";
+/// The error of an I/O call on a connection the reaper had closed before it began.
+#[derive(Debug)]
+struct Reaped;
+
+impl std::fmt::Display for Reaped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("idle connection closed")
+    }
+}
+
+impl std::error::Error for Reaped {}
 
 fn closed() -> io::Error {
-    io::Error::new(io::ErrorKind::NotConnected, CLOSED)
+    io::Error::new(io::ErrorKind::NotConnected, Reaped)
 }
 
 /// Whether `e` says the reaper had closed the connection before an I/O call began (so
 /// that call sent nothing).
 pub(crate) fn is_reaped(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::NotConnected && e.to_string() == CLOSED
+    e.get_ref().is_some_and(|inner| inner.is::<Reaped>())
 }
 
 impl ureq::unversioned::transport::ShutdownHandle for Conn {
